@@ -1,0 +1,141 @@
+"""The command line: `product-health check | kpis | serve`. Exit 2 for usage errors."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from dashboard import PROJECT_ROOT, SAMPLE_DATA_DIR
+from dashboard.errors import ProductHealthError
+from dashboard.filters import Filters, last_full_month, parse_date
+from dashboard.warehouse import LoadReport, open_warehouse
+
+EXIT_OK, EXIT_DATA_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+def _data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, default=SAMPLE_DATA_DIR, help="folder with the exports (default: sample_data)")
+    parser.add_argument("--config", type=Path, default=None, help="settings file (default: <data>/health.toml)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="product-health", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="what each export file was read as; exits 1 if any file failed")
+    _data_options(check)
+    check.add_argument("--json", action="store_true", help="print the report as one JSON object")
+
+    kpis = sub.add_parser("kpis", help="the four KPIs for a period, with the previous period")
+    _data_options(kpis)
+    kpis.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: first of last month)")
+    kpis.add_argument("--to", dest="end", help="last day, inclusive (default: end of last month)")
+    kpis.add_argument("--product-line", action="append", default=[], help="repeat for several; default all")
+    kpis.add_argument("--timezone", help="reporting time zone (default: from the settings, else UTC)")
+    kpis.add_argument("--format", choices=("json", "csv", "table"), default="json")
+
+    serve = sub.add_parser("serve", help="open the dashboard")
+    _data_options(serve)
+    serve.add_argument("--port", type=int, default=8501)
+    return parser
+
+
+def format_check(report: LoadReport) -> str:
+    lines = [f"Data folder: {report.data_dir}", f"Settings: {report.settings_path or '(defaults)'}", ""]
+    for f in report.files:
+        status = "FAILED" if f.error else ("REJECTED ROWS" if f.rows_rejected else "ok")
+        lines.append(f"{f.path}  [{status}]")
+        if f.error:
+            lines.append(f"  error: {f.error}")
+            continue
+        lines.append(f"  read as: {f.format} -> {f.entity or 'nothing'}")
+        lines.append(f"  rows loaded: {f.rows_loaded}   rows rejected: {f.rows_rejected}")
+        lines.append(f"  covers: {f.first_at or '-'} .. {f.last_at or '-'}")
+        lines.append(f"  product lines: {', '.join(f.product_lines) or '-'}")
+        for note in f.notes:
+            lines.append(f"  note: {note}")
+        for reject in f.rejects[:20]:
+            lines.append(f"  rejected {reject.where()}: {reject.reason}")
+        if len(f.rejects) > 20:
+            lines.append(f"  ... and {f.rows_rejected - 20} more rejected rows")
+    for note in report.notes:
+        lines.append(f"note: {note}")
+    counts = report.counts
+    lines.append("")
+    lines.append(
+        f"Model: {counts.get('tickets', 0)} tickets, {counts.get('issues', 0)} issues, "
+        f"{counts.get('self_service_rows', 0)} self-service rows; data as of {report.data_as_of or '-'}"
+    )
+    lines.append("Result: " + ("some files failed or had rejected rows" if report.failed else "all files loaded"))
+    return "\n".join(lines)
+
+
+def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flatten(f"{prefix}.{key}" if prefix else key, inner, out)
+    elif isinstance(value, list):
+        out[prefix] = ";".join(map(str, value))
+    else:
+        out[prefix] = value
+
+
+def format_kpis(result: dict[str, Any], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(result, indent=2)
+    flat: dict[str, Any] = {}
+    _flatten("", result, flat)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["metric", "value"])
+        writer.writerows(flat.items())
+        return buffer.getvalue()
+    width = max(map(len, flat))
+    return "\n".join(f"{k.ljust(width)}  {'-' if v is None else v}" for k, v in flat.items())
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return _serve(args)
+        warehouse, report = open_warehouse(args.data, args.config)
+        if args.command == "check":
+            print(json.dumps(report.as_dict(), indent=2) if args.json else format_check(report))
+            return EXIT_DATA_PROBLEM if report.failed else EXIT_OK
+        default_start, default_end = last_full_month(dt.date.today())
+        filters = Filters(
+            start=parse_date(args.start, "--from") if args.start else default_start,
+            end=parse_date(args.end, "--to") if args.end else default_end,
+            timezone=args.timezone or warehouse.settings.timezone,
+            product_lines=tuple(args.product_line),
+        )
+        from dashboard.metrics import kpis
+
+        print(format_kpis(kpis(warehouse, filters), args.format))
+        return EXIT_OK
+    except ProductHealthError as exc:
+        print(f"product-health: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _serve(args: argparse.Namespace) -> int:
+    env = dict(os.environ, PRODUCT_HEALTH_DATA=str(args.data.resolve()))
+    if args.config:
+        env["PRODUCT_HEALTH_CONFIG"] = str(args.config.resolve())
+    command = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "app.py"),
+               "--server.port", str(args.port)]
+    return subprocess.call(command, env=env, cwd=PROJECT_ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""The user's settings file (`health.toml`), validated, with errors that name the key and line.
+
+Must not import streamlit. Sensible defaults apply when there is no file at all.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dashboard.errors import ProductHealthError
+
+CONFIG_FILE_NAME = "health.toml"
+
+# Which field of each source may decide the product line. Fixed lists: these names
+# are code constants, never user text, so the staging SQL can switch on them.
+PRODUCT_LINE_FIELDS: dict[str, tuple[str, ...]] = {
+    "zendesk": ("group", "brand", "tag", "field"),
+    "freshdesk": ("product", "group", "tag"),
+    "jira": ("project", "component", "label"),
+    "github": ("repository", "label"),
+    "linear": ("team", "label"),
+}
+DEFAULT_PRODUCT_LINE_FIELD = {
+    "zendesk": "group",
+    "freshdesk": "product",
+    "jira": "project",
+    "github": "repository",
+    "linear": "team",
+}
+DEFAULT_BUG_VALUES = {"jira": ["Bug"], "github": ["bug"], "linear": ["Bug"]}
+DEFAULT_NOT_PLANNED = [
+    "Won't Do",
+    "Won't Fix",
+    "Duplicate",
+    "Cannot Reproduce",
+    "Declined",
+    "Not planned",
+    "not_planned",
+    "Canceled",
+    "Cancelled",
+    "Obsolete",
+    "Incomplete",
+]
+SOURCE_KEYS = {
+    "timezone",
+    "product_line_from",
+    "product_line_field",
+    "product_lines",
+    "bug_values",
+    "merged_tag",
+}
+TOP_KEYS = {"timezone", "not_planned_resolutions", "sources", "custom", "privacy"}
+CUSTOM_KEYS = {"name", "entity", "timezone", "columns"}
+CUSTOM_COLUMNS = {
+    "ticket_id",
+    "created_at",
+    "first_response_at",
+    "solved_at",
+    "status",
+    "priority",
+    "channel",
+    "product_line",
+}
+PRIVACY_KEYS = {"show_titles"}
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """How one source's rows are read: zone of naive timestamps, product-line rule, bug rule."""
+
+    timezone: str = "UTC"
+    product_line_from: str = ""
+    product_line_field: str = ""
+    product_lines: dict[str, str] = field(default_factory=dict)
+    bug_values: tuple[str, ...] = ()
+    merged_tag: str = "closed_by_merge"
+
+
+@dataclass(frozen=True)
+class CustomSource:
+    """A CSV from a tool we do not know, mapped column by column in the settings."""
+
+    name: str
+    columns: dict[str, str]
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class Settings:
+    timezone: str = "UTC"
+    sources: dict[str, SourceSettings] = field(default_factory=dict)
+    not_planned_resolutions: tuple[str, ...] = tuple(DEFAULT_NOT_PLANNED)
+    custom: tuple[CustomSource, ...] = ()
+    show_titles: bool = True
+    path: Path | None = None
+
+    def source(self, name: str) -> SourceSettings:
+        if name in self.sources:
+            return self.sources[name]
+        return SourceSettings(
+            product_line_from=DEFAULT_PRODUCT_LINE_FIELD.get(name, ""),
+            bug_values=tuple(DEFAULT_BUG_VALUES.get(name, ())),
+        )
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """Best-effort line number of `key` in the TOML text (tomllib reports none for semantic errors)."""
+    pattern = re.compile(r"^\s*(\[+\s*)?[\"']?" + re.escape(key) + r"[\"']?\s*(=|\]|\.)", re.M)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+class _Checker:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+
+    def fail(self, key: str, reason: str) -> ProductHealthError:
+        line = _line_of(self.text, key.rsplit(".", 1)[-1])
+        where = f"{self.path}, line {line}" if line else str(self.path)
+        return ProductHealthError(f"{where}: setting '{key}': {reason}")
+
+    def unknown(self, table: dict[str, Any], allowed: set[str], prefix: str) -> None:
+        for key in table:
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                raise self.fail(f"{prefix}{key}", f"unknown key (known keys: {known})")
+
+    def string(self, value: Any, key: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, "must be a non-empty string")
+        return value
+
+    def strings(self, value: Any, key: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, "must be a list of strings")
+        return tuple(value)
+
+    def zone(self, value: Any, key: str) -> str:
+        name = self.string(value, key)
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.fail(key, f"'{name}' is not an IANA time zone (e.g. 'Europe/Berlin')") from None
+        return name
+
+
+def load_settings(data_dir: Path | None = None, config_path: Path | None = None) -> Settings:
+    """Read `config_path`, else `<data_dir>/health.toml`, else return the defaults."""
+    path = config_path
+    if path is None and data_dir is not None and (data_dir / CONFIG_FILE_NAME).is_file():
+        path = data_dir / CONFIG_FILE_NAME
+    if path is None:
+        return Settings()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProductHealthError(f"{path}: cannot read the settings file: {exc}") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProductHealthError(f"{path}: not valid TOML: {exc}") from None
+    return parse_settings(raw, Path(path), text)
+
+
+def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
+    check = _Checker(path, text)
+    check.unknown(raw, TOP_KEYS, "")
+    timezone = check.zone(raw.get("timezone", "UTC"), "timezone")
+    not_planned = tuple(DEFAULT_NOT_PLANNED)
+    if "not_planned_resolutions" in raw:
+        not_planned = check.strings(raw["not_planned_resolutions"], "not_planned_resolutions")
+
+    sources: dict[str, SourceSettings] = {}
+    source_tables = raw.get("sources", {})
+    if not isinstance(source_tables, dict):
+        raise check.fail("sources", "must be a table of [sources.<name>] sections")
+    known_sources = set(PRODUCT_LINE_FIELDS) | {"self_service", "jira_service_management"}
+    for name, table in source_tables.items():
+        prefix = f"sources.{name}."
+        if name not in known_sources:
+            raise check.fail(f"sources.{name}", f"unknown source (known: {', '.join(sorted(known_sources))})")
+        if not isinstance(table, dict):
+            raise check.fail(f"sources.{name}", "must be a table")
+        check.unknown(table, SOURCE_KEYS, prefix)
+        defaults = Settings().source(name)
+        pl_from = table.get("product_line_from", defaults.product_line_from)
+        allowed = PRODUCT_LINE_FIELDS.get(name, ())
+        if "product_line_from" in table and pl_from not in allowed:
+            raise check.fail(prefix + "product_line_from", f"must be one of: {', '.join(allowed) or '(none)'}")
+        pl_field = ""
+        if pl_from == "field":
+            pl_field = check.string(table.get("product_line_field"), prefix + "product_line_field")
+        product_lines = table.get("product_lines", {})
+        if not isinstance(product_lines, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in product_lines.items()
+        ):
+            raise check.fail(prefix + "product_lines", "must map export values to product-line names (strings)")
+        bug_values = defaults.bug_values
+        if "bug_values" in table:
+            bug_values = check.strings(table["bug_values"], prefix + "bug_values")
+        sources[name] = SourceSettings(
+            timezone=check.zone(table.get("timezone", "UTC"), prefix + "timezone"),
+            product_line_from=pl_from,
+            product_line_field=pl_field,
+            product_lines=dict(product_lines),
+            bug_values=bug_values,
+            merged_tag=check.string(table.get("merged_tag", "closed_by_merge"), prefix + "merged_tag"),
+        )
+
+    custom: list[CustomSource] = []
+    for index, table in enumerate(raw.get("custom", [])):
+        if not isinstance(table, dict):
+            raise check.fail("custom", "must be an array of [[custom]] tables")
+        check.unknown(table, CUSTOM_KEYS, "custom.")
+        name = check.string(table.get("name"), "custom.name")
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", name):
+            raise check.fail("custom.name", f"'{name}' must be lower-case letters, digits and _")
+        columns = table.get("columns")
+        if not isinstance(columns, dict):
+            raise check.fail("custom.columns", "must map ticket_id, created_at, ... to column headers")
+        check.unknown(columns, CUSTOM_COLUMNS, "custom.columns.")
+        for required in ("ticket_id", "created_at"):
+            if required not in columns:
+                raise check.fail("custom.columns", f"[[custom]] #{index + 1} needs '{required}'")
+        custom.append(
+            CustomSource(
+                name=name,
+                columns={k: check.string(v, f"custom.columns.{k}") for k, v in columns.items()},
+                timezone=check.zone(table.get("timezone", "UTC"), "custom.timezone"),
+            )
+        )
+
+    privacy = raw.get("privacy", {})
+    if not isinstance(privacy, dict):
+        raise check.fail("privacy", "must be a table")
+    check.unknown(privacy, PRIVACY_KEYS, "privacy.")
+    show_titles = privacy.get("show_titles", True)
+    if not isinstance(show_titles, bool):
+        raise check.fail("privacy.show_titles", "must be true or false")
+
+    return Settings(
+        timezone=timezone,
+        sources=sources,
+        not_planned_resolutions=not_planned,
+        custom=tuple(custom),
+        show_titles=show_titles,
+        path=path,
+    )

@@ -1,0 +1,76 @@
+"""Filters (a frozen dataclass) -> the bound parameters of the metrics queries. No streamlit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dashboard.errors import ProductHealthError
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A period of whole days [start, end] in `timezone`, and value filters (empty = all)."""
+
+    start: dt.date
+    end: dt.date
+    timezone: str = "UTC"
+    product_lines: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    extra: tuple[tuple[str, Any], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ProductHealthError(
+                f"the period ends ({self.end}) before it starts ({self.start}); swap --from and --to"
+            )
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def start_at(self) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time(), ZoneInfo(self.timezone))
+
+    @property
+    def end_at(self) -> dt.datetime:
+        """Exclusive end: midnight after the last day, in the reporting zone."""
+        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), ZoneInfo(self.timezone))
+
+    def previous(self) -> Filters:
+        """The period of equal length just before this one."""
+        end = self.start - dt.timedelta(days=1)
+        return replace(self, start=end - dt.timedelta(days=self.days - 1), end=end)
+
+    def trailing_months(self, months: int = 12) -> Filters:
+        """The `months` whole calendar months that end with this period's last month."""
+        first = self.end.replace(day=1)
+        for _ in range(months - 1):
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        return replace(self, start=min(first, self.start))
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "start_at": self.start_at,
+            "end_at": self.end_at,
+            "tz": self.timezone,
+            "product_lines": list(self.product_lines),
+            "priorities": list(self.priorities),
+            "channels": list(self.channels),
+        }
+
+
+def parse_date(text: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise ProductHealthError(f"{what} '{text}' is not a date in the form YYYY-MM-DD") from None
+
+
+def last_full_month(today: dt.date) -> tuple[dt.date, dt.date]:
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    return end.replace(day=1), end

@@ -1,0 +1,127 @@
+"""The Python API over the metrics SQL: run a named metric with filters; the KPI summary.
+
+Both the dashboard and the CLI use this; no streamlit here.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from dashboard.errors import ProductHealthError
+from dashboard.filters import Filters
+from dashboard.warehouse import Warehouse
+
+METRICS = (
+    "first_response",
+    "first_response_trend",
+    "resolution",
+    "resolution_trend",
+    "bug_age",
+    "bug_age_trend",
+    "open_bugs",
+    "deflection",
+    "deflection_trend",
+)
+
+
+def run_metric(warehouse: Warehouse, name: str, filters: Filters) -> pd.DataFrame:
+    """Run `queries/metrics/<name>.sql` with the filters bound as parameters."""
+    if name not in METRICS:
+        raise ProductHealthError(f"unknown metric '{name}' (known: {', '.join(METRICS)})")
+    return warehouse.query(f"metrics/{name}", filters.params())
+
+
+def known_values(warehouse: Warehouse) -> dict[str, list[str]]:
+    frame = warehouse.query("metrics/product_lines")
+    return {kind: sorted(group["value"].dropna().tolist()) for kind, group in frame.groupby("kind")}
+
+
+def check_filters(warehouse: Warehouse, filters: Filters) -> None:
+    """An unknown product line is a mistake to report, not an empty result."""
+    known = known_values(warehouse)
+    for kind, chosen in (("product_line", filters.product_lines), ("priority", filters.priorities),
+                         ("channel", filters.channels)):
+        unknown = [v for v in chosen if v not in known.get(kind, [])]
+        if unknown:
+            choices = ", ".join(known.get(kind, [])) or "(none in the data)"
+            raise ProductHealthError(f"unknown {kind.replace('_', ' ')} {', '.join(map(repr, unknown))}; known: {choices}")
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def total_row(frame: pd.DataFrame) -> dict[str, Any]:
+    """The row whose product_line is null (the grouping-sets total), as plain Python values."""
+    rows = frame[frame["product_line"].isna()]
+    if rows.empty:
+        return {}
+    return {k: _clean(v) for k, v in rows.iloc[0].items() if k != "product_line"}
+
+
+def period_summary(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
+    """The four KPIs and volume for one period (the `kpis` JSON without previous_period)."""
+    fr = total_row(run_metric(warehouse, "first_response", filters))
+    res = total_row(run_metric(warehouse, "resolution", filters))
+    bug = total_row(run_metric(warehouse, "bug_age", filters))
+    dfl = total_row(run_metric(warehouse, "deflection", filters))
+    return {
+        "tickets_created": fr.get("tickets_created", 0),
+        "first_response": {
+            "responded": fr.get("responded", 0),
+            "unanswered": fr.get("unanswered", 0),
+            "unknown": fr.get("unknown", 0),
+            "median_hours": fr.get("median_hours"),
+            "p90_hours": fr.get("p90_hours"),
+            "mean_hours": fr.get("mean_hours"),
+            "basis": fr.get("basis"),
+        },
+        "resolution": {
+            "resolved": res.get("resolved", 0),
+            "median_hours": res.get("median_hours"),
+            "p90_hours": res.get("p90_hours"),
+            "mean_hours": res.get("mean_hours"),
+            "reopened_pct": res.get("reopened_pct"),
+        },
+        "bug_age": {
+            "as_of": filters.end_at.isoformat(),
+            "open_bugs": bug.get("open_bugs", 0),
+            "median_days": bug.get("median_days"),
+            "p90_days": bug.get("p90_days"),
+            "older_than_365_days": bug.get("older_than_365_days", 0),
+            "fixed": bug.get("fixed", 0),
+            "median_days_to_fix": bug.get("median_days_to_fix"),
+            "p90_days_to_fix": bug.get("p90_days_to_fix"),
+        },
+        "deflection": {
+            "sessions": dfl.get("sessions", 0),
+            "self_service_resolved": dfl.get("self_service_resolved", 0),
+            "rate_pct": dfl.get("rate_pct"),
+            "self_service_score": dfl.get("self_service_score"),
+        },
+    }
+
+
+def kpis(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
+    """The `product-health kpis` object: this period, and the previous one of equal length."""
+    check_filters(warehouse, filters)
+    return {
+        "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "timezone": filters.timezone},
+        "product_lines": list(filters.product_lines),
+        **period_summary(warehouse, filters),
+        "previous_period": {
+            "period": {"from": filters.previous().start.isoformat(), "to": filters.previous().end.isoformat()},
+            **period_summary(warehouse, filters.previous()),
+        },
+    }

@@ -1,0 +1,32 @@
+"""Freshdesk ticket CSV export (often re-saved through Excel: dd/mm/yyyy dates, H:MM:SS durations)."""
+
+from __future__ import annotations
+
+from dashboard.sources.base import HeaderMap
+from dashboard.sources.format import Format
+
+
+class FreshdeskCsv(Format):
+    name = "freshdesk_csv"
+    label = "Freshdesk ticket CSV export"
+    entity = "tickets"
+    columns = {
+        "ticket_id": ("Ticket ID",),
+        "subject": ("Subject",),
+        "status": ("Status",),
+        "priority": ("Priority",),
+        "channel": ("Source",),
+        "group_name": ("Group",),
+        "product": ("Product",),
+        "tags": ("Tags",),
+        "created_time": ("Created time",),
+        "resolved_time": ("Resolved time",),
+        "closed_time": ("Closed time",),
+        "updated_time": ("Last update time",),
+        "initial_response_time": ("Initial response time",),
+        "first_response_hours": ("First response time (in hrs)",),
+        "requester_id": ("Contact ID",),
+    }
+
+    def matches_csv(self, hmap: HeaderMap) -> bool:
+        return hmap.has(["Ticket ID"]) and hmap.has(["Created time"])

@@ -1,0 +1,375 @@
+"""DuckDB: load a data folder into the model, and run a named query with bound parameters.
+
+No streamlit here. Layers (see queries/): raw_<format> tables written by the readers ->
+staging views -> stg_tickets/stg_issues/stg_self_service (materialised) -> fct_* tables ->
+metrics queries, the only layer with parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dashboard import QUERIES_DIR
+from dashboard.config import CONFIG_FILE_NAME, Settings, load_settings
+from dashboard.errors import ProductHealthError
+from dashboard.sources import FileReport, recognise, sniff
+from dashboard.sources.base import Reject
+from dashboard.sources.formats import ALL_FORMATS
+
+# Per-source staging views, in dependency order; then the materialised layers.
+STAGING_VIEWS = (
+    "stg_zendesk_csv",
+    "stg_zendesk_json",
+    "stg_freshdesk_csv",
+    "stg_jira",
+    "stg_jira_tickets",
+    "stg_github",
+    "stg_linear",
+    "stg_custom",
+)
+STAGED_TABLES = ("stg_tickets", "stg_issues", "stg_self_service")
+MART_TABLES = ("fct_tickets", "fct_issues", "fct_self_service")
+CANONICAL_VIEWS = {"tickets": "fct_tickets", "issues": "fct_issues", "self_service": "fct_self_service"}
+SKIPPED_NAMES = {CONFIG_FILE_NAME, ".DS_Store", "Thumbs.db"}
+# Documentation and code kept beside exports; listed in the report as ignored, never read.
+IGNORED_SUFFIXES = {".md", ".markdown", ".rst", ".toml", ".yaml", ".yml", ".py", ".sql", ".pdf", ".png", ".jpg"}
+SOURCES_WITH_SETTINGS = ("zendesk", "freshdesk", "jira", "github", "linear", "self_service")
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+def read_sql(name: str) -> str:
+    """The text of `queries/<name>.sql`; `name` is a code constant such as 'metrics/volume'."""
+    path = QUERIES_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise ProductHealthError(f"no query named '{name}' (looked for {path})")
+    return path.read_text(encoding="utf-8")
+
+
+def sql_params(sql: str) -> list[str]:
+    """The $names a statement uses (DuckDB rejects missing and extra named parameters)."""
+    without_comments = re.sub(r"--[^\n]*", "", sql)
+    return sorted(set(_PARAM.findall(without_comments)))
+
+
+@dataclass
+class LoadReport:
+    """The data report: one FileReport per file, plus what the model dropped and why."""
+
+    data_dir: str
+    files: list[FileReport] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    loaded_at: str = ""
+    data_as_of: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    settings_path: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return any(f.failed for f in self.files)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "data_dir": self.data_dir,
+            "settings": self.settings_path,
+            "loaded_at": self.loaded_at,
+            "data_as_of": self.data_as_of,
+            "counts": self.counts,
+            "ok": not self.failed,
+            "notes": self.notes,
+            "files": [f.as_dict() for f in self.files],
+        }
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    """Every candidate export under `data_dir`, at any depth, in a stable order."""
+    found = []
+    for root, dirs, files in os.walk(data_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or name in SKIPPED_NAMES:
+                continue
+            found.append(Path(root) / name)
+    return found
+
+
+def fingerprint(data_dir: Path, config_path: Path | None = None) -> str:
+    """Changes when any export or the settings file is added, removed, resized or touched."""
+    digest = hashlib.sha256()
+    paths = data_files(data_dir) if data_dir.is_dir() else []
+    settings = config_path or data_dir / CONFIG_FILE_NAME
+    for path in [*paths, settings]:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+class Warehouse:
+    """One DuckDB database holding the model of one data folder.
+
+    Thread safety: each query runs on its own cursor (a DuckDB connection must not be
+    used by two threads at once); loading happens before the warehouse is shared.
+    """
+
+    def __init__(self, settings: Settings, threads: int | None = None, memory_limit: str | None = None) -> None:
+        self.settings = settings
+        self.con = duckdb.connect(":memory:")
+        self.con.execute("set TimeZone = 'UTC'")
+        if threads:
+            self.con.execute(f"set threads = {int(threads)}")
+        if memory_limit:
+            self.con.execute("select 1")  # keep the setter below bound-value free
+            self.con.execute(f"set memory_limit = '{int(_parse_size(memory_limit))}B'")
+        self._lock = threading.Lock()
+        self._create_schema()
+
+    # -- building -------------------------------------------------------------------------
+
+    def _create_schema(self) -> None:
+        self.con.execute(read_sql("macros"))
+        self.con.execute(
+            """
+            create table cfg_sources (
+                source varchar, timezone varchar, product_line_from varchar,
+                product_line_keys varchar[], product_line_values varchar[],
+                bug_values varchar[], merged_tag varchar
+            )
+            """
+        )
+        names = list(SOURCES_WITH_SETTINGS)
+        for name in names:
+            src = self.settings.source(name)
+            self._insert_source(name, src.timezone, src.product_line_from, src.product_lines,
+                                list(src.bug_values), src.merged_tag)
+        self._insert_source("jira_service_management", self.settings.source("jira").timezone, "", {}, [], "")
+        for custom in self.settings.custom:
+            self._insert_source(custom.name, custom.timezone, "", {}, [], "")
+        self.con.execute("create table cfg_reporting (timezone varchar, not_planned_resolutions varchar[])")
+        self.con.execute(
+            "insert into cfg_reporting values ($tz, $not_planned)",
+            {"tz": self.settings.timezone, "not_planned": list(self.settings.not_planned_resolutions)},
+        )
+        for fmt in ALL_FORMATS:
+            fmt.create_table(self.con)
+
+    def _insert_source(
+        self, name: str, tz: str, pl_from: str, pl_map: dict[str, str], bugs: list[str], merged: str
+    ) -> None:
+        self.con.execute(
+            "insert into cfg_sources values ($name, $tz, $pl_from, $keys, $values, $bugs, $merged)",
+            {
+                "name": name, "tz": tz, "pl_from": pl_from, "keys": list(pl_map),
+                "values": list(pl_map.values()), "bugs": bugs, "merged": merged,
+            },
+        )
+
+    def load_folder(self, data_dir: Path) -> LoadReport:
+        """Read every export under `data_dir`; a bad file is reported, never fatal."""
+        report = LoadReport(data_dir=str(data_dir), settings_path=str(self.settings.path) if self.settings.path else None)
+        if not data_dir.is_dir():
+            raise ProductHealthError(f"{data_dir}: no such folder; point --data at the folder with your exports")
+        for path in data_files(data_dir):
+            if path.suffix.lower() in IGNORED_SUFFIXES:
+                report.notes.append(f"ignored {path.relative_to(data_dir)}: documentation, not an export")
+                continue
+            report.files.append(self.load_file(path))
+        self.build_model(report)
+        return report
+
+    def load_file(self, path: Path) -> FileReport:
+        file_report = FileReport(path=str(path))
+        try:
+            stat = path.stat()
+            file_report.size_bytes = stat.st_size
+            file_report.modified_at = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).isoformat(timespec="seconds")
+            sniffed = sniff(path)
+            fmt, custom = recognise(sniffed, self.settings.custom)
+            file_report.format = fmt.label if custom is None else f"{fmt.label} '{custom.name}'"
+            file_report.entity = fmt.entity
+            if sniffed.encoding != "utf-8":
+                file_report.notes.append(f"read as {sniffed.encoding}, not UTF-8")
+            if sniffed.kind == "csv" and sniffed.delimiter != ",":
+                file_report.notes.append(f"delimiter {sniffed.delimiter!r}")
+            fmt.load(self.con, sniffed, self.settings, file_report, custom)
+        except ProductHealthError as exc:
+            file_report.error = str(exc)
+            self._forget(path)
+        except (OSError, duckdb.Error, ValueError, TypeError, RecursionError, MemoryError) as exc:
+            # Anything else a hostile file provokes is still a per-file failure, never a crash.
+            file_report.error = f"{path}: cannot be loaded: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+            self._forget(path)
+        return file_report
+
+    def _forget(self, path: Path) -> None:
+        """Remove whatever a failed file had appended, so a half-read file leaves no rows."""
+        for fmt in ALL_FORMATS:
+            self.con.execute(f"delete from {fmt.table} where _file = $file", {"file": str(path)})
+
+    def build_model(self, report: LoadReport) -> None:
+        for view in STAGING_VIEWS:
+            self.con.execute(f"create or replace view {view} as {read_sql('staging/' + view)}")
+        self.con.execute(f"create or replace view stg_self_service_rows as {read_sql('staging/stg_self_service')}")
+        for table in STAGED_TABLES:
+            source = "stg_self_service_rows" if table == "stg_self_service" else None
+            sql = f"select * from {source}" if source else read_sql("staging/" + table)
+            self.con.execute(f"create or replace table {table} as {sql}")
+        for table in MART_TABLES:
+            self.con.execute(f"create or replace table {table} as {read_sql('marts/' + table)}")
+        for view, table in CANONICAL_VIEWS.items():
+            self.con.execute(f"create or replace view {view} as select * from {table}")
+        self._describe(report)
+
+    def _describe(self, report: LoadReport) -> None:
+        """Fill the per-file figures of the data report from the staged and final tables."""
+        by_path = {f.path: f for f in report.files}
+        stats_sql = """
+            select _file, entity, count(*) filter (where reject_reason is null and not is_left_out) as loaded,
+                   min(created_at) filter (where reject_reason is null and not is_left_out),
+                   max(created_at) filter (where reject_reason is null and not is_left_out)
+            from (
+                select _file, 'tickets' as entity, reject_reason, created_at, is_deleted as is_left_out
+                from stg_tickets
+                union all select _file, 'issues', reject_reason, created_at, is_pull_request from stg_issues
+                union all select _file, 'self_service', reject_reason, started_at, false from stg_self_service
+            )
+            group by all
+        """
+        entities: dict[str, list[str]] = {}
+        for path, entity, loaded, first, last in self.con.execute(stats_sql + " order by 1, 2").fetchall():
+            f = by_path[path]
+            f.rows_loaded += loaded
+            if first is not None:
+                f.first_at = min(filter(None, [f.first_at, first.isoformat()]))
+                f.last_at = max(filter(None, [f.last_at, last.isoformat()]))
+            if loaded:
+                entities.setdefault(path, []).append(entity)
+        for path, found in entities.items():
+            by_path[path].entity = "+".join(found)
+        rejects_sql = """
+            select _file, _row, _line, reject_reason from stg_tickets where reject_reason is not null
+            union all select _file, _row, _line, reject_reason from stg_issues where reject_reason is not null
+            union all select _file, _row, _line, reject_reason from stg_self_service where reject_reason is not null
+            order by 1, 2
+        """
+        for path, row, line, reason in self.con.execute(rejects_sql).fetchall():
+            f = by_path[path]
+            f.rows_rejected += 1
+            if len(f.rejects) < 1000:
+                f.rejects.append(Reject(f.record_line(row) if line is not None else None, reason))
+        notes_sql = """
+            select _file, 'deleted tickets left out (deleted in the help desk)', count(*)
+            from stg_tickets where is_deleted and reject_reason is null group by 1
+            union all
+            select _file, 'pull requests left out (they are not issues)', count(*)
+            from stg_issues where is_pull_request and reject_reason is null group by 1
+            union all
+            select _file, 'issues in a Done status without a resolution date: resolved at their last status change or update', count(*)
+            from stg_issues where is_resolved_at_inferred and reject_reason is null group by 1
+        """
+        for path, what, count in self.con.execute(notes_sql).fetchall():
+            by_path[path].notes.append(f"{count} {what}")
+        self._note_duplicates(report, by_path)
+        for path, lines in self.con.execute(
+            """
+            select _file, list(distinct product_line order by product_line) from (
+                select _file, product_line from fct_tickets
+                union all select _file, product_line from fct_issues
+                union all select _file, product_line from fct_self_service
+            ) group by 1
+            """
+        ).fetchall():
+            by_path[path].product_lines = lines
+        counts = self.con.execute(
+            "select (select count(*) from fct_tickets), (select count(*) from fct_issues), "
+            "(select count(*) from fct_self_service), "
+            "(select greatest(max(updated_at), max(created_at)) from fct_tickets)"
+        ).fetchone()
+        report.counts = {"tickets": counts[0], "issues": counts[1], "self_service_rows": counts[2]}
+        newest = self.con.execute(
+            """
+            select max(t) from (
+                select max(greatest(created_at, coalesce(updated_at, created_at), coalesce(solved_at, created_at))) as t from fct_tickets
+                union all select max(greatest(created_at, coalesce(updated_at, created_at))) from fct_issues
+                union all select max(started_at) from fct_self_service
+            )
+            """
+        ).fetchone()[0]
+        report.data_as_of = newest.isoformat() if newest else None
+        report.loaded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+    def _note_duplicates(self, report: LoadReport, by_path: dict[str, FileReport]) -> None:
+        sql = """
+            with keyed as (
+                select _file, source, ticket_id as id, updated_at, _row from stg_tickets where reject_reason is null
+                union all
+                select _file, source, issue_key, updated_at, _row from stg_issues
+                where reject_reason is null and not is_pull_request
+            ),
+            ranked as (
+                select *, row_number() over (
+                    partition by source, id order by updated_at desc nulls last, _file desc, _row desc
+                ) as rank
+                from keyed
+            )
+            select _file, count(*) from ranked where rank > 1 group by 1
+        """
+        for path, count in self.con.execute(sql).fetchall():
+            by_path[path].notes.append(
+                f"{count} rows superseded by a newer version of the same id (same or another file)"
+            )
+
+    # -- querying -------------------------------------------------------------------------
+
+    def query(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run `queries/<name>.sql` with exactly the parameters it names, on a fresh cursor."""
+        sql = read_sql(name)
+        wanted = sql_params(sql)
+        params = params or {}
+        missing = [p for p in wanted if p not in params]
+        if missing:
+            raise ProductHealthError(f"query '{name}' needs parameters: {', '.join(missing)}")
+        bound = {p: params[p] for p in wanted}
+        cursor = self.con.cursor()
+        try:
+            return cursor.execute(sql, bound).df()
+        finally:
+            cursor.close()
+
+    def sql(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run ad-hoc SQL on a fresh cursor (tests and the benchmark)."""
+        cursor = self.con.cursor()
+        try:
+            return cursor.execute(sql, params or {}).df()
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _parse_size(text: str) -> int:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)B?\s*", text.upper())
+    if not match:
+        raise ProductHealthError(f"memory limit '{text}' is not a size such as 2GB")
+    scale = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}[match.group(2)]
+    return int(float(match.group(1)) * scale)
+
+
+def open_warehouse(data_dir: Path, config_path: Path | None = None, **options: Any) -> tuple[Warehouse, LoadReport]:
+    """Settings + load + model in one call: what the CLI and the dashboard use."""
+    settings = load_settings(data_dir, config_path)
+    warehouse = Warehouse(settings, **options)
+    report = warehouse.load_folder(data_dir)
+    return warehouse, report

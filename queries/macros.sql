@@ -1,0 +1,87 @@
+-- Parsing helpers shared by the staging models. Parameter-free; created once per database.
+
+-- Naive ISO-like timestamps ('2023-04-08 20:52:00', '2023-09-05 13:17:13.234', '2024-03-01').
+create or replace macro ph_iso_local(s) as try_strptime(s, [
+    '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M:%S',
+    '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M', '%Y-%m-%d', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M'
+]);
+
+-- Day-first dates as Freshdesk (through Excel) and ServiceNow write them: '25/01/2025 1:30'.
+create or replace macro ph_dmy_local(s) as coalesce(try_strptime(s, [
+    '%d/%m/%Y %-H:%M', '%d/%m/%Y %-H:%M:%S', '%d-%m-%Y %-H:%M', '%d-%m-%Y %-H:%M:%S', '%d/%m/%Y'
+]), ph_iso_local(s));
+
+-- Jira's month abbreviations in English, Spanish, Portuguese, French and German.
+create or replace macro ph_month_en(m) as map {
+    'jan': 'Jan', 'ene': 'Jan', 'janv': 'Jan', 'jän': 'Jan',
+    'feb': 'Feb', 'fev': 'Feb', 'févr': 'Feb',
+    'mar': 'Mar', 'mars': 'Mar', 'mär': 'Mar',
+    'apr': 'Apr', 'abr': 'Apr', 'avr': 'Apr',
+    'may': 'May', 'mai': 'May',
+    'jun': 'Jun', 'juin': 'Jun',
+    'jul': 'Jul', 'juil': 'Jul',
+    'aug': 'Aug', 'ago': 'Aug', 'août': 'Aug',
+    'sep': 'Sep', 'sept': 'Sep', 'set': 'Sep',
+    'oct': 'Oct', 'out': 'Oct', 'okt': 'Oct',
+    'nov': 'Nov',
+    'dec': 'Dec', 'dic': 'Dec', 'dez': 'Dec', 'déc': 'Dec'
+}[lower(rtrim(m, '.'))];
+
+-- Jira CSV dates: '12/Mar/21 3:15 PM', '05/set/23 9:50 AM', '04/nov/25 1:16 p. m.'.
+create or replace macro ph_jira_local(s) as coalesce(
+    try_strptime(
+        regexp_replace(
+            regexp_replace(regexp_replace(s, '\s*a\.\s?m\.$', ' AM'), '\s*p\.\s?m\.$', ' PM'),
+            '^(\d{1,2})/([^/\d]+)/',
+            '\1/' || coalesce(ph_month_en(regexp_extract(s, '^\d{1,2}/([^/\d]+)/', 1)), 'XXX') || '/'
+        ),
+        ['%d/%b/%y %-I:%M %p', '%d/%b/%Y %-I:%M %p', '%d/%b/%y %H:%M', '%d/%b/%Y %H:%M', '%d/%b/%y']
+    ),
+    ph_iso_local(s)
+);
+
+-- Linear writes JavaScript dates: 'Mon Jan 15 2024 10:23:45 GMT+0100 (Central European Standard Time)'.
+create or replace macro ph_js_instant(s) as try_strptime(
+    regexp_replace(s, '\s*\(.*\)$', ''), '%a %b %d %Y %H:%M:%S GMT%z'
+);
+
+-- True when the text carries its own zone ('Z', '+0000', '+01:00').
+create or replace macro ph_has_zone(s) as regexp_matches(s, '(Z|[+-]\d{2}:?\d{2})$');
+
+-- A UTC instant from text: zoned text as written, naive text read in the source's zone `tz`.
+create or replace macro ph_instant(s, tz, local_ts) as case
+    when s is null then null
+    when ph_has_zone(s) then coalesce(try_cast(s as timestamptz), ph_js_instant(s))
+    when local_ts is null then ph_js_instant(s)
+    else timezone(tz, local_ts)
+end;
+
+-- 'H:MM' or 'H:MM:SS' (Freshdesk durations) as hours.
+create or replace macro ph_hms_hours(s) as case
+    when regexp_full_match(s, '\d+:\d{2}(:\d{2})?') then
+        try_cast(split_part(s, ':', 1) as double)
+        + try_cast(split_part(s, ':', 2) as double) / 60
+        + coalesce(try_cast(nullif(split_part(s, ':', 3), '') as double), 0) / 3600
+end;
+
+-- Why a row cannot be used; null when it can. Dates outside 1990..tomorrow are typos or bugs.
+create or replace macro ph_bad_instant(label, raw, ts) as case
+    when raw is not null and ts is null then label || ' ''' || left(raw, 40) || ''' is not a date'
+    when ts < timestamptz '1990-01-01' or ts > now() + interval 1 day
+        then label || ' ''' || left(raw, 40) || ''' is outside 1990 to today'
+end;
+
+-- The product line of a row: the first candidate found in the source's map, or with no
+-- map the first non-empty candidate; 'Unassigned' otherwise.
+create or replace macro ph_product_line(candidates, map_keys, map_values) as coalesce(
+    case
+        when len(map_keys) > 0 then list_filter(
+            list_transform(candidates, lambda v: map(map_keys, map_values)[v]), lambda x: x is not null
+        )[1]
+        else list_filter(candidates, lambda v: coalesce(trim(v), '') <> '')[1]
+    end,
+    'Unassigned'
+);
+
+create or replace macro ph_in_ci(value, candidates) as
+    list_contains(list_transform(candidates, lambda c: lower(c)), lower(value));

@@ -1,0 +1,15 @@
+-- Self-service sessions by product line; what deflection reads.
+-- Grain: one row per exported session or per (day, product line, channel) count row.
+select
+    source,
+    session_id,
+    started_at,
+    product_line,
+    coalesce(channel, '(none)') as channel,
+    count_sessions,
+    count_resolved,
+    count_escalated,
+    _file,
+    _line
+from stg_self_service
+where reject_reason is null

@@ -1,0 +1,39 @@
+-- First-response time per month, overall and per product line (the trend charts, sparklines).
+-- Grain: one row per (month_start, product_line), plus per month a total row (product_line null).
+-- Params: as first_response.sql, plus $tz: the reporting zone that months are cut in.
+-- Definition: as first_response.sql, by the month of creation in $tz.
+with
+
+tickets as (
+    select
+        date_trunc('month', timezone($tz, created_at))::date as month_start,
+        *
+    from fct_tickets
+    where
+        created_at >= $start_at
+        and created_at < $end_at
+        and (len($product_lines) = 0 or list_contains($product_lines, product_line))
+        and (len($priorities) = 0 or list_contains($priorities, priority))
+        and (len($channels) = 0 or list_contains($channels, channel))
+),
+
+final as (
+    select
+        month_start,
+        product_line,
+        count(*) as tickets_created,
+        count(first_response_hours) as responded,
+        count(*) filter (where has_response_data and first_response_hours is null) as unanswered,
+        quantile_cont(first_response_hours, 0.5) as median_hours,
+        quantile_cont(first_response_hours, 0.9) as p90_hours,
+        count(*) filter (where first_response_hours < 1) as count_under_1h,
+        count(*) filter (where first_response_hours >= 1 and first_response_hours < 4) as count_1_4h,
+        count(*) filter (where first_response_hours >= 4 and first_response_hours < 8) as count_4_8h,
+        count(*) filter (where first_response_hours >= 8 and first_response_hours < 24) as count_8_24h,
+        count(*) filter (where first_response_hours >= 24) as count_over_24h
+    from tickets
+    group by grouping sets ((month_start), (month_start, product_line))
+)
+
+select * from final
+order by month_start, product_line nulls first

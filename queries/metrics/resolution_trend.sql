@@ -1,0 +1,39 @@
+-- Resolution time per month of solve, overall and per product line.
+-- Grain: one row per (month_start, product_line), plus per month a total row (product_line null).
+-- Params: as resolution.sql, plus $tz: the reporting zone that months are cut in.
+-- Definition: as resolution.sql, by the month of solved_at in $tz.
+with
+
+tickets as (
+    select
+        date_trunc('month', timezone($tz, solved_at))::date as month_start,
+        *
+    from fct_tickets
+    where
+        is_solved
+        and solved_at >= $start_at
+        and solved_at < $end_at
+        and (len($product_lines) = 0 or list_contains($product_lines, product_line))
+        and (len($priorities) = 0 or list_contains($priorities, priority))
+        and (len($channels) = 0 or list_contains($channels, channel))
+),
+
+final as (
+    select
+        month_start,
+        product_line,
+        count(*) as resolved,
+        quantile_cont(resolution_hours, 0.5) as median_hours,
+        quantile_cont(resolution_hours, 0.9) as p90_hours,
+        100.0 * count(*) filter (where is_reopened) / nullif(count(*), 0) as reopened_pct,
+        count(*) filter (where resolution_hours < 24) as count_under_1d,
+        count(*) filter (where resolution_hours >= 24 and resolution_hours < 72) as count_1_3d,
+        count(*) filter (where resolution_hours >= 72 and resolution_hours < 168) as count_3_7d,
+        count(*) filter (where resolution_hours >= 168 and resolution_hours < 720) as count_7_30d,
+        count(*) filter (where resolution_hours >= 720) as count_over_30d
+    from tickets
+    group by grouping sets ((month_start), (month_start, product_line))
+)
+
+select * from final
+order by month_start, product_line nulls first

@@ -1,0 +1,80 @@
+-- Freshdesk ticket CSV export -> canonical ticket rows.
+-- Grain: one row per exported row.
+-- Dates are day-first ('25/01/2025 1:30', Excel re-save) with no zone: read in
+-- [sources.freshdesk] timezone. First response comes from `Initial response time` (a
+-- timestamp): `First response time (in hrs)` is '0:00:00' both for "answered at once" and
+-- "never answered", so it is used only when there is no timestamp column at all.
+with
+
+cfg as (
+    select * from cfg_sources where source = 'freshdesk'
+),
+
+parsed as (
+    select
+        raw.*,
+        cfg.timezone as tz,
+        cfg.product_line_keys,
+        cfg.product_line_values,
+        cfg.product_line_from,
+        ph_dmy_local(raw.created_time) as created_local,
+        ph_dmy_local(raw.updated_time) as updated_local,
+        ph_dmy_local(raw.initial_response_time) as response_local,
+        ph_dmy_local(coalesce(raw.resolved_time, raw.closed_time)) as solved_local,
+        coalesce(raw.resolved_time, raw.closed_time) as solved_raw
+    from raw_freshdesk_csv as raw
+    cross join cfg
+),
+
+final as (
+    select
+        'freshdesk' as source,
+        ticket_id,
+        ph_instant(created_time, tz, created_local) as created_at,
+        ph_instant(updated_time, tz, updated_local) as updated_at,
+        ph_instant(initial_response_time, tz, response_local) as first_response_at,
+        ph_instant(solved_raw, tz, solved_local) as solved_at,
+        case
+            when lower(status) = 'resolved' then 'solved'
+            when lower(status) = 'closed' then 'closed'
+            when lower(status) = 'open' then 'open'
+            when lower(status) in ('pending') or lower(status) like 'waiting%' then 'pending'
+            else 'open'
+        end as status,
+        status as status_raw,
+        priority,
+        channel,
+        requester_id,
+        null::integer as reopens,
+        false as is_merged,
+        false as is_deleted,
+        subject,
+        case product_line_from
+            when 'product' then [nullif(product, 'No Product')]
+            when 'group' then [group_name]
+            when 'tag' then list_transform(string_split(coalesce(tags, ''), ','), lambda t: trim(t))
+        end as product_line_candidates,
+        product_line_keys,
+        product_line_values,
+        null::double as first_response_calendar_minutes,
+        null::double as first_response_business_minutes,
+        null::double as full_resolution_calendar_minutes,
+        null::double as full_resolution_business_minutes,
+        true as has_response_data,
+        _file,
+        _row,
+        _line,
+        coalesce(
+            case when ticket_id is null then 'no Ticket ID' end,
+            case when created_time is null then 'no Created time' end,
+            ph_bad_instant('Created time', created_time, ph_instant(created_time, tz, created_local)),
+            ph_bad_instant('Initial response time', initial_response_time,
+                ph_instant(initial_response_time, tz, response_local)),
+            ph_bad_instant('Resolved time', solved_raw, ph_instant(solved_raw, tz, solved_local)),
+            case when solved_local < created_local then 'Resolved time is before Created time' end,
+            case when response_local < created_local then 'Initial response time is before Created time' end
+        ) as reject_reason
+    from parsed
+)
+
+select * from final

@@ -1,0 +1,36 @@
+-- Jira Service Management requests -> canonical ticket rows.
+-- Grain: one row per service-desk row of stg_jira. First response is
+-- `Custom field ([CHART] Date of First Response)`; solved is the (possibly inferred) resolution.
+select
+    'jira_service_management' as source,
+    issue_key as ticket_id,
+    created_at,
+    updated_at,
+    first_response_at,
+    resolved_at as solved_at,
+    case when status_category = 'done' then 'solved' else 'open' end as status,
+    status as status_raw,
+    priority,
+    null::varchar as channel,
+    reporter_id as requester_id,
+    null::integer as reopens,
+    false as is_merged,
+    false as is_deleted,
+    title as subject,
+    product_line_candidates,
+    product_line_keys,
+    product_line_values,
+    null::double as first_response_calendar_minutes,
+    null::double as first_response_business_minutes,
+    null::double as full_resolution_calendar_minutes,
+    null::double as full_resolution_business_minutes,
+    true as has_response_data,
+    _file,
+    _row,
+    _line,
+    coalesce(
+        reject_reason,
+        case when first_response_at < created_at then 'Date of First Response is before Created' end
+    ) as reject_reason
+from stg_jira
+where is_service_desk
