@@ -121,7 +121,7 @@ class _Checker:
         self.text = text
 
     def fail(self, key: str, reason: str) -> ProductHealthError:
-        line = _line_of(self.text, key.rsplit(".", 1)[-1])
+        line = _line_of(self.text, key) or _line_of(self.text, key.rsplit(".", 1)[-1])
         where = f"{self.path}, line {line}" if line else str(self.path)
         return ProductHealthError(f"{where}: setting '{key}': {reason}")
 

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard.config import Settings, load_settings
+from dashboard.errors import ProductHealthError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "health.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_settings_file_gives_the_defaults(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path)
+    assert settings == Settings()
+    assert settings.source("jira").bug_values == ("Bug",)
+    assert settings.source("github").product_line_from == "repository"
+
+
+def test_settings_are_read_from_the_data_folder(tmp_path: Path) -> None:
+    write(tmp_path, 'timezone = "Europe/Berlin"\n[sources.zendesk]\nproduct_line_from = "tag"\n'
+                    'product_lines = { billing = "Billing" }\n')
+    settings = load_settings(tmp_path)
+    assert settings.timezone == "Europe/Berlin"
+    assert settings.source("zendesk").product_lines == {"billing": "Billing"}
+
+
+def test_an_unknown_key_names_the_key_and_the_line(tmp_path: Path) -> None:
+    write(tmp_path, 'timezone = "UTC"\n\n[sources.jira]\ntimezone = "UTC"\nbug_typo = ["Bug"]\n')
+    with pytest.raises(ProductHealthError, match=r"line 5: setting 'sources.jira.bug_typo': unknown key"):
+        load_settings(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('timezone = "Mars/Olympus"\n', r"line 1: setting 'timezone': 'Mars/Olympus' is not an IANA time zone"),
+        ('[sources.zendesk]\nproduct_line_from = "planet"\n', r"line 2: setting 'sources.zendesk.product_line_from'"),
+        ('[sources.nowhere]\ntimezone = "UTC"\n', r"line 1: setting 'sources.nowhere': unknown source"),
+        ('[privacy]\nshow_titles = "no"\n', r"line 2: setting 'privacy.show_titles': must be true or false"),
+        ("timezone = \n", r"not valid TOML"),
+        ('[[custom]]\nname = "helpscout"\ncolumns = { ticket_id = "ID" }\n', r"needs 'created_at'"),
+    ],
+)
+def test_bad_values_are_errors_that_say_what_is_wrong(tmp_path: Path, text: str, message: str) -> None:
+    write(tmp_path, text)
+    with pytest.raises(ProductHealthError, match=message):
+        load_settings(tmp_path)
