@@ -111,6 +111,10 @@ def _decode_sample(raw: bytes, path: Path) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         if exc.start > len(raw) - 4:  # a multi-byte character cut by the sample boundary
             return raw[: exc.start].decode("utf-8"), "utf-8"
+        if any(b >= 0x80 for b in raw[: exc.start]):
+            # Valid UTF-8 before the bad bytes: a UTF-8 file with broken rows; those rows
+            # are rejected one by one when the file is read.
+            return raw[: exc.start].decode("utf-8"), "utf-8"
         # Excel on Windows re-saves as cp1252; DuckDB reads it as Latin-1.
         return raw.decode("latin-1"), "latin-1"
 
