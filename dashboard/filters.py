@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dashboard.errors import ProductHealthError
 
@@ -23,6 +23,10 @@ class Filters:
     extra: tuple[tuple[str, Any], ...] = field(default=())
 
     def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ProductHealthError(f"'{self.timezone}' is not an IANA time zone (e.g. 'Europe/Berlin')") from None
         if self.end < self.start:
             raise ProductHealthError(
                 f"the period ends ({self.end}) before it starts ({self.start}); swap --from and --to"

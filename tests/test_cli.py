@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard import SAMPLE_DATA_DIR
+from dashboard.cli import main
+from tests.conftest import REAL_EXPORTS
+
+
+def test_check_on_the_sample_succeeds(capsys) -> None:
+    assert main(["check", "--data", str(SAMPLE_DATA_DIR)]) == 0
+    out = capsys.readouterr().out
+    assert "Zendesk incremental ticket export (JSON)" in out and "Result: all files loaded" in out
+
+
+def test_check_json_has_one_object_per_file(capsys) -> None:
+    assert main(["check", "--data", str(SAMPLE_DATA_DIR), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    entry = report["files"][0]
+    assert {"path", "format", "entity", "rows_loaded", "rows_rejected", "first_timestamp", "last_timestamp",
+            "product_lines"} <= set(entry)
+    assert report["ok"] is True
+
+
+def test_check_exits_non_zero_when_a_file_fails(capsys) -> None:
+    if not REAL_EXPORTS.is_dir():
+        pytest.skip("no real exports")
+    assert main(["check", "--data", str(REAL_EXPORTS)]) == 1
+    assert "servicenow-incident-event-log.csv  [FAILED]" in capsys.readouterr().out
+
+
+def test_kpis_json_has_the_documented_keys(capsys) -> None:
+    assert main(["kpis", "--data", str(SAMPLE_DATA_DIR), "--from", "2026-10-01", "--to", "2026-10-31"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) == {"period", "product_lines", "tickets_created", "first_response", "resolution",
+                           "bug_age", "deflection", "previous_period"}
+    assert set(result["first_response"]) >= {"responded", "unanswered", "median_hours", "p90_hours", "mean_hours", "basis"}
+    assert set(result["bug_age"]) == {"as_of", "open_bugs", "median_days", "p90_days", "older_than_365_days",
+                                      "fixed", "median_days_to_fix", "p90_days_to_fix"}
+    assert result["previous_period"]["period"] == {"from": "2026-08-31", "to": "2026-09-30"}
+
+
+def test_kpis_tell_the_sample_story(capsys) -> None:
+    """Mobile App's first response slipped after the August launch; deflection rose after May."""
+    def kpis(*args: str) -> dict:
+        assert main(["kpis", "--data", str(SAMPLE_DATA_DIR), *args]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    before = kpis("--from", "2026-06-01", "--to", "2026-07-31", "--product-line", "Mobile App")
+    after = kpis("--from", "2026-08-01", "--to", "2026-09-30", "--product-line", "Mobile App")
+    assert after["first_response"]["median_hours"] > 2 * before["first_response"]["median_hours"]
+    early = kpis("--from", "2025-11-01", "--to", "2026-04-30")
+    late = kpis("--from", "2026-05-01", "--to", "2026-10-31")
+    assert late["deflection"]["rate_pct"] > early["deflection"]["rate_pct"] + 10
+    assert late["bug_age"]["older_than_365_days"] >= 5
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "2026-10-31", "--to", "2026-10-01"], "before it starts"),
+        (["--from", "31/10/2026"], "not a date in the form YYYY-MM-DD"),
+        (["--product-line", "Nope"], "unknown product line 'Nope'"),
+        (["--timezone", "Nowhere/City"], "time zone"),
+    ],
+)
+def test_kpis_usage_errors_exit_2_with_a_message(capsys, args: list[str], message: str) -> None:
+    assert main(["kpis", "--data", str(SAMPLE_DATA_DIR), *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "table"])
+def test_kpis_csv_and_table_formats(capsys, fmt: str) -> None:
+    assert main(["kpis", "--data", str(SAMPLE_DATA_DIR), "--from", "2026-10-01", "--to", "2026-10-31", "--format", fmt]) == 0
+    assert "first_response.median_hours" in capsys.readouterr().out

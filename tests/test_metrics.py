@@ -1,0 +1,224 @@
+"""Every KPI against rows small enough to check in your head, and against plain Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from dashboard import QUERIES_DIR
+from dashboard.errors import ProductHealthError
+from dashboard.filters import Filters
+from dashboard.metrics import METRICS, kpis, period_summary, run_metric
+from dashboard.warehouse import open_warehouse, read_sql
+
+MARCH = Filters(dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+
+TICKETS = """\
+Id,Requester id,Group,Status,Via,Created at,Solved at,Reopens,First reply time in minutes,Tags
+1,77,A,Solved,Mail,2024-03-01 10:00:00,2024-03-02 10:00:00,0,60,
+2,77,A,Solved,Mail,2024-03-05 10:00:00,2024-03-06 22:00:00,1,180,
+3,78,B,Open,Mail,2024-03-10 10:00:00,,0,,
+4,79,B,Closed,Mail,2024-03-20 10:00:00,2024-03-21 10:00:00,0,120,closed_by_merge
+5,80,A,Solved,Mail,2024-02-28 10:00:00,2024-03-01 10:00:00,0,30,
+"""
+
+BUGS = """\
+Summary,Issue key,Issue Type,Status,Resolution,Created,Resolved,Status Category
+old,B-1,Bug,Open,,01/Jan/24 12:00 AM,,To Do
+older than a year,B-2,Bug,Open,,01/Mar/23 12:00 AM,,To Do
+fixed exactly at the end,B-3,Bug,Done,Done,01/Feb/24 12:00 AM,01/Apr/24 12:00 AM,Done
+fixed in March,B-4,Bug,Done,Done,01/Mar/24 12:00 AM,11/Mar/24 12:00 AM,Done
+not planned,B-5,Bug,Done,Won't Do,01/Mar/24 12:00 AM,05/Mar/24 12:00 AM,Done
+a story,B-6,Story,Open,,01/Jan/24 12:00 AM,,To Do
+"""
+
+SESSIONS = """\
+session_id,started_at,product_line,channel,outcome
+s1,2024-03-02 10:00:00,A,chatbot,resolved
+s2,2024-03-03 10:00:00,A,chatbot,resolved
+s3,2024-03-04 10:00:00,B,chatbot,resolved
+s4,2024-03-05 10:00:00,B,chatbot,escalated
+s5,2024-03-06 10:00:00,B,chatbot,abandoned
+"""
+
+
+@pytest.fixture(scope="module")
+def hand(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hand")
+    (folder / "tickets.csv").write_text(TICKETS)
+    (folder / "bugs.csv").write_text(BUGS)
+    (folder / "sessions.csv").write_text(SESSIONS)
+    warehouse, report = open_warehouse(folder)
+    assert not report.failed
+    return warehouse
+
+
+def test_first_response_counts_unanswered_apart_and_takes_median_of_the_answered(hand) -> None:
+    fr = period_summary(hand, MARCH)["first_response"]
+    # created in March: 1 (1 h), 2 (3 h), 3 (no reply), 4 (2 h); ticket 5 was created in February
+    assert (fr["responded"], fr["unanswered"], fr["median_hours"], fr["p90_hours"], fr["mean_hours"]) == (
+        3, 1, 2.0, 2.8, 2.0)
+    assert fr["basis"] == "calendar"
+    assert period_summary(hand, MARCH)["tickets_created"] == 4
+
+
+def test_resolution_counts_solves_in_the_period_without_merges_and_reports_reopens(hand) -> None:
+    res = period_summary(hand, MARCH)["resolution"]
+    # solved in March, not merged: 1 (24 h), 2 (36 h, reopened), 5 (48 h: created 28 February
+    # of a leap year); ticket 4 was closed by merge
+    assert (res["resolved"], res["median_hours"], res["p90_hours"]) == (3, 36.0, 45.6)
+    assert res["reopened_pct"] == pytest.approx(100 / 3, abs=1e-3)
+
+
+def test_bug_age_counts_a_bug_fixed_exactly_at_the_period_end_as_open(hand) -> None:
+    bug = period_summary(hand, MARCH)["bug_age"]
+    # open at 2024-04-01 00:00: B-1 (91 days), B-2 (397), B-3 (60; resolved at the end, not before it)
+    assert (bug["open_bugs"], bug["median_days"], bug["p90_days"], bug["older_than_365_days"]) == (3, 91.0, 335.8, 1)
+    # fixed in March: B-4 (10 days); B-5 was not planned, B-3 is fixed in April
+    assert (bug["fixed"], bug["median_days_to_fix"], bug["p90_days_to_fix"]) == (1, 10.0, 10.0)
+
+
+def test_deflection_is_resolved_sessions_over_sessions_plus_tickets(hand) -> None:
+    dfl = period_summary(hand, MARCH)["deflection"]
+    assert dfl["self_service_resolved"] == 3
+    assert dfl["rate_pct"] == pytest.approx(100 * 3 / 7, abs=1e-3)  # 3 / (3 + 4 tickets)
+    assert dfl["self_service_score"] == pytest.approx(5 / 3, abs=1e-3)  # 5 sessions / requesters 77, 78, 79
+
+
+def test_product_line_filter_and_split_agree(hand) -> None:
+    only_a = period_summary(hand, Filters(MARCH.start, MARCH.end, product_lines=("A",)))
+    assert (only_a["tickets_created"], only_a["first_response"]["median_hours"]) == (2, 2.0)
+    split = run_metric(hand, "first_response", MARCH).set_index("product_line", drop=False)
+    assert split.loc["A", "tickets_created"] == 2 and split.loc["B", "tickets_created"] == 2
+
+
+def test_no_data_is_null_not_zero(hand) -> None:
+    empty = period_summary(hand, Filters(dt.date(2020, 1, 1), dt.date(2020, 1, 31)))
+    assert empty["tickets_created"] == 0
+    assert empty["first_response"]["median_hours"] is None
+    assert empty["resolution"]["median_hours"] is None
+    assert empty["deflection"]["rate_pct"] is None
+
+
+def test_previous_period_has_equal_length(hand) -> None:
+    result = kpis(hand, MARCH)
+    assert result["previous_period"]["period"] == {"from": "2024-01-30", "to": "2024-02-29"}
+    assert result["previous_period"]["tickets_created"] == 1  # ticket 5
+
+
+def test_period_boundaries_follow_the_reporting_time_zone(load_files) -> None:
+    # 2024-04-01 03:00 UTC is still 31 March (23:00) in New York
+    w, _ = load_files({"t.csv": "Id,Status,Via,Created at\n1,Open,Mail,2024-04-01 03:00:00\n"})
+    utc = period_summary(w, MARCH)["tickets_created"]
+    new_york = period_summary(w, Filters(MARCH.start, MARCH.end, timezone="America/New_York"))["tickets_created"]
+    assert (utc, new_york) == (0, 1)
+
+
+def test_deleted_tickets_and_pull_requests_are_not_counted(load_files) -> None:
+    page = {"tickets": [
+        {"id": 1, "created_at": "2024-03-01T10:00:00Z", "updated_at": "2024-03-01T10:00:00Z", "status": "open"},
+        {"id": 2, "created_at": "2024-03-01T10:00:00Z", "updated_at": "2024-03-02T10:00:00Z", "status": "deleted"},
+    ]}
+    issues = [
+        {"number": 1, "state": "open", "labels": [{"name": "bug"}], "created_at": "2024-01-01T00:00:00Z",
+         "html_url": "https://github.com/a/b/issues/1"},
+        {"number": 2, "state": "open", "labels": [{"name": "bug"}], "created_at": "2024-01-01T00:00:00Z",
+         "html_url": "https://github.com/a/b/pull/2", "pull_request": {}},
+    ]
+    w, _ = load_files({"z.json": json.dumps(page), "gh.json": json.dumps(issues)})
+    summary = period_summary(w, MARCH)
+    assert (summary["tickets_created"], summary["bug_age"]["open_bugs"]) == (1, 1)
+
+
+def test_unknown_product_line_is_an_error_not_an_empty_result(hand) -> None:
+    with pytest.raises(ProductHealthError, match="unknown product line 'Z'"):
+        kpis(hand, Filters(MARCH.start, MARCH.end, product_lines=("Z",)))
+
+
+def test_a_reversed_period_is_an_error() -> None:
+    with pytest.raises(ProductHealthError, match="ends .* before it starts"):
+        Filters(dt.date(2024, 3, 31), dt.date(2024, 3, 1))
+
+
+def test_hostile_filter_values_are_bound_not_spliced(hand) -> None:
+    hostile = Filters(MARCH.start, MARCH.end, product_lines=("x') or 1=1 --",), channels=("'; drop table fct_tickets; --",))
+    assert period_summary(hand, hostile)["tickets_created"] == 0
+    assert hand.sql("select count(*) n from fct_tickets")["n"][0] == 5
+
+
+SQL_FILES = sorted(p.relative_to(QUERIES_DIR).with_suffix("").as_posix() for p in QUERIES_DIR.rglob("*.sql"))
+
+
+@pytest.mark.parametrize("name", SQL_FILES)
+def test_every_query_file_runs_against_the_sample_data(sample, name: str) -> None:
+    warehouse, _ = sample
+    if name.startswith("metrics/"):
+        frame = warehouse.query(name, Filters(dt.date(2026, 1, 1), dt.date(2026, 10, 31)).params())
+        assert len(frame) > 0
+    elif name == "macros":
+        assert "create or replace macro" in read_sql(name)
+    else:  # staging and marts are built by the load; they must have rows from the sample
+        table = name.split("/")[1]
+        assert warehouse.sql(f"select count(*) n from {table}")["n"][0] > 0 or table in (
+            "stg_zendesk_csv", "stg_freshdesk_csv", "stg_jira_tickets", "stg_linear", "stg_custom")
+
+
+def test_every_metric_file_states_grain_params_and_definition() -> None:
+    for name in METRICS:
+        header = read_sql(f"metrics/{name}").split("\nwith\n", 1)[0].split("\nselect\n", 1)[0]
+        assert "Grain:" in header and "Params:" in header, name
+
+
+# -- the SQL against a plain-Python reading of the same definition ------------------------
+
+def quantile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    values = sorted(values)
+    h = (len(values) - 1) * q
+    lo, hi = math.floor(h), math.ceil(h)
+    return values[lo] + (h - lo) * (values[hi] - values[lo])
+
+
+ticket = st.tuples(
+    st.integers(0, 60 * 24 * 90),  # created: minutes after 2024-02-01
+    st.one_of(st.none(), st.integers(0, 60 * 24 * 10)),  # first reply after minutes
+    st.one_of(st.none(), st.integers(1, 60 * 24 * 40)),  # solved after minutes
+    st.booleans(),  # reopened
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(ticket, min_size=0, max_size=30))
+def test_sql_matches_python_on_random_tickets(tmp_path_factory, rows) -> None:
+    base = dt.datetime(2024, 2, 1)
+    lines = ["Id,Status,Via,Created at,Solved at,Reopens,First reply time in minutes"]
+    for i, (created, reply, solved, reopened) in enumerate(rows):
+        c = base + dt.timedelta(minutes=created)
+        s = c + dt.timedelta(minutes=solved) if solved else None
+        lines.append(f"{i},{'Solved' if s else 'Open'},Mail,{c:%Y-%m-%d %H:%M:%S},"
+                     f"{s:%Y-%m-%d %H:%M:%S}" if s else f"{i},Open,Mail,{c:%Y-%m-%d %H:%M:%S},")
+        lines[-1] += f",{int(reopened)},{'' if reply is None else reply}"
+    folder = tmp_path_factory.mktemp("prop")
+    (folder / "t.csv").write_text("\n".join(lines) + "\n")
+    warehouse, _ = open_warehouse(folder)
+    got = period_summary(warehouse, MARCH)
+    start, end = dt.datetime(2024, 3, 1), dt.datetime(2024, 4, 1)
+    in_march = [r for r in rows if start <= base + dt.timedelta(minutes=r[0]) < end]
+    replies = [r[1] / 60 for r in in_march if r[1] is not None]
+    solved = [(r[2] / 60, r[3]) for r in rows
+              if r[2] and start <= base + dt.timedelta(minutes=r[0] + r[2]) < end]
+    assert got["tickets_created"] == len(in_march)
+    assert got["first_response"]["responded"] == len(replies)
+    assert got["first_response"]["unanswered"] == len(in_march) - len(replies)
+    assert got["first_response"]["median_hours"] == pytest.approx(quantile(replies, 0.5), abs=1e-3)
+    assert got["first_response"]["p90_hours"] == pytest.approx(quantile(replies, 0.9), abs=1e-3)
+    assert got["resolution"]["resolved"] == len(solved)
+    assert got["resolution"]["median_hours"] == pytest.approx(quantile([h for h, _ in solved], 0.5), abs=1e-3)
+    expected_reopened = 100 * sum(r for _, r in solved) / len(solved) if solved else None
+    assert got["resolution"]["reopened_pct"] == pytest.approx(expected_reopened, abs=1e-3)
