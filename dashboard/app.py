@@ -1,0 +1,114 @@
+"""Entry script: page config, the shared sidebar filters (bound to the URL), meeting mode, navigation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import data
+from dashboard.errors import ProductHealthError
+from dashboard.filters import Filters, last_full_month
+from dashboard.views import FILTERS_KEY, period_label
+
+PRESETS = ("Last month", "Last quarter", "Year to date", "Last 12 months", "Custom")
+MEETING_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
+html, body, [class*="st-"] {font-size: 22px;}
+[data-testid="stMetricValue"] {font-size: 3.2rem !important;}
+[data-testid="stMetricLabel"] p {font-size: 1.3rem !important;}
+.block-container {padding-top: 1rem; max-width: 100% !important;}
+</style>
+"""
+
+st.set_page_config(page_title="Product Health", page_icon=":material/monitor_heart:", layout="wide")
+
+
+def preset_period(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    start, end = last_full_month(today)
+    if preset == "Last quarter":
+        first_month = (today.month - 1) // 3 * 3 + 1
+        end = today.replace(month=first_month, day=1) - dt.timedelta(days=1)
+        start = end.replace(month=end.month - 2, day=1)
+    elif preset == "Year to date":
+        start, end = today.replace(month=1, day=1), today
+    elif preset == "Last 12 months":
+        start = end.replace(day=1)
+        for _ in range(11):
+            start = (start - dt.timedelta(days=1)).replace(day=1)
+    return start, end
+
+
+def invalid_url_values(name: str, allowed: list[str]) -> list[str]:
+    return [v for v in st.query_params.get_all(name) if v not in allowed]
+
+
+def sidebar(model: data.Model) -> Filters:
+    choices = data.choices(model.fingerprint)
+    today = dt.date.today()
+    notes = []
+    for name, allowed in (("product_line", choices.get("product_line", [])), ("preset", list(PRESETS)),
+                          ("priority", choices.get("priority", [])), ("channel", choices.get("channel", []))):
+        bad = invalid_url_values(name, allowed)
+        if bad:
+            notes.append(f"Ignored {name.replace('_', ' ')} from the link: {', '.join(v[:40] for v in bad)}")
+    with st.sidebar:
+        st.title("Product Health")
+        preset = st.selectbox("Period", PRESETS, key="preset", bind="query-params")
+        start, end = preset_period(preset, today)
+        if preset == "Custom":
+            picked = st.date_input("From – to", value=(start, end), key="dates", max_value=today)
+            if isinstance(picked, tuple) and len(picked) == 2:
+                start, end = picked
+            else:
+                st.caption("Pick the last day of the period.")
+        product_lines = st.multiselect("Product lines", choices.get("product_line", []), key="product_line",
+                                       bind="query-params", placeholder="All product lines")
+        priorities, channels = [], []
+        if len(choices.get("priority", [])) > 1:
+            priorities = st.multiselect("Priority", choices["priority"], key="priority", bind="query-params",
+                                        placeholder="All priorities")
+        if len(choices.get("channel", [])) > 1:
+            channels = st.multiselect("Channel", choices["channel"], key="channel", bind="query-params",
+                                      placeholder="All channels")
+        meeting = st.toggle("Meeting mode", value=st.query_params.get("mode") == "meeting",
+                            help="Big type, no sidebar: for the shared screen. Leave with ?mode= in the URL.")
+        if meeting:
+            st.query_params["mode"] = "meeting"
+        elif st.query_params.get("mode") == "meeting":
+            del st.query_params["mode"]
+        st.caption(f"Data folder: {model.report.data_dir}")
+        st.caption(f"Data as of {(model.report.data_as_of or '-')[:16].replace('T', ' ')} UTC")
+    for note in notes:
+        st.warning(note, icon=":material/link_off:")
+    return Filters(start=start, end=end, timezone=model.warehouse.settings.timezone,
+                   product_lines=tuple(product_lines), priorities=tuple(priorities), channels=tuple(channels))
+
+
+def main() -> None:
+    try:
+        model = data.model()
+    except ProductHealthError as exc:
+        st.error(f"The data could not be loaded: {exc}")
+        st.stop()
+    filters = sidebar(model)
+    st.session_state[FILTERS_KEY] = filters
+    if st.query_params.get("mode") == "meeting":
+        st.html(MEETING_CSS)
+        st.title(f"Product health · {period_label(filters)}")
+    if model.report.failed:
+        st.warning("Some export files failed or had rejected rows: see the Data page before presenting these numbers.",
+                   icon=":material/warning:")
+    pages = [
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("app_pages/first_response.py", title="First response", icon=":material/reply:"),
+        st.Page("app_pages/resolution.py", title="Resolution", icon=":material/task_alt:"),
+        st.Page("app_pages/bugs.py", title="Bug age", icon=":material/bug_report:"),
+        st.Page("app_pages/deflection.py", title="Deflection", icon=":material/support:"),
+        st.Page("app_pages/data_report.py", title="Data", icon=":material/folder_open:"),
+    ]
+    st.navigation(pages).run()
+
+
+main()

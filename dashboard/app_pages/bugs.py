@@ -1,0 +1,55 @@
+"""Bug age: open-bug age buckets, created vs fixed per month, time to fix, the oldest open bugs.
+
+Queries: metrics/bug_age_trend, metrics/open_bugs.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.views import current_filters, explain, no_tracker_note, period_label
+
+model = data.model()
+filters = current_filters()
+key = model.fingerprint
+
+st.header(f"Bug age · {period_label(filters)}")
+st.caption("Open bugs at the end of the period and how old they are; time to fix for bugs fixed in the period.")
+if model.report.counts.get("issues", 0) == 0:
+    no_tracker_note()
+    st.stop()
+
+open_bugs = data.metric("open_bugs", filters, key)
+trend = data.metric("bug_age_trend", filters.trailing_months(12), key)
+edges = [(0, 30, "< 30 d"), (30, 90, "30–90 d"), (90, 180, "90–180 d"), (180, 365, "180–365 d"), (365, 1e9, "> 1 year")]
+counts = [int(((open_bugs["age_days"] >= lo) & (open_bugs["age_days"] < hi)).sum()) for lo, hi, _ in edges]
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(charts.buckets([e[2] for e in edges], counts, "Open bugs by age", "bugs"), width="stretch")
+with right:
+    totals = trend[trend["product_line"].isna()]
+    st.plotly_chart(charts.bars_by_month(totals, {"created": "Created", "fixed": "Fixed"},
+                                         "Bugs created vs fixed per month", "bugs"), width="stretch")
+st.plotly_chart(charts.trend(trend, "median_days_to_fix", None, "Median time to fix per month", "days"),
+                width="stretch")
+
+st.subheader("Oldest open bugs")
+show_titles = model.warehouse.settings.show_titles
+table = open_bugs.head(25)[["issue_key", "title", "age_days", "product_line", "status", "url"]].copy()
+if not show_titles:
+    table = table.drop(columns=["title"])
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "issue_key": "Key",
+        "title": st.column_config.TextColumn("Title"),
+        "age_days": st.column_config.NumberColumn("Age (days)", format="%.0f"),
+        "product_line": "Product line",
+        "status": "Status",
+        "url": st.column_config.LinkColumn("Link", display_text="open"),
+    },
+)
+explain("bug_age_trend", "open_bugs")

@@ -1,0 +1,26 @@
+"""Deflection: the monthly rate with the self-service and ticket volumes behind it.
+
+Queries: metrics/deflection_trend.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.views import current_filters, explain, period_label
+
+model = data.model()
+filters = current_filters()
+
+st.header(f"Deflection · {period_label(filters)}")
+st.caption("Self-service sessions resolved without a ticket ÷ (those sessions + tickets created).")
+if model.report.counts.get("self_service_rows", 0) == 0:
+    st.info("No self-service export found. Add a sessions CSV (session_id, started_at, product_line, channel, "
+            "outcome) or daily counts (date, product_line, channel, sessions, resolved, escalated); see the README.")
+    st.stop()
+trend = data.metric("deflection_trend", filters.trailing_months(12), model.fingerprint)
+totals = trend[trend["product_line"].isna()]
+st.plotly_chart(charts.deflection(totals), width="stretch")
+st.plotly_chart(charts.trend(trend, "rate_pct", None, "Deflection rate by product line", "%"), width="stretch")
+explain("deflection_trend")

@@ -1,0 +1,62 @@
+"""DataFrame -> plotly Figure. No st.* calls; every chart aggregates in SQL first."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+PALETTE = ("#2563eb", "#f97316", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#db2777")
+
+
+def _layout(fig: go.Figure, title: str, y_title: str, height: int = 360) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "font": {"size": 16}},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "y": -0.15},
+        yaxis_title=y_title,
+        hovermode="x unified",
+    )
+    return fig
+
+
+def trend(frame: pd.DataFrame, median: str, p90: str | None, title: str, y_title: str) -> go.Figure:
+    """Monthly median (solid) and p90 (dotted) per product line; the total in black."""
+    fig = go.Figure()
+    lines = [None] + sorted(frame["product_line"].dropna().unique().tolist())
+    for index, line in enumerate(lines):
+        part = frame[frame["product_line"].isna()] if line is None else frame[frame["product_line"] == line]
+        name = "All product lines" if line is None else str(line)
+        color = "#111827" if line is None else PALETTE[(index - 1) % len(PALETTE)]
+        fig.add_trace(go.Scatter(x=part["month_start"], y=part[median], name=f"{name} median",
+                                 mode="lines+markers", line={"color": color, "width": 3 if line is None else 2}))
+        if p90:
+            fig.add_trace(go.Scatter(x=part["month_start"], y=part[p90], name=f"{name} p90", mode="lines",
+                                     line={"color": color, "dash": "dot", "width": 1}, visible="legendonly"))
+    return _layout(fig, title, y_title)
+
+
+def buckets(labels: list[str], counts: list[int], title: str, y_title: str = "tickets") -> go.Figure:
+    fig = go.Figure(go.Bar(x=labels, y=counts, marker_color=PALETTE[0], text=counts, textposition="outside"))
+    return _layout(fig, title, y_title, height=320)
+
+
+def bars_by_month(frame: pd.DataFrame, columns: dict[str, str], title: str, y_title: str) -> go.Figure:
+    fig = go.Figure()
+    for index, (column, name) in enumerate(columns.items()):
+        fig.add_trace(go.Bar(x=frame["month_start"], y=frame[column], name=name, marker_color=PALETTE[index]))
+    fig.update_layout(barmode="group")
+    return _layout(fig, title, y_title)
+
+
+def deflection(frame: pd.DataFrame) -> go.Figure:
+    """Rate (line, right axis) over the volumes behind it (bars)."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=frame["month_start"], y=frame["self_service_resolved"], name="Resolved in self-service",
+                         marker_color=PALETTE[2]))
+    fig.add_trace(go.Bar(x=frame["month_start"], y=frame["tickets_created"], name="Tickets created",
+                         marker_color=PALETTE[0]))
+    fig.add_trace(go.Scatter(x=frame["month_start"], y=frame["rate_pct"], name="Deflection rate %", yaxis="y2",
+                             mode="lines+markers", line={"color": "#111827", "width": 3}))
+    fig.update_layout(barmode="stack", yaxis2={"overlaying": "y", "side": "right", "title": "%", "rangemode": "tozero"})
+    return _layout(fig, "Deflection rate and the volumes behind it", "sessions / tickets")

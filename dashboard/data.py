@@ -1,0 +1,80 @@
+"""The only module with st.cache_*: the loaded model and one cached function per query.
+
+The data folder comes from the command line / environment, never from the browser. Cache
+keys carry a fingerprint of the export files, so new or changed exports show up on the
+next interaction without a restart.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import SAMPLE_DATA_DIR
+from dashboard.errors import ProductHealthError
+from dashboard.filters import Filters
+from dashboard.metrics import known_values, period_summary, run_metric
+from dashboard.warehouse import LoadReport, Warehouse, fingerprint, open_warehouse, read_sql
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("PRODUCT_HEALTH_DATA") or SAMPLE_DATA_DIR)
+
+
+def config_path() -> Path | None:
+    value = os.environ.get("PRODUCT_HEALTH_CONFIG")
+    return Path(value) if value else None
+
+
+@dataclass(frozen=True)
+class Model:
+    warehouse: Warehouse
+    report: LoadReport
+    fingerprint: str
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading the exports ...")
+def _load(folder: str, config: str | None, key: str) -> Model:
+    warehouse, report = open_warehouse(Path(folder), Path(config) if config else None, threads=2)
+    return Model(warehouse, report, key)
+
+
+def model() -> Model:
+    """The model of the current data folder; rebuilt when its files change."""
+    folder, config = data_dir(), config_path()
+    key = fingerprint(folder, config)
+    return _load(str(folder), str(config) if config else None, key)
+
+
+@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
+def metric(name: str, filters: Filters, key: str) -> pd.DataFrame:
+    return run_metric(model().warehouse, name, filters)
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def summary(filters: Filters, key: str) -> dict:
+    return period_summary(model().warehouse, filters)
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def choices(key: str) -> dict[str, list[str]]:
+    return known_values(model().warehouse)
+
+
+@st.cache_data(show_spinner=False)
+def definition(name: str) -> tuple[str, str]:
+    """The leading comment of a metrics SQL file (its definition), and the whole SQL."""
+    sql = read_sql(f"metrics/{name}")
+    comment = []
+    for line in sql.splitlines():
+        if not line.startswith("--"):
+            break
+        comment.append(line[2:].strip())
+    return "\n".join(comment), sql
+
+
+__all__ = ["Model", "ProductHealthError", "choices", "definition", "metric", "model", "summary"]
