@@ -15,9 +15,8 @@ PRESETS = ("Last month", "Last quarter", "Year to date", "Last 12 months", "Cust
 MEETING_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
-html, body, [class*="st-"] {font-size: 22px;}
-[data-testid="stMetricValue"] {font-size: 3.2rem !important;}
-[data-testid="stMetricLabel"] p {font-size: 1.3rem !important;}
+[data-testid="stMain"] {zoom: 1.3;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 3.4rem !important; font-weight: 600;}
 .block-container {padding-top: 1rem; max-width: 100% !important;}
 </style>
 """

@@ -39,6 +39,8 @@ show_titles = model.warehouse.settings.show_titles
 table = open_bugs.head(25)[["issue_key", "title", "age_days", "product_line", "status", "url"]].copy()
 if not show_titles:
     table = table.drop(columns=["title"])
+if table["url"].isna().all():  # e.g. Jira CSV exports carry no link
+    table = table.drop(columns=["url"])
 st.dataframe(
     table,
     hide_index=True,
