@@ -15,7 +15,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import SAMPLE_DATA_DIR
-from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
 from dashboard.metrics import known_values, period_summary, run_metric
 from dashboard.warehouse import LoadReport, Warehouse, fingerprint, open_warehouse, read_sql
@@ -76,5 +75,3 @@ def definition(name: str) -> tuple[str, str]:
         comment.append(line[2:].strip())
     return "\n".join(comment), sql
 
-
-__all__ = ["Model", "ProductHealthError", "choices", "definition", "metric", "model", "summary"]

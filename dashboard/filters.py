@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,7 +20,6 @@ class Filters:
     product_lines: tuple[str, ...] = ()
     priorities: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
-    extra: tuple[tuple[str, Any], ...] = field(default=())
 
     def __post_init__(self) -> None:
         try:

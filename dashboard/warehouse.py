@@ -130,7 +130,6 @@ class Warehouse:
         if threads:
             self.con.execute(f"set threads = {int(threads)}")
         if memory_limit:
-            self.con.execute("select 1")  # keep the setter below bound-value free
             self.con.execute(f"set memory_limit = '{int(_parse_size(memory_limit))}B'")
         self._lock = threading.Lock()
         self._create_schema()
@@ -293,8 +292,7 @@ class Warehouse:
             by_path[path].product_lines = lines
         counts = self.con.execute(
             "select (select count(*) from fct_tickets), (select count(*) from fct_issues), "
-            "(select count(*) from fct_self_service), "
-            "(select greatest(max(updated_at), max(created_at)) from fct_tickets)"
+            "(select count(*) from fct_self_service)"
         ).fetchone()
         report.counts = {"tickets": counts[0], "issues": counts[1], "self_service_rows": counts[2]}
         newest = self.con.execute(

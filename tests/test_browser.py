@@ -107,8 +107,8 @@ def test_tiles_render_filters_write_the_url_and_meeting_mode(app_url, browser) -
 
     page.goto(app_url + "/?mode=meeting&product_line=Mobile+App", wait_until="domcontentloaded")
     page.get_by_text("Product health · ").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)
-    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    page.locator('[data-testid="stSidebar"]').wait_for(state="hidden", timeout=30_000)
+    page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "meeting-mode-1920x1080.png"))
     page.close()
 
