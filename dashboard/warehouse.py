@@ -36,6 +36,7 @@ STAGING_VIEWS = (
     "stg_github",
     "stg_linear",
     "stg_custom",
+    "stg_sessions",
 )
 STAGED_TABLES = ("stg_tickets", "stg_issues", "stg_self_service")
 MART_TABLES = ("fct_tickets", "fct_issues", "fct_self_service")
@@ -123,14 +124,12 @@ class Warehouse:
     used by two threads at once); loading happens before the warehouse is shared.
     """
 
-    def __init__(self, settings: Settings, threads: int | None = None, memory_limit: str | None = None) -> None:
+    def __init__(self, settings: Settings, threads: int | None = None) -> None:
         self.settings = settings
         self.con = duckdb.connect(":memory:")
         self.con.execute("set TimeZone = 'UTC'")
         if threads:
             self.con.execute(f"set threads = {int(threads)}")
-        if memory_limit:
-            self.con.execute(f"set memory_limit = '{int(_parse_size(memory_limit))}B'")
         self._lock = threading.Lock()
         self._create_schema()
 
@@ -219,11 +218,8 @@ class Warehouse:
     def build_model(self, report: LoadReport) -> None:
         for view in STAGING_VIEWS:
             self.con.execute(f"create or replace view {view} as {read_sql('staging/' + view)}")
-        self.con.execute(f"create or replace view stg_self_service_rows as {read_sql('staging/stg_self_service')}")
         for table in STAGED_TABLES:
-            source = "stg_self_service_rows" if table == "stg_self_service" else None
-            sql = f"select * from {source}" if source else read_sql("staging/" + table)
-            self.con.execute(f"create or replace table {table} as {sql}")
+            self.con.execute(f"create or replace table {table} as {read_sql('staging/' + table)}")
         for table in MART_TABLES:
             self.con.execute(f"create or replace table {table} as {read_sql('marts/' + table)}")
         for view, table in CANONICAL_VIEWS.items():
@@ -276,10 +272,16 @@ class Warehouse:
             union all
             select _file, 'issues in a Done status without a resolution date: resolved at their last status change or update', count(*)
             from stg_issues where is_resolved_at_inferred and reject_reason is null group by 1
+            union all
+            select _file, 'rows superseded by a newer version of the same id (same or another file)', count(*)
+            from (
+                select _file, version_rank from stg_tickets
+                union all select _file, version_rank from stg_issues where not is_pull_request
+            )
+            where version_rank > 1 group by 1
         """
         for path, what, count in self.con.execute(notes_sql).fetchall():
             by_path[path].notes.append(f"{count} {what}")
-        self._note_duplicates(report, by_path)
         for path, lines in self.con.execute(
             """
             select _file, list(distinct product_line order by product_line) from (
@@ -306,27 +308,6 @@ class Warehouse:
         ).fetchone()[0]
         report.data_as_of = newest.isoformat() if newest else None
         report.loaded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-    def _note_duplicates(self, report: LoadReport, by_path: dict[str, FileReport]) -> None:
-        sql = """
-            with keyed as (
-                select _file, source, ticket_id as id, updated_at, _row from stg_tickets where reject_reason is null
-                union all
-                select _file, source, issue_key, updated_at, _row from stg_issues
-                where reject_reason is null and not is_pull_request
-            ),
-            ranked as (
-                select *, row_number() over (
-                    partition by source, id order by updated_at desc nulls last, _file desc, _row desc
-                ) as rank
-                from keyed
-            )
-            select _file, count(*) from ranked where rank > 1 group by 1
-        """
-        for path, count in self.con.execute(sql).fetchall():
-            by_path[path].notes.append(
-                f"{count} rows superseded by a newer version of the same id (same or another file)"
-            )
 
     # -- querying -------------------------------------------------------------------------
 
@@ -355,14 +336,6 @@ class Warehouse:
 
     def close(self) -> None:
         self.con.close()
-
-
-def _parse_size(text: str) -> int:
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)B?\s*", text.upper())
-    if not match:
-        raise ProductHealthError(f"memory limit '{text}' is not a size such as 2GB")
-    scale = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}[match.group(2)]
-    return int(float(match.group(1)) * scale)
 
 
 def open_warehouse(data_dir: Path, config_path: Path | None = None, **options: Any) -> tuple[Warehouse, LoadReport]:

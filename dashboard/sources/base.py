@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -101,7 +101,7 @@ def normalise_header(name: str) -> str:
     return re.sub(r"\s+", " ", name.replace("\ufeff", "").strip().lstrip("'")).casefold()
 
 
-def _decode_sample(raw: bytes, path: Path) -> tuple[str, str]:
+def _decode_sample(raw: bytes) -> tuple[str, str]:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16", errors="replace"), "utf-16"
     if raw.startswith(codecs.BOM_UTF8):
@@ -132,7 +132,7 @@ def sniff(path: Path) -> Sniffed:
         raise ProductHealthError(f"{path}: this is a zip archive, not an export; unzip it into the data folder")
     if b"\x00" in raw[:4096] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise ProductHealthError(f"{path}: this is a binary file, not a CSV or JSON export")
-    text, encoding = _decode_sample(raw, path)
+    text, encoding = _decode_sample(raw)
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped[:1] in ("{", "["):
         return Sniffed(path=path, kind="json", encoding=encoding, document=load_json(path, encoding))
@@ -334,5 +334,3 @@ def text(value: Any) -> str | None:
         return json.dumps(value)
     return str(value)
 
-
-JsonRows = Callable[[Any, Path], list[dict[str, Any]]]

@@ -1,6 +1,6 @@
 -- One row per tracker issue (Jira, GitHub, Linear); what bug age and time to fix read.
 -- Grain: one row per (source, issue_key); pull requests, service-desk requests and rejected
--- rows left out; duplicates keep the newest updated_at, then the later file and row.
+-- rows left out; duplicates keep the version stg_issues ranks first (version_rank).
 -- resolution: completed, not_planned (settings' not_planned_resolutions, GitHub
 -- state_reason not_planned, Linear canceled), duplicate, or null while open.
 with
@@ -8,11 +8,7 @@ with
 latest as (
     select *
     from stg_issues
-    where reject_reason is null and not is_pull_request
-    qualify row_number() over (
-        partition by source, issue_key
-        order by updated_at desc nulls last, _file desc, _row desc
-    ) = 1
+    where version_rank = 1 and not is_pull_request
 ),
 
 final as (

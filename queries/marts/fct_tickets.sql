@@ -1,25 +1,15 @@
 -- One row per ticket, all help desks together; what every ticket metric reads.
 -- Grain: one row per (source, ticket_id), deleted tickets and rejected rows left out.
--- Duplicates (overlapping incremental pages, the same month exported twice) keep the
--- latest version: newest updated_at, then the later file path, then the later row.
+-- Duplicates keep the version stg_tickets ranks first (version_rank, defined there).
 -- Durations are computed once here:
 --   first_response_hours: vendor calendar value if exported, else first reply - created
 --     from timestamps, else the vendor business-hours value (basis says which);
 --   resolution_hours: solved_at - created_at, calendar hours, for solved/closed tickets.
 with
 
-usable as (
-    select * from stg_tickets
-    where reject_reason is null
-),
-
 latest as (
-    select *
-    from usable
-    qualify row_number() over (
-        partition by source, ticket_id
-        order by updated_at desc nulls last, _file desc, _row desc
-    ) = 1
+    select * from stg_tickets
+    where version_rank = 1
 ),
 
 final as (

@@ -1,0 +1,78 @@
+-- Self-service sessions (one row per session, or daily counts) -> canonical session rows (a view).
+-- Grain: one row per exported row; counts are 1/0 for a single session.
+-- Naive timestamps and dates are read in [sources.self_service] timezone.
+-- outcome: resolved (answered without a ticket), escalated (became a ticket), abandoned.
+with
+
+cfg as (
+    select * from cfg_sources where source = 'self_service'
+),
+
+sessions as (
+    select
+        raw.session_id,
+        ph_instant(raw.started_at, cfg.timezone, ph_iso_local(raw.started_at)) as started_at,
+        raw.started_at as started_raw,
+        raw.product_line,
+        raw.channel,
+        1 as count_sessions,
+        (lower(raw.outcome) = 'resolved')::integer as count_resolved,
+        (lower(raw.outcome) = 'escalated')::integer as count_escalated,
+        raw._file,
+        raw._row,
+        raw._line,
+        coalesce(
+            case when raw.started_at is null then 'no started_at' end,
+            case when lower(coalesce(raw.outcome, '')) not in ('resolved', 'escalated', 'abandoned')
+                then 'outcome ''' || left(coalesce(raw.outcome, ''), 40) || ''' is not resolved, escalated or abandoned'
+            end
+        ) as reject_reason
+    from raw_sessions_csv as raw
+    cross join cfg
+),
+
+daily as (
+    select
+        null::varchar as session_id,
+        ph_instant(raw.date, cfg.timezone, ph_iso_local(raw.date)) as started_at,
+        raw.date as started_raw,
+        raw.product_line,
+        raw.channel,
+        try_cast(raw.sessions as integer) as count_sessions,
+        try_cast(raw.resolved as integer) as count_resolved,
+        try_cast(raw.escalated as integer) as count_escalated,
+        raw._file,
+        raw._row,
+        raw._line,
+        case
+            when raw.date is null then 'no date'
+            when try_cast(raw.sessions as integer) is null or try_cast(raw.sessions as integer) < 0
+                then 'sessions ''' || left(coalesce(raw.sessions, ''), 40) || ''' is not a count'
+            when try_cast(raw.resolved as integer) is null or try_cast(raw.resolved as integer) < 0
+                then 'resolved ''' || left(coalesce(raw.resolved, ''), 40) || ''' is not a count'
+            when try_cast(raw.resolved as integer) + coalesce(try_cast(raw.escalated as integer), 0)
+                > try_cast(raw.sessions as integer)
+                then 'resolved + escalated is more than sessions'
+        end as reject_reason
+    from raw_sessions_daily_csv as raw
+    cross join cfg
+),
+
+final as (
+    select
+        'self_service' as source,
+        session_id,
+        started_at,
+        coalesce(nullif(trim(product_line), ''), 'Unassigned') as product_line,
+        channel,
+        count_sessions,
+        count_resolved,
+        count_escalated,
+        _file,
+        _row,
+        _line,
+        coalesce(reject_reason, ph_bad_instant('started_at', started_raw, started_at)) as reject_reason
+    from (select * from sessions union all select * from daily)
+)
+
+select * from final
