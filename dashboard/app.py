@@ -8,8 +8,8 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.errors import ProductHealthError
-from dashboard.filters import Filters, last_full_month
-from dashboard.views import FILTERS_KEY, period_label
+from dashboard.filters import Filters, last_full_month, months_back
+from dashboard.views import FILTERS_KEY, MODEL_KEY, period_label
 
 PRESETS = ("Last month", "Last quarter", "Year to date", "Last 12 months", "Custom")
 MEETING_CSS = """
@@ -29,13 +29,11 @@ def preset_period(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
     if preset == "Last quarter":
         first_month = (today.month - 1) // 3 * 3 + 1
         end = today.replace(month=first_month, day=1) - dt.timedelta(days=1)
-        start = end.replace(month=end.month - 2, day=1)
+        start = months_back(end, 2)
     elif preset == "Year to date":
         start, end = today.replace(month=1, day=1), today
     elif preset == "Last 12 months":
-        start = end.replace(day=1)
-        for _ in range(11):
-            start = (start - dt.timedelta(days=1)).replace(day=1)
+        start = months_back(end, 11)
     return start, end
 
 
@@ -92,6 +90,7 @@ def main() -> None:
         st.error(f"The data could not be loaded: {exc}")
         st.stop()
     filters = sidebar(model)
+    st.session_state[MODEL_KEY] = model
     st.session_state[FILTERS_KEY] = filters
     if st.query_params.get("mode") == "meeting":
         st.html(MEETING_CSS)

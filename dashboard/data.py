@@ -42,8 +42,18 @@ def _load(folder: str, config: str | None, key: str) -> Model:
     return Model(warehouse, report, key)
 
 
+def _warehouse(key: str) -> Warehouse:
+    """The warehouse of fingerprint `key` (already loaded: the entry script asked for it)."""
+    config = config_path()
+    return _load(str(data_dir()), str(config) if config else None, key).warehouse
+
+
 def model() -> Model:
-    """The model of the current data folder; rebuilt when its files change."""
+    """The model of the current data folder; rebuilt when its files change.
+
+    The entry script calls this once per rerun (it walks the folder for the fingerprint);
+    pages take the result from views.current_model().
+    """
     folder, config = data_dir(), config_path()
     key = fingerprint(folder, config)
     return _load(str(folder), str(config) if config else None, key)
@@ -51,17 +61,17 @@ def model() -> Model:
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
 def metric(name: str, filters: Filters, key: str) -> pd.DataFrame:
-    return run_metric(model().warehouse, name, filters)
+    return run_metric(_warehouse(key), name, filters)
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
 def summary(filters: Filters, key: str) -> dict:
-    return period_summary(model().warehouse, filters)
+    return period_summary(_warehouse(key), filters)
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
 def choices(key: str) -> dict[str, list[str]]:
-    return known_values(model().warehouse)
+    return known_values(_warehouse(key))
 
 
 @st.cache_data(show_spinner=False)
@@ -74,4 +84,3 @@ def definition(name: str) -> tuple[str, str]:
             break
         comment.append(line[2:].strip())
     return "\n".join(comment), sql
-

@@ -51,10 +51,7 @@ class Filters:
 
     def trailing_months(self, months: int = 12) -> Filters:
         """The `months` whole calendar months that end with this period's last month."""
-        first = self.end.replace(day=1)
-        for _ in range(months - 1):
-            first = (first - dt.timedelta(days=1)).replace(day=1)
-        return replace(self, start=min(first, self.start))
+        return replace(self, start=min(months_back(self.end, months - 1), self.start))
 
     def params(self) -> dict[str, Any]:
         return {
@@ -72,6 +69,12 @@ def parse_date(text: str, what: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except (TypeError, ValueError):
         raise ProductHealthError(f"{what} '{text}' is not a date in the form YYYY-MM-DD") from None
+
+
+def months_back(day: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` calendar months before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def last_full_month(today: dt.date) -> tuple[dt.date, dt.date]:

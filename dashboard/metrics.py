@@ -62,9 +62,14 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose product_line is null: the grouping-sets totals (one, or one per month)."""
+    return frame[frame["product_line"].isna()]
+
+
 def total_row(frame: pd.DataFrame) -> dict[str, Any]:
-    """The row whose product_line is null (the grouping-sets total), as plain Python values."""
-    rows = frame[frame["product_line"].isna()]
+    """The total row of a metric (see totals()), as plain Python values."""
+    rows = totals(frame)
     if rows.empty:
         return {}
     return {k: _clean(v) for k, v in rows.iloc[0].items() if k != "product_line"}

@@ -16,10 +16,16 @@ from dashboard import data
 from dashboard.filters import Filters
 
 FILTERS_KEY = "ph_filters"
+MODEL_KEY = "ph_model"
 
 
 def current_filters() -> Filters:
     return st.session_state[FILTERS_KEY]
+
+
+def current_model() -> data.Model:
+    """The model the entry script loaded for this rerun."""
+    return st.session_state[MODEL_KEY]
 
 
 def is_missing(value: Any) -> bool:

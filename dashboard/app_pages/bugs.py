@@ -8,9 +8,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.views import current_filters, explain, no_tracker_note, period_label
+from dashboard.metrics import totals
+from dashboard.views import current_filters, current_model, explain, no_tracker_note, period_label
 
-model = data.model()
+model = current_model()
 filters = current_filters()
 key = model.fingerprint
 
@@ -28,7 +29,7 @@ left, right = st.columns(2)
 with left:
     st.plotly_chart(charts.buckets([e[2] for e in edges], counts, "Open bugs by age", "bugs"), width="stretch")
 with right:
-    totals = trend[trend["product_line"].isna()]
+    totals = totals(trend)
     st.plotly_chart(charts.bars_by_month(totals, {"created": "Created", "fixed": "Fixed"},
                                          "Bugs created vs fixed per month", "bugs"), width="stretch")
 st.plotly_chart(charts.trend(trend, "median_days_to_fix", None, "Median time to fix per month", "days"),

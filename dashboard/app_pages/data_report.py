@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard.views import current_model
 
-report = data.model().report
+report = current_model().report
 st.header("Data")
 st.caption(f"Folder {report.data_dir} · settings {report.settings_path or '(defaults)'} · "
            f"loaded {report.loaded_at[:16].replace('T', ' ')} UTC · data as of "

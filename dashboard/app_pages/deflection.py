@@ -8,9 +8,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.views import current_filters, explain, period_label
+from dashboard.metrics import totals
+from dashboard.views import current_filters, current_model, explain, period_label
 
-model = data.model()
+model = current_model()
 filters = current_filters()
 
 st.header(f"Deflection · {period_label(filters)}")
@@ -20,7 +21,7 @@ if model.report.counts.get("self_service_rows", 0) == 0:
             "outcome) or daily counts (date, product_line, channel, sessions, resolved, escalated); see the README.")
     st.stop()
 trend = data.metric("deflection_trend", filters.trailing_months(12), model.fingerprint)
-totals = trend[trend["product_line"].isna()]
+totals = totals(trend)
 st.plotly_chart(charts.deflection(totals), width="stretch")
 st.plotly_chart(charts.trend(trend, "rate_pct", None, "Deflection rate by product line", "%"), width="stretch")
 explain("deflection_trend")

@@ -8,10 +8,11 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.views import current_filters, explain, period_label
+from dashboard.metrics import totals
+from dashboard.views import current_filters, current_model, explain, period_label
 
 filters = current_filters()
-key = data.model().fingerprint
+key = current_model().fingerprint
 trend = data.metric("first_response_trend", filters.trailing_months(12), key)
 period = data.metric("first_response_trend", filters, key)
 
@@ -23,7 +24,7 @@ if trend.empty:
 else:
     st.plotly_chart(charts.trend(trend, "median_hours", "p90_hours", "Median first response per month (p90 in the legend)",
                                  "hours"), width="stretch")
-    totals = period[period["product_line"].isna()]
+    totals = totals(period)
     labels = ["< 1 h", "1–4 h", "4–8 h", "8–24 h", "> 24 h", "unanswered"]
     columns = ["count_under_1h", "count_1_4h", "count_4_8h", "count_8_24h", "count_over_24h", "unanswered"]
     counts = [int(totals[c].sum()) for c in columns]

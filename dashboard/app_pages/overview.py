@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.views import count, current_filters, days, delta, explain, hours, is_missing, pct, period_label
+from dashboard.metrics import totals
+from dashboard.views import count, current_filters, current_model, days, delta, explain, hours, is_missing, pct, period_label
 
-model = data.model()
+model = current_model()
 key = model.fingerprint
 filters = current_filters()
 now = data.summary(filters, key)
@@ -21,7 +22,7 @@ trailing = filters.trailing_months(12)
 
 def spark(name: str, column: str) -> list[float]:
     frame = data.metric(name, trailing, key)
-    values = frame[frame["product_line"].isna()][column].tolist()
+    values = totals(frame)[column].tolist()
     return [0.0 if is_missing(v) else float(v) for v in values]
 
 
@@ -76,25 +77,28 @@ split = {
 }
 previous = data.metric("first_response", filters.previous(), key).set_index("product_line")
 lines = sorted({line for frame in split.values() for line in frame.index.dropna()})
+
+
+def cell(frame: pd.DataFrame, line: str, column: str) -> object:
+    return frame[column].get(line) if line in frame.index else None
+
+
 rows = []
 for line in lines:
-    def get(name: str, column: str, frame: dict = split) -> object:
-        table = frame[name] if isinstance(frame, dict) else frame
-        return table[column].get(line) if line in table.index else None
-
-    prev_median = previous["median_hours"].get(line) if line in previous.index else None
-    median_now = get("first_response", "median_hours")
+    median_now = cell(split["first_response"], line, "median_hours")
+    median_before = cell(previous, line, "median_hours")
     rows.append({
         "Product line": line,
-        "Tickets": get("first_response", "tickets_created"),
+        "Tickets": cell(split["first_response"], line, "tickets_created"),
         "Median first response (h)": median_now,
-        "Change vs previous (h)": None if is_missing(median_now) or is_missing(prev_median) else median_now - prev_median,
-        "p90 first response (h)": get("first_response", "p90_hours"),
-        "Median resolution (h)": get("resolution", "median_hours"),
-        "Reopened %": get("resolution", "reopened_pct"),
-        "Open bugs": get("bug_age", "open_bugs"),
-        "Median bug age (d)": get("bug_age", "median_days"),
-        "Deflection %": get("deflection", "rate_pct"),
+        "Change vs previous (h)": None if is_missing(median_now) or is_missing(median_before)
+        else median_now - median_before,
+        "p90 first response (h)": cell(split["first_response"], line, "p90_hours"),
+        "Median resolution (h)": cell(split["resolution"], line, "median_hours"),
+        "Reopened %": cell(split["resolution"], line, "reopened_pct"),
+        "Open bugs": cell(split["bug_age"], line, "open_bugs"),
+        "Median bug age (d)": cell(split["bug_age"], line, "median_days"),
+        "Deflection %": cell(split["deflection"], line, "rate_pct"),
     })
 table = pd.DataFrame(rows)
 st.dataframe(

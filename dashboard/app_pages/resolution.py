@@ -8,10 +8,11 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.views import current_filters, explain, period_label
+from dashboard.metrics import totals
+from dashboard.views import current_filters, current_model, explain, period_label
 
 filters = current_filters()
-key = data.model().fingerprint
+key = current_model().fingerprint
 trend = data.metric("resolution_trend", filters.trailing_months(12), key)
 period = data.metric("resolution_trend", filters, key)
 
@@ -24,7 +25,7 @@ else:
     st.plotly_chart(charts.trend(trend, "median_hours", "p90_hours", "Median resolution time per month", "hours"),
                     width="stretch")
     left, right = st.columns(2)
-    totals = period[period["product_line"].isna()]
+    totals = totals(period)
     labels = ["< 1 d", "1–3 d", "3–7 d", "7–30 d", "> 30 d"]
     columns = ["count_under_1d", "count_1_3d", "count_3_7d", "count_7_30d", "count_over_30d"]
     with left:
