@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import duckdb
+
 from dashboard.errors import ProductHealthError
 
 CONFIG_FILE_NAME = "health.toml"
@@ -54,7 +56,7 @@ SOURCE_KEYS = {
     "bug_values",
     "merged_tag",
 }
-TOP_KEYS = {"timezone", "not_planned_resolutions", "sources", "custom", "privacy"}
+TOP_KEYS = {"timezone", "not_planned_resolutions", "sources", "custom", "privacy", "links"}
 CUSTOM_KEYS = {"name", "entity", "timezone", "columns"}
 CUSTOM_COLUMNS = {
     "ticket_id",
@@ -67,6 +69,10 @@ CUSTOM_COLUMNS = {
     "product_line",
 }
 PRIVACY_KEYS = {"show_titles"}
+LINKS_KEYS = {"key_pattern", "still_hurting_days"}
+# A Jira issue key: project key (a capital letter, then capitals or digits), a dash, a number.
+DEFAULT_KEY_PATTERN = r"[A-Z][A-Z0-9]+-[0-9]+"
+DEFAULT_STILL_HURTING_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,8 @@ class Settings:
     not_planned_resolutions: tuple[str, ...] = tuple(DEFAULT_NOT_PLANNED)
     custom: tuple[CustomSource, ...] = ()
     show_titles: bool = True
+    key_pattern: str = DEFAULT_KEY_PATTERN
+    still_hurting_days: int = DEFAULT_STILL_HURTING_DAYS
     path: Path | None = None
 
     def source(self, name: str) -> SourceSettings:
@@ -244,11 +252,26 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
     if not isinstance(show_titles, bool):
         raise check.fail("privacy.show_titles", "must be true or false")
 
+    links = raw.get("links", {})
+    if not isinstance(links, dict):
+        raise check.fail("links", "must be a table")
+    check.unknown(links, LINKS_KEYS, "links.")
+    key_pattern = check.string(links.get("key_pattern", DEFAULT_KEY_PATTERN), "links.key_pattern")
+    try:  # checked by the engine that runs it (RE2 syntax)
+        duckdb.execute("select regexp_extract_all('', $p)", {"p": key_pattern})
+    except duckdb.Error as exc:
+        raise check.fail("links.key_pattern", f"is not a regular expression: {str(exc).splitlines()[0]}") from None
+    still_hurting_days = links.get("still_hurting_days", DEFAULT_STILL_HURTING_DAYS)
+    if isinstance(still_hurting_days, bool) or not isinstance(still_hurting_days, int) or still_hurting_days < 0:
+        raise check.fail("links.still_hurting_days", "must be a whole number of days, 0 or more")
+
     return Settings(
         timezone=timezone,
         sources=sources,
         not_planned_resolutions=not_planned,
         custom=tuple(custom),
         show_titles=show_titles,
+        key_pattern=key_pattern,
+        still_hurting_days=still_hurting_days,
         path=path,
     )

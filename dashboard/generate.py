@@ -114,7 +114,7 @@ def _metric_set(t: dict) -> dict:
 
 
 def _zendesk_ticket(t: dict, updated: dt.datetime, deleted: bool = False) -> dict:
-    tags = [TAGS[t["line"]], f"priority_{t['priority']}"]
+    tags = [TAGS[t["line"]], f"priority_{t['priority']}", *t.get("link_tags", ())]
     if t["merged"]:
         tags.append("closed_by_merge")
     return {
@@ -124,7 +124,7 @@ def _zendesk_ticket(t: dict, updated: dt.datetime, deleted: bool = False) -> dic
         "created_at": _iso(t["created"]),
         "updated_at": _iso(updated),
         "type": "question",
-        "subject": f"{t['line']} question #{t['id']}",
+        "subject": t.get("subject") or f"{t['line']} question #{t['id']}",
         "priority": t["priority"],
         "status": "deleted" if deleted else t["status"],
         "requester_id": t["requester"],
@@ -322,14 +322,80 @@ def write_sessions_csv(rng: random.Random, path: Path, count: int, start: dt.dat
     return path
 
 
+# How often a ticket of the bug's product line is about it, before / from the v3 launch;
+# ANA-101 stopped generating tickets after a help-center workaround (January 2026).
+OLD_BUG_RATES = {"BILL-101": (0.04, 0.04), "MOB-101": (0.02, 0.08), "INT-101": (0.03, 0.03),
+                 "ANA-101": (0.03, 0.0), "BILL-102": (0.015, 0.015)}
+WORKAROUND = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def make_links(rng: random.Random, tickets: list[dict], issues: list[dict], github: list[dict]) -> list[dict]:
+    """Tie tickets to the bugs they are about, as support teams do: most through Zendesk's
+    Jira integration (the links export), some by tagging the ticket with the issue key, and
+    GitHub issues by pasting the issue URL into the subject. Returns the links-export rows."""
+    keyed = {f"{i['project']}-{i['number']}": (index, i) for index, i in enumerate(issues)}
+    by_line: dict[str, list[dict]] = {}
+    for t in tickets:
+        by_line.setdefault(t["line"], []).append(t)
+    pairs: list[tuple[dict, str]] = []
+    for key, (before, after) in OLD_BUG_RATES.items():
+        line = next(name for name, project in PROJECTS.items() if key.startswith(project + "-"))
+        for t in by_line[line]:
+            rate = after if t["created"] >= (WORKAROUND if key == "ANA-101" else LAUNCH) else before
+            if rng.random() < rate:
+                pairs.append((t, key))
+    # Bugs that hurt for a while and were fixed, and recent bugs (too young to be "still hurting").
+    fixed = [k for k, (_, i) in keyed.items() if i["type"] == "Bug" and i["resolution"] == "Done"
+             and i["created"] >= START]
+    recent = {i["project"]: k for k, (_, i) in reversed(keyed.items()) if i["type"] == "Bug"
+              and not i["resolved"] and i["created"] >= END - dt.timedelta(days=60)}
+    for key in [*rng.sample(fixed, 8), *recent.values()]:
+        issue = keyed[key][1]
+        stop = issue["resolved"] or END
+        line = next(name for name, project in PROJECTS.items() if project == issue["project"])
+        window = [t for t in by_line[line] if issue["created"] <= t["created"] < stop]
+        count = rng.randint(5, 40) if issue["resolved"] else rng.randint(3, 12)
+        pairs.extend((t, key) for t in rng.sample(window, min(len(window), count)))
+    rows = []
+    for t, key in pairs:
+        if rng.random() < 0.3:
+            t.setdefault("link_tags", []).append(key.lower())
+        else:
+            rows.append({"ticket_id": t["id"], "issue_id": 10_000 + keyed[key][0], "issue_key": key,
+                         "created_at": _iso(t["created"] + dt.timedelta(hours=2))})
+    open_bugs = [g for g in github if "pull_request" not in g and g["state"] == "open"
+                 and g["labels"][0]["name"] == "bug"]
+    for g in open_bugs[:2]:
+        created = dt.datetime.fromisoformat(g["created_at"].replace("Z", "+00:00"))
+        window = [t for t in by_line["Mobile App"] if t["created"] >= created and "subject" not in t]
+        for t in rng.sample(window, min(len(window), 25)):
+            t["subject"] = f"{g['title']} again, see {g['html_url']}"
+    return rows
+
+
+def write_links_csv(rows: list[dict], path: Path) -> Path:
+    """The Zendesk Jira links export (GET /api/v2/jira/links) saved as CSV."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, ["ticket_id", "issue_id", "issue_key", "created_at"])
+        writer.writeheader()
+        writer.writerows(sorted(rows, key=lambda r: (r["created_at"], r["ticket_id"])))
+    return path
+
+
 def write_sample(out: Path, tickets: int = 20_000, seed: int = 7) -> None:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     (out / "health.toml").write_text(HEALTH_TOML, encoding="utf-8")
-    write_zendesk_json(make_tickets(rng, tickets), out / "zendesk")
-    write_jira_csv(make_issues(rng, 700), out / "jira" / "jira-export.csv")
-    write_github_json(rng, out / "github" / "mobile-app-issues.json")
+    ticket_rows = make_tickets(rng, tickets)
+    issue_rows = make_issues(rng, 700)
+    github = write_github_json(rng, out / "github" / "mobile-app-issues.json")
     write_sessions_csv(rng, out / "self-service" / "help-center-sessions.csv", tickets * 2)
+    # Links last, from their own generator, so they change no other figure of the sample.
+    links = make_links(random.Random(seed + 1), ticket_rows, issue_rows, json.loads(github.read_text("utf-8")))
+    write_zendesk_json(ticket_rows, out / "zendesk")
+    write_jira_csv(issue_rows, out / "jira" / "jira-export.csv")
+    write_links_csv(links, out / "links" / "zendesk-jira-links.csv")
 
 
 def main() -> None:

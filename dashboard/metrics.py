@@ -24,6 +24,9 @@ METRICS = (
     "open_bugs",
     "deflection",
     "deflection_trend",
+    "impact",
+    "impact_trend",
+    "bug_impact",
 )
 
 
@@ -31,7 +34,13 @@ def run_metric(warehouse: Warehouse, name: str, filters: Filters) -> pd.DataFram
     """Run `queries/metrics/<name>.sql` with the filters bound as parameters."""
     if name not in METRICS:
         raise ProductHealthError(f"unknown metric '{name}' (known: {', '.join(METRICS)})")
-    return warehouse.query(f"metrics/{name}", filters.params())
+    params = filters.params() | {"min_age_days": warehouse.settings.still_hurting_days}
+    return warehouse.query(f"metrics/{name}", params)
+
+
+def still_hurting(bugs: pd.DataFrame) -> pd.DataFrame:
+    """The still-hurting rows of a bug_impact result, in its order."""
+    return bugs[bugs["is_still_hurting"]]
 
 
 def known_values(warehouse: Warehouse) -> dict[str, list[str]]:
@@ -81,6 +90,8 @@ def period_summary(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
     res = total_row(run_metric(warehouse, "resolution", filters))
     bug = total_row(run_metric(warehouse, "bug_age", filters))
     dfl = total_row(run_metric(warehouse, "deflection", filters))
+    imp = total_row(run_metric(warehouse, "impact", filters))
+    hurting = still_hurting(run_metric(warehouse, "bug_impact", filters))
     return {
         "tickets_created": fr.get("tickets_created", 0),
         "first_response": {
@@ -114,6 +125,16 @@ def period_summary(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
             "self_service_resolved": dfl.get("self_service_resolved", 0),
             "rate_pct": dfl.get("rate_pct"),
             "self_service_score": dfl.get("self_service_score"),
+        },
+        "impact": {
+            "linked_tickets": imp.get("bug_tickets", 0),
+            "bug_ticket_share_pct": imp.get("bug_ticket_share_pct"),
+            "impacting_bugs": imp.get("impacting_bugs", 0),
+            "still_hurting_min_age_days": warehouse.settings.still_hurting_days,
+            "still_hurting": [
+                {"key": row.issue_key, "age_days": _clean(row.age_days), "tickets_in_period": int(row.tickets_in_period)}
+                for row in hurting.itertuples()
+            ],
         },
     }
 

@@ -37,10 +37,16 @@ STAGING_VIEWS = (
     "stg_linear",
     "stg_custom",
     "stg_sessions",
+    "stg_links",
 )
-STAGED_TABLES = ("stg_tickets", "stg_issues", "stg_self_service")
-MART_TABLES = ("fct_tickets", "fct_issues", "fct_self_service")
-CANONICAL_VIEWS = {"tickets": "fct_tickets", "issues": "fct_issues", "self_service": "fct_self_service"}
+STAGED_TABLES = ("stg_tickets", "stg_issues", "stg_self_service", "stg_ticket_issue_refs")
+MART_TABLES = ("fct_tickets", "fct_issues", "fct_self_service", "fct_link_refs", "fct_ticket_issue_links")
+CANONICAL_VIEWS = {
+    "tickets": "fct_tickets",
+    "issues": "fct_issues",
+    "self_service": "fct_self_service",
+    "ticket_issue_links": "fct_ticket_issue_links",
+}
 SKIPPED_NAMES = {CONFIG_FILE_NAME, ".DS_Store", "Thumbs.db"}
 # Documentation and code kept beside exports; listed in the report as ignored, never read.
 IGNORED_SUFFIXES = {".md", ".markdown", ".rst", ".toml", ".yaml", ".yml", ".py", ".sql", ".pdf", ".png", ".jpg"}
@@ -154,10 +160,13 @@ class Warehouse:
         self._insert_source("jira_service_management", self.settings.source("jira").timezone, "", {}, [], "")
         for custom in self.settings.custom:
             self._insert_source(custom.name, custom.timezone, "", {}, [], "")
-        self.con.execute("create table cfg_reporting (timezone varchar, not_planned_resolutions varchar[])")
         self.con.execute(
-            "insert into cfg_reporting values ($tz, $not_planned)",
-            {"tz": self.settings.timezone, "not_planned": list(self.settings.not_planned_resolutions)},
+            "create table cfg_reporting (timezone varchar, not_planned_resolutions varchar[], key_pattern varchar)"
+        )
+        self.con.execute(
+            "insert into cfg_reporting values ($tz, $not_planned, $key_pattern)",
+            {"tz": self.settings.timezone, "not_planned": list(self.settings.not_planned_resolutions),
+             "key_pattern": self.settings.key_pattern},
         )
         for fmt in ALL_FORMATS:
             fmt.create_table(self.con)
@@ -238,6 +247,7 @@ class Warehouse:
                 from stg_tickets
                 union all select _file, 'issues', reject_reason, created_at, is_pull_request from stg_issues
                 union all select _file, 'self_service', reject_reason, started_at, false from stg_self_service
+                union all select _file, 'links', reject_reason, linked_at, false from stg_links
             )
             group by all
         """
@@ -256,6 +266,7 @@ class Warehouse:
             select _file, _row, _line, reject_reason from stg_tickets where reject_reason is not null
             union all select _file, _row, _line, reject_reason from stg_issues where reject_reason is not null
             union all select _file, _row, _line, reject_reason from stg_self_service where reject_reason is not null
+            union all select _file, _row, _line, reject_reason from stg_links where reject_reason is not null
             order by 1, 2
         """
         for path, row, line, reason in self.con.execute(rejects_sql).fetchall():
@@ -279,6 +290,16 @@ class Warehouse:
                 union all select _file, version_rank from stg_issues where not is_pull_request
             )
             where version_rank > 1 group by 1
+            union all
+            select _file, 'ticket-issue links found (' || found_in || ')', count(*)
+            from fct_link_refs where ticket_id is not null and issue_key is not null group by _file, found_in
+            union all
+            select _file, 'links name a ticket that is not in the data (' || found_in || ')', count(*)
+            from fct_link_refs where ticket_id is null group by _file, found_in
+            union all
+            select _file, 'links name an issue that is not in the data (' || found_in || '), e.g. '
+                   || string_agg(distinct ref_issue, ', ' order by ref_issue)[:60], count(*)
+            from fct_link_refs where ticket_id is not null and issue_key is null group by _file, found_in
         """
         for path, what, count in self.con.execute(notes_sql).fetchall():
             by_path[path].notes.append(f"{count} {what}")

@@ -8,6 +8,7 @@ from dashboard.sources.freshdesk import FreshdeskCsv
 from dashboard.sources.github import GithubJson
 from dashboard.sources.jira import JiraCsv, JiraJson
 from dashboard.sources.linear import LinearCsv
+from dashboard.sources.links import LinksCsv, ZendeskJiraLinksJson
 from dashboard.sources.self_service import SessionsCsv, SessionsDailyCsv
 from dashboard.sources.zendesk import ZendeskCsv, ZendeskJson
 
@@ -15,12 +16,14 @@ FORMATS: tuple[Format, ...] = (
     ZendeskJson(),
     JiraJson(),
     GithubJson(),
+    ZendeskJiraLinksJson(),
     ZendeskCsv(),
     FreshdeskCsv(),
     JiraCsv(),
     LinearCsv(),
     SessionsCsv(),
     SessionsDailyCsv(),
+    LinksCsv(),
 )
 CUSTOM_FORMAT = CustomCsv()
 ALL_FORMATS: tuple[Format, ...] = FORMATS + (CUSTOM_FORMAT,)

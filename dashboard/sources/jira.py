@@ -41,6 +41,7 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "components": ("Component/s", "Components", "Componentes", "Componente/s"),
     "first_response": _custom("[CHART] Date of First Response"),
     "linked_ticket_count": _custom("Zendesk Ticket Count"),
+    "linked_ticket_ids": _custom("Zendesk Ticket IDs"),
     "reporter_id": ("Reporter Id", "ID del informador", "ID do relator"),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dashboard.config import Settings
@@ -29,7 +30,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "full_resolution_calendar_minutes": ("Full resolution time in minutes",),
     "full_resolution_business_minutes": ("Full resolution time in minutes within business hours",),
     "product_line_value": (),
+    "custom_values": (),  # every custom field's value: scanned for issue keys and tracker URLs
 }
+# Zendesk CSV headers of custom fields end with their type: 'Jira issue [txt]'.
+_CUSTOM_FIELD_HEADER = re.compile(r".+ \[[a-z_ ]+\]$")
 
 
 class ZendeskCsv(Format):
@@ -37,6 +41,7 @@ class ZendeskCsv(Format):
     label = "Zendesk Support CSV export"
     entity = "tickets"
     columns = COLUMNS
+    list_columns = frozenset({"custom_values"})
 
     def matches_csv(self, hmap: HeaderMap) -> bool:
         return hmap.has(["Id"]) and hmap.has(["Created at"]) and (
@@ -47,7 +52,10 @@ class ZendeskCsv(Format):
         # An export without any reply-time column says nothing about replies; with one,
         # an empty cell means the ticket has no reply yet.
         has_reply = hmap.has(COLUMNS["first_reply_calendar_minutes"] + COLUMNS["first_reply_business_minutes"])
-        overrides: dict[str, list[int] | bool] = {"has_metrics": has_reply}
+        overrides: dict[str, list[int] | bool] = {
+            "has_metrics": has_reply,
+            "custom_values": [i for i, name in enumerate(hmap.header) if _CUSTOM_FIELD_HEADER.match(name)],
+        }
         src = settings.source("zendesk")
         if src.product_line_from == "field":
             suffixes = ("", " [list]", " [txt]", " [dropdown]", " [tagger]", " [text]")
@@ -65,7 +73,7 @@ class ZendeskJson(Format):
     label = "Zendesk incremental ticket export (JSON)"
     entity = "tickets"
     columns = COLUMNS
-    list_columns = frozenset({"tags"})
+    list_columns = frozenset({"tags", "custom_values"})
 
     def matches_json(self, document: Any) -> bool:
         pages = _pages(document)
@@ -116,6 +124,7 @@ class ZendeskJson(Format):
                         "product_line_value": _custom_field(ticket, src.product_line_field)
                         if src.product_line_from == "field"
                         else None,
+                        "custom_values": _custom_values(ticket),
                     }
                 )
         return rows
@@ -124,6 +133,12 @@ class ZendeskJson(Format):
 def _minutes(metrics: dict[str, Any], key: str, basis: str) -> str | None:
     value = metrics.get(key)
     return text(value.get(basis)) if isinstance(value, dict) else None
+
+
+def _custom_values(ticket: dict[str, Any]) -> list[str]:
+    fields = ticket.get("custom_fields") if isinstance(ticket.get("custom_fields"), list) else []
+    values = [f.get("value") for f in fields if isinstance(f, dict)]
+    return [str(v) for v in values if isinstance(v, str | int) and not isinstance(v, bool) and v != ""]
 
 
 def _custom_field(ticket: dict[str, Any], field_id: str) -> str | None:

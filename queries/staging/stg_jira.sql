@@ -79,6 +79,7 @@ final as (
         coalesce(ph_in_ci(issue_type, bug_values), false) as is_bug,
         false as is_pull_request,
         try_cast(linked_ticket_count as integer) as linked_ticket_count,
+        linked_ticket_ids,
         url,
         reporter_id,
         _file,

@@ -17,6 +17,7 @@ select
     false as is_merged,
     false as is_deleted,
     title as subject,
+    labels as tag_list,
     product_line_candidates,
     product_line_keys,
     product_line_values,

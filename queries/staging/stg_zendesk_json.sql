@@ -42,6 +42,8 @@ final as (
         list_contains(tags, merged_tag) as is_merged,
         lower(status) = 'deleted' as is_deleted,
         subject,
+        tags as tag_list,
+        custom_values,
         case product_line_from
             when 'group' then [group_name]
             when 'brand' then [brand]

@@ -1,0 +1,90 @@
+-- Bugs with linked tickets, ranked: the "still hurting" list comes first.
+-- Grain: one row per bug (issues the settings call bugs) with at least one linked ticket
+--   created before $end_at.
+-- Params: $start_at (inclusive), $end_at (exclusive, = "as of"), $tz (months of the
+--   sparkline), $product_lines (the bug's), $priorities, $channels (the tickets'), $min_age_days
+--   (the settings' links.still_hurting_days, default 90).
+-- Definition:
+--   tickets_in_period = linked tickets created in [$start_at, $end_at);
+--   tickets_all_time  = linked tickets created before $end_at, or Jira's `Zendesk Ticket Count`
+--     field when that is larger (it also counts tickets older than the exports);
+--   age_days = $end_at minus created_at; is_open as in bug_age.sql;
+--   still hurting = open at $end_at, age_days >= $min_age_days, tickets_in_period > 0.
+--   monthly_tickets = linked tickets per month in $tz for the 12 months ending with the
+--   period's last month, oldest first.
+--   Order: still hurting first, then tickets in the period (most first), then age (oldest first).
+with
+
+links as (
+    select issue_source, issue_key, ticket_created_at
+    from ticket_issue_links
+    where
+        is_bug
+        and ticket_created_at < $end_at
+        and (len($priorities) = 0 or list_contains($priorities, ticket_priority))
+        and (len($channels) = 0 or list_contains($channels, ticket_channel))
+),
+
+last_month as (
+    select date_trunc('month', timezone($tz, $end_at - interval 1 second))::date as month_start
+),
+
+months as (
+    select unnest(generate_series(
+        (month_start - interval 11 month)::date, month_start, interval 1 month
+    ))::date as month_start
+    from last_month
+),
+
+counts as (
+    select
+        issue_source,
+        issue_key,
+        count(*) filter (where ticket_created_at >= $start_at) as tickets_in_period,
+        count(*) as linked_tickets
+    from links
+    group by all
+),
+
+monthly as (
+    select c.issue_source, c.issue_key, m.month_start, count(l.ticket_created_at) as tickets
+    from counts as c
+    cross join months as m
+    left join links as l
+        on l.issue_source = c.issue_source
+        and l.issue_key = c.issue_key
+        and date_trunc('month', timezone($tz, l.ticket_created_at))::date = m.month_start
+    group by all
+),
+
+sparklines as (
+    select issue_source, issue_key, list(tickets order by month_start) as monthly_tickets
+    from monthly
+    group by all
+),
+
+final as (
+    select
+        i.source,
+        i.issue_key,
+        i.title,
+        i.product_line,
+        i.status,
+        i.created_at,
+        epoch($end_at - i.created_at) / 86400 as age_days,
+        i.created_at < $end_at and (i.resolved_at is null or i.resolved_at >= $end_at) as is_open,
+        c.tickets_in_period,
+        greatest(c.linked_tickets, coalesce(i.linked_ticket_count, 0)) as tickets_all_time,
+        s.monthly_tickets,
+        i.url,
+        (i.resolved_at is null or i.resolved_at >= $end_at)
+            and epoch($end_at - i.created_at) / 86400 >= $min_age_days
+            and c.tickets_in_period > 0 as is_still_hurting
+    from counts as c
+    join fct_issues as i on i.source = c.issue_source and i.issue_key = c.issue_key
+    join sparklines as s on s.issue_source = c.issue_source and s.issue_key = c.issue_key
+    where (len($product_lines) = 0 or list_contains($product_lines, i.product_line))
+)
+
+select * from final
+order by is_still_hurting desc, tickets_in_period desc, age_days desc, issue_key
