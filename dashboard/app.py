@@ -104,6 +104,7 @@ def main() -> None:
         st.Page("app_pages/resolution.py", title="Resolution", icon=":material/task_alt:"),
         st.Page("app_pages/bugs.py", title="Bug age", icon=":material/bug_report:"),
         st.Page("app_pages/deflection.py", title="Deflection", icon=":material/support:"),
+        st.Page("app_pages/impact.py", title="Customer impact", icon=":material/heart_broken:"),
         st.Page("app_pages/data_report.py", title="Data", icon=":material/folder_open:"),
     ]
     st.navigation(pages).run()

@@ -20,15 +20,17 @@ def _layout(fig: go.Figure, title: str, y_title: str, height: int = 360) -> go.F
     return fig
 
 
-def trend(frame: pd.DataFrame, median: str, p90: str | None, title: str, y_title: str) -> go.Figure:
-    """Monthly median (solid) and p90 (dotted) per product line; the total in black."""
+def trend(frame: pd.DataFrame, median: str, p90: str | None, title: str, y_title: str,
+          series: str = "median") -> go.Figure:
+    """Monthly median (solid) and p90 (dotted) per product line; the total in black.
+    `series` names the solid line in the legend (empty for a plain value such as a share)."""
     fig = go.Figure()
     lines = [None] + sorted(frame["product_line"].dropna().unique().tolist())
     for index, line in enumerate(lines):
         part = frame[frame["product_line"].isna()] if line is None else frame[frame["product_line"] == line]
         name = "All product lines" if line is None else str(line)
         color = "#111827" if line is None else PALETTE[(index - 1) % len(PALETTE)]
-        fig.add_trace(go.Scatter(x=part["month_start"], y=part[median], name=f"{name} median",
+        fig.add_trace(go.Scatter(x=part["month_start"], y=part[median], name=f"{name} {series}".strip(),
                                  mode="lines+markers", line={"color": color, "width": 3 if line is None else 2}))
         if p90:
             fig.add_trace(go.Scatter(x=part["month_start"], y=part[p90], name=f"{name} p90", mode="lines",

@@ -1,4 +1,4 @@
-"""The command line: `product-health check | kpis | serve`. Exit 2 for usage errors."""
+"""The command line: `product-health check | kpis | report | serve`. Exit 2 for usage errors."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any
 from dashboard import PROJECT_ROOT, SAMPLE_DATA_DIR
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, last_full_month, parse_date
-from dashboard.warehouse import LoadReport, open_warehouse
+from dashboard.warehouse import LoadReport, Warehouse, open_warehouse
 
 EXIT_OK, EXIT_DATA_PROBLEM, EXIT_USAGE = 0, 1, 2
 
@@ -41,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--product-line", action="append", default=[], help="repeat for several; default all")
     kpis.add_argument("--timezone", help="reporting time zone (default: from the settings, else UTC)")
     kpis.add_argument("--format", choices=("json", "csv", "table"), default="json")
+
+    report = sub.add_parser("report", help="write the monthly meeting pack: one self-contained HTML file")
+    _data_options(report)
+    report.add_argument("--month", required=True, help="the month, YYYY-MM")
+    report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
+    report.add_argument("--product-line", action="append", default=[], help="repeat for several; default all")
+    report.add_argument("--timezone", help="reporting time zone (default: from the settings, else UTC)")
 
     serve = sub.add_parser("serve", help="open the dashboard")
     _data_options(serve)
@@ -112,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             print(json.dumps(report.as_dict(), indent=2) if args.json else format_check(report))
             return EXIT_DATA_PROBLEM if report.failed else EXIT_OK
+        if args.command == "report":
+            return _report(args, warehouse, report)
         default_start, default_end = last_full_month(dt.date.today())
         filters = Filters(
             start=parse_date(args.start, "--from") if args.start else default_start,
@@ -126,6 +135,24 @@ def main(argv: list[str] | None = None) -> int:
     except ProductHealthError as exc:
         print(f"product-health: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _report(args: argparse.Namespace, warehouse: Warehouse, report: LoadReport) -> int:
+    from dashboard.metrics import check_filters
+    from dashboard.report import meeting_pack, month_filters
+
+    filters = month_filters(args.month, args.timezone or warehouse.settings.timezone, tuple(args.product_line))
+    check_filters(warehouse, filters)
+    try:
+        args.out.write_text(meeting_pack(warehouse, report, filters), encoding="utf-8")
+    except OSError as exc:
+        raise ProductHealthError(f"cannot write {args.out}: {exc.strerror}") from None
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB): the meeting pack for {args.month}")
+    if report.failed:
+        print("product-health: some export files failed or had rejected rows; run `product-health check`",
+              file=sys.stderr)
+        return EXIT_DATA_PROBLEM
+    return EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:

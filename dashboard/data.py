@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import SAMPLE_DATA_DIR
+from dashboard import SAMPLE_DATA_DIR, report
 from dashboard.filters import Filters
 from dashboard.metrics import known_values, period_summary, run_metric
 from dashboard.warehouse import LoadReport, Warehouse, fingerprint, open_warehouse, read_sql
@@ -42,10 +42,14 @@ def _load(folder: str, config: str | None, key: str) -> Model:
     return Model(warehouse, report, key)
 
 
-def _warehouse(key: str) -> Warehouse:
-    """The warehouse of fingerprint `key` (already loaded: the entry script asked for it)."""
+def _model(key: str) -> Model:
+    """The model of fingerprint `key` (already loaded: the entry script asked for it)."""
     config = config_path()
-    return _load(str(data_dir()), str(config) if config else None, key).warehouse
+    return _load(str(data_dir()), str(config) if config else None, key)
+
+
+def _warehouse(key: str) -> Warehouse:
+    return _model(key).warehouse
 
 
 def model() -> Model:
@@ -72,6 +76,12 @@ def summary(filters: Filters, key: str) -> dict:
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
 def choices(key: str) -> dict[str, list[str]]:
     return known_values(_warehouse(key))
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def meeting_pack(filters: Filters, key: str) -> str:
+    model = _model(key)
+    return report.meeting_pack(model.warehouse, model.report, filters)
 
 
 @st.cache_data(show_spinner=False)

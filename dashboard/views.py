@@ -6,14 +6,13 @@ markdown or HTML), so a `<script>` in a title stays text.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-from typing import Any
-
 import streamlit as st
 
 from dashboard import data
 from dashboard.filters import Filters
+from dashboard.formatting import count, days, delta, hours, is_missing, pct, period_label
+
+__all__ = ["count", "days", "delta", "hours", "is_missing", "pct", "period_label"]
 
 FILTERS_KEY = "ph_filters"
 MODEL_KEY = "ph_model"
@@ -28,35 +27,19 @@ def current_model() -> data.Model:
     return st.session_state[MODEL_KEY]
 
 
-def is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def hours(value: Any) -> str:
-    if is_missing(value):
-        return "-"
-    return f"{value * 60:.0f} min" if value < 1 else f"{value:.1f} h"
-
-
-def days(value: Any) -> str:
-    return "-" if is_missing(value) else f"{value:.0f} d"
-
-
-def pct(value: Any) -> str:
-    return "-" if is_missing(value) else f"{value:.1f} %"
-
-
-def count(value: Any) -> str:
-    return "-" if is_missing(value) else f"{int(value):,}"
-
-
-def delta(now: Any, before: Any, unit: str = "") -> str | None:
-    if is_missing(now) or is_missing(before):
-        return None
-    change = now - before
-    if isinstance(now, int) and isinstance(before, int):
-        return f"{change:+,d}{unit}"
-    return f"{change:+.1f}{unit}"
+def meeting_pack_button(filters: Filters) -> None:
+    """Download the meeting pack (the HTML `product-health report` writes) for these filters."""
+    key = current_model().fingerprint
+    st.download_button(
+        "Meeting pack (HTML)",
+        data=lambda: data.meeting_pack(filters, key).encode("utf-8"),
+        file_name=f"product-health-{filters.start:%Y-%m-%d}-{filters.end:%Y-%m-%d}.html",
+        mime="text/html",
+        on_click="ignore",
+        icon=":material/download:",
+        help="One self-contained HTML file with these tiles, the product-line table, the trends and the "
+        "still-hurting list: opens in any browser, no network needed.",
+    )
 
 
 def explain(*names: str) -> None:
@@ -67,12 +50,6 @@ def explain(*names: str) -> None:
             st.text(comment)
             st.caption(f"queries/metrics/{name}.sql")
             st.code(sql, language="sql")
-
-
-def period_label(filters: Filters) -> str:
-    if filters.start.day == 1 and (filters.end + dt.timedelta(days=1)).day == 1 and filters.days <= 31:
-        return filters.start.strftime("%B %Y")
-    return f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
 
 
 def no_tracker_note() -> None:

@@ -315,9 +315,9 @@ class Warehouse:
             by_path[path].product_lines = lines
         counts = self.con.execute(
             "select (select count(*) from fct_tickets), (select count(*) from fct_issues), "
-            "(select count(*) from fct_self_service)"
+            "(select count(*) from fct_self_service), (select count(*) from fct_ticket_issue_links)"
         ).fetchone()
-        report.counts = {"tickets": counts[0], "issues": counts[1], "self_service_rows": counts[2]}
+        report.counts = {"tickets": counts[0], "issues": counts[1], "self_service_rows": counts[2], "links": counts[3]}
         newest = self.con.execute(
             """
             select max(t) from (

@@ -12,7 +12,7 @@ from dashboard import PROJECT_ROOT
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 PAGES = ["app_pages/overview.py", "app_pages/first_response.py", "app_pages/resolution.py",
-         "app_pages/bugs.py", "app_pages/deflection.py", "app_pages/data_report.py"]
+         "app_pages/bugs.py", "app_pages/deflection.py", "app_pages/impact.py", "app_pages/data_report.py"]
 
 
 @pytest.fixture(autouse=True)
@@ -45,10 +45,10 @@ def test_every_page_renders_on_the_sample_data(page: str) -> None:
     assert at.header or at.title
 
 
-def test_overview_shows_five_tiles_with_numbers() -> None:
+def test_overview_shows_six_tiles_with_numbers() -> None:
     values = tiles(run())
     assert list(values) == ["Median first response", "Median resolution", "Open bugs", "Deflection rate",
-                            "Tickets created"]
+                            "Tickets about known bugs", "Tickets created"]
     assert all(v not in ("-", "no data") for v in values.values())
 
 
@@ -87,3 +87,31 @@ def test_an_empty_data_folder_shows_the_empty_states(tmp_path: Path, monkeypatch
     assert tiles(at)["Open bugs"] == "no data" and tiles(at)["Deflection rate"] == "no data"
     at.switch_page("app_pages/bugs.py").run()
     assert any("No issue-tracker export found" in i.value for i in at.info)
+
+
+def test_customer_impact_lists_the_old_bugs_still_hurting() -> None:
+    at = run({"from": "2026-10-01", "to": "2026-10-31"}, page="app_pages/impact.py")
+    table = at.dataframe[0].value
+    assert table["issue_key"].tolist()[:2] == ["MOB-101", "BILL-101"]
+    assert {"INT-101", "BILL-102"} <= set(table["issue_key"]) and "ANA-101" not in set(table["issue_key"])
+    assert tiles(at)["Bugs older than 90 days still hurting"] == str(len(table))
+
+
+def test_the_meeting_pack_shows_the_dashboards_numbers(tmp_path) -> None:
+    """The overview for October 2026 and `product-health report --month 2026-10` agree, tile by tile."""
+    import html
+    import re
+
+    from dashboard.cli import main
+
+    at = run({"from": "2026-10-01", "to": "2026-10-31"})
+    out = tmp_path / "pack.html"
+    assert main(["report", "--month", "2026-10", "--out", str(out)]) == 0
+    pack = out.read_text(encoding="utf-8")
+    in_pack = {html.unescape(label): html.unescape(value) for label, value in
+               re.findall(r'<div class="tile" data-label="([^"]+)"><div class="label">[^<]*</div>'
+                          r'<div class="value">([^<]*)</div>', pack)}
+    assert in_pack == tiles(at)
+    table = at.dataframe[0].value
+    for row in table.itertuples(index=False):
+        assert f"<td>{row[0]}</td><td>{int(row[1]):,}</td>" in pack  # product line, tickets

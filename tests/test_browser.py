@@ -121,3 +121,41 @@ def test_metric_pages_render_their_charts(app_url, browser) -> None:
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "bugs.png"))
     page.close()
+
+
+def test_customer_impact_page(app_url, browser) -> None:
+    page = browser.new_page(viewport={"width": 1920, "height": 1300})
+    page.goto(app_url + "/impact?from=2026-10-01&to=2026-10-31", wait_until="domcontentloaded")
+    page.locator(".js-plotly-plot").first.wait_for(timeout=90_000)
+    page.get_by_text("Still hurting").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "customer-impact.png"))
+    page.close()
+
+
+def test_the_meeting_pack_opens_with_no_network(browser, tmp_path) -> None:
+    from dashboard.cli import main
+
+    out = tmp_path / "pack.html"
+    assert main(["report", "--month", "2026-10", "--out", str(out)]) == 0
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+
+    def block(route) -> None:
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", block)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(out.as_uri())
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+    assert page.locator(".js-plotly-plot").count() >= 4
+    assert "MOB-101" in page.locator("table.hurting").inner_text()
+    assert outside == [] and errors == []
+    page.screenshot(path=str(ARTIFACTS / "meeting-pack.png"), full_page=True)
+    context.close()

@@ -1,0 +1,91 @@
+"""Customer impact: which bugs cost us tickets. The still-hurting list, the share of tickets
+about known bugs per product line, and a CSV download.
+
+Queries: metrics/bug_impact, metrics/impact, metrics/impact_trend.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.downloads import csv_bytes
+from dashboard.metrics import still_hurting, total_row
+from dashboard.views import count, current_filters, current_model, explain, no_tracker_note, pct, period_label
+
+model = current_model()
+filters = current_filters()
+key = model.fingerprint
+settings = model.warehouse.settings
+
+st.header(f"Customer impact · {period_label(filters)}")
+st.caption("Which known bugs keep costing support tickets: tickets are tied to tracker issues by the links "
+           "the exports carry (see the README).")
+if model.report.counts.get("issues", 0) == 0:
+    no_tracker_note()
+    st.stop()
+if model.report.counts.get("links", 0) == 0:
+    st.info(
+        "No ticket-issue links found. Add the Zendesk Jira links export (or any CSV with ticket_id and "
+        "issue_key columns) to the data folder, or tag tickets with issue keys such as MOB-101, then reload."
+    )
+    st.stop()
+
+impact = data.metric("impact", filters, key)
+total = total_row(impact)
+bugs = data.metric("bug_impact", filters, key)
+hurting = still_hurting(bugs)
+
+left, middle, right = st.columns(3)
+left.metric("Tickets about known bugs", count(total.get("bug_tickets")), border=True,
+            help="Tickets created in the period that are linked to an issue the settings call a bug.")
+middle.metric("Share of all tickets", pct(total.get("bug_ticket_share_pct")), border=True)
+right.metric(f"Bugs older than {settings.still_hurting_days} days still hurting", count(len(hurting)), border=True,
+             help="Open bugs older than the threshold (links.still_hurting_days) that got new tickets in the period.")
+
+st.subheader("Still hurting")
+show_all = st.toggle("Show every bug with linked tickets", value=False,
+                     help="Also young bugs, fixed bugs and bugs without tickets in the period.")
+shown = bugs if show_all else hurting
+if shown.empty:
+    st.success(f"No open bug older than {settings.still_hurting_days} days got new tickets in this period.")
+else:
+    columns = ["issue_key", "title", "product_line", "age_days", "status", "tickets_in_period",
+               "tickets_all_time", "monthly_tickets", "url"]
+    table = shown[columns].copy()
+    if not settings.show_titles:
+        table = table.drop(columns=["title"])
+    if table["url"].isna().all():
+        table = table.drop(columns=["url"])
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "issue_key": "Key",
+            "title": st.column_config.TextColumn("Title", width="medium"),
+            "product_line": "Product line",
+            "age_days": st.column_config.NumberColumn("Age (days)", format="%.0f"),
+            "status": "Status",
+            "tickets_in_period": st.column_config.NumberColumn("Tickets this period"),
+            "tickets_all_time": st.column_config.NumberColumn(
+                "Tickets all time", help="Linked tickets so far, or Jira's Zendesk Ticket Count if larger."),
+            "monthly_tickets": st.column_config.BarChartColumn("Tickets, last 12 months", y_min=0),
+            "url": st.column_config.LinkColumn("Link", display_text="open"),
+        },
+    )
+    export = table.assign(monthly_tickets=table["monthly_tickets"].map(lambda v: " ".join(map(str, v))))
+    st.download_button("Download as CSV", csv_bytes(export), file_name=f"bugs-{filters.start}-{filters.end}.csv",
+                       mime="text/csv", on_click="ignore", icon=":material/download:")
+
+st.subheader("Share of tickets about known bugs")
+by_line = impact.dropna(subset=["product_line"])
+chart_left, chart_right = st.columns(2)
+with chart_left:
+    st.plotly_chart(charts.buckets(by_line["product_line"].tolist(), by_line["bug_ticket_share_pct"].round(1).tolist(),
+                                   "By product line, this period", "% of tickets"), width="stretch")
+with chart_right:
+    trend = data.metric("impact_trend", filters.trailing_months(12), key)
+    st.plotly_chart(charts.trend(trend, "bug_ticket_share_pct", None, "Per month", "% of tickets", series=""),
+                    width="stretch")
+explain("impact", "bug_impact", "impact_trend")
