@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import SAMPLE_DATA_DIR, report
+from dashboard import SAMPLE_DATA_DIR, report, tiles
 from dashboard.filters import Filters
 from dashboard.metrics import known_values, period_summary, run_metric
 from dashboard.warehouse import LoadReport, Warehouse, fingerprint, open_warehouse, read_sql
@@ -70,12 +70,20 @@ def metric(name: str, filters: Filters, key: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
 def summary(filters: Filters, key: str) -> dict:
-    return period_summary(_warehouse(key), filters)
+    return period_summary(_warehouse(key), filters, lambda name, period: metric(name, period, key))
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
 def choices(key: str) -> dict[str, list[str]]:
     return known_values(_warehouse(key))
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def overview(filters: Filters, key: str) -> tiles.Overview:
+    """The overview of one filter state; its queries run concurrently, uncached one by one."""
+    model = _model(key)
+    return tiles.overview(model.warehouse, model.report.counts, filters,
+                          lambda name, period: run_metric(model.warehouse, name, period))
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)

@@ -6,7 +6,7 @@ Both the dashboard and the CLI use this; no streamlit here.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -84,15 +84,28 @@ def total_row(frame: pd.DataFrame) -> dict[str, Any]:
     return {k: _clean(v) for k, v in rows.iloc[0].items() if k != "product_line"}
 
 
-def period_summary(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
-    """The four KPIs and volume for one period (the `kpis` JSON without previous_period)."""
-    fr = total_row(run_metric(warehouse, "first_response", filters))
-    res = total_row(run_metric(warehouse, "resolution", filters))
-    bug = total_row(run_metric(warehouse, "bug_age", filters))
-    dfl = total_row(run_metric(warehouse, "deflection", filters))
-    imp = total_row(run_metric(warehouse, "impact", filters))
-    hurting = still_hurting(run_metric(warehouse, "bug_impact", filters))
-    return {
+MetricRunner = Callable[[str, Filters], pd.DataFrame]
+
+
+def period_summary(
+    warehouse: Warehouse, filters: Filters, metric: MetricRunner | None = None, still_hurting_list: bool = True
+) -> dict[str, Any]:
+    """The four KPIs, volume and impact for one period (the `kpis` JSON without previous_period).
+
+    `metric(name, filters)` runs a metric; the dashboard passes its cached one, so the tiles
+    and the product-line table share each query. still_hurting_list=False leaves the list
+    out (the overview's previous period needs only counts)."""
+    if metric is None:
+        def metric(name: str, period: Filters) -> pd.DataFrame:
+            return run_metric(warehouse, name, period)
+
+    fr = total_row(metric("first_response", filters))
+    res = total_row(metric("resolution", filters))
+    bug = total_row(metric("bug_age", filters))
+    dfl = total_row(metric("deflection", filters))
+    imp = total_row(metric("impact", filters))
+    hurting = still_hurting(metric("bug_impact", filters)) if still_hurting_list else None
+    summary = {
         "tickets_created": fr.get("tickets_created", 0),
         "first_response": {
             "responded": fr.get("responded", 0),
@@ -131,12 +144,14 @@ def period_summary(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
             "bug_ticket_share_pct": imp.get("bug_ticket_share_pct"),
             "impacting_bugs": imp.get("impacting_bugs", 0),
             "still_hurting_min_age_days": warehouse.settings.still_hurting_days,
-            "still_hurting": [
-                {"key": row.issue_key, "age_days": _clean(row.age_days), "tickets_in_period": int(row.tickets_in_period)}
-                for row in hurting.itertuples()
-            ],
         },
     }
+    if hurting is not None:
+        summary["impact"]["still_hurting"] = [
+            {"key": row.issue_key, "age_days": _clean(row.age_days), "tickets_in_period": int(row.tickets_in_period)}
+            for row in hurting.itertuples()
+        ]
+    return summary
 
 
 def kpis(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:

@@ -24,8 +24,8 @@ from dashboard import charts
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
 from dashboard.formatting import count, days, is_missing, period_label
-from dashboard.metrics import period_summary, run_metric, still_hurting, totals
-from dashboard.tiles import WHOLE_COLUMNS, Tile, product_line_table, tiles
+from dashboard.metrics import run_metric, still_hurting, totals
+from dashboard.tiles import WHOLE_COLUMNS, Tile, overview
 from dashboard.warehouse import LoadReport, Warehouse, read_sql
 
 DEFINITIONS = ("first_response", "resolution", "bug_age", "deflection", "impact", "bug_impact")
@@ -106,21 +106,15 @@ def _definition(name: str) -> str:
 
 def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> str:
     """The whole HTML document for the period of `filters`."""
-    now = period_summary(warehouse, filters)
-    before = period_summary(warehouse, filters.previous())
+    def metric(name: str, period: Filters) -> pd.DataFrame:
+        return run_metric(warehouse, name, period)
+
+    shown = overview(warehouse, report.counts, filters, metric)
+    now, before, table = shown.now, shown.before, shown.table
     trailing = filters.trailing_months(12)
-    trends = {name: run_metric(warehouse, name, trailing)
+    trends = {name: metric(name, trailing)
               for name in ("first_response_trend", "resolution_trend", "bug_age_trend", "deflection_trend",
                            "impact_trend")}
-
-    def spark(tile: Tile) -> list[float] | None:
-        if not tile.spark:
-            return None
-        values = totals(trends[tile.spark[0]])[tile.spark[1]].tolist()
-        return [0.0 if is_missing(v) else float(v) for v in values]
-
-    tile_list = tiles(now, before, report.counts)
-    table = product_line_table(lambda name, previous: run_metric(warehouse, name, filters.previous() if previous else filters))
     table_formats = {c: (_whole if c in WHOLE_COLUMNS and c != "Product line" else _number)
                      for c in table.columns if c != "Product line"}
 
@@ -137,7 +131,7 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
         figures.append(charts.trend(trends["impact_trend"], "bug_ticket_share_pct", None,
                                     "Share of tickets about known bugs per month", "% of tickets", series=""))
 
-    bugs = run_metric(warehouse, "bug_impact", filters)
+    bugs = metric("bug_impact", filters)
     hurting = still_hurting(bugs)
     show_titles = warehouse.settings.show_titles
     hurting_table = pd.DataFrame({
@@ -177,7 +171,7 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
 <header><h1>Product health · {_e(period_label(filters))}</h1>
 <p class="sub">{_e(scope)} · compared with {_e(period_label(filters.previous()))} · times in {_e(filters.timezone)}</p>
 <p class="sub">{data_note} · generated {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by Product Health</p></header>
-<section class="tiles">{"".join(_tile_html(t, spark(t)) for t in tile_list)}</section>
+<section class="tiles">{"".join(_tile_html(t, shown.sparks.get(t.label)) for t in shown.tiles)}</section>
 <h2>Old bugs still hurting</h2>
 <p class="sub">Open bugs older than {warehouse.settings.still_hurting_days} days that got new linked tickets in the period,
 most tickets first.</p>

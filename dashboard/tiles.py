@@ -1,4 +1,4 @@
-"""What the overview shows, as data: its tiles and its product-line table.
+"""What the overview shows, as data: its tiles, sparklines and product-line table.
 
 The overview page renders these with Streamlit and the meeting pack (report.py) as HTML, so
 the two show the same numbers by construction. No streamlit here.
@@ -6,12 +6,16 @@ the two show the same numbers by construction. No streamlit here.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import pandas as pd
 
+from dashboard.filters import Filters
 from dashboard.formatting import count, days, delta, hours, is_missing, pct
+from dashboard.metrics import MetricRunner, period_summary, totals
+from dashboard.warehouse import Warehouse
 
 
 @dataclass(frozen=True)
@@ -103,3 +107,49 @@ def product_line_table(metric: Callable[[str, bool], pd.DataFrame]) -> pd.DataFr
 
 
 WHOLE_COLUMNS = ("Product line", "Tickets", "Open bugs")
+
+
+@dataclass(frozen=True)
+class Overview:
+    now: dict[str, Any]
+    before: dict[str, Any]
+    tiles: list[Tile]
+    sparks: dict[str, list[float]]  # tile label -> the 12 monthly values
+    table: pd.DataFrame
+
+
+SUMMARY_METRICS = ("first_response", "resolution", "bug_age", "deflection", "impact", "bug_impact")
+TREND_METRICS = ("first_response_trend", "resolution_trend", "bug_age_trend", "deflection_trend", "impact_trend")
+
+
+def overview_queries(filters: Filters) -> list[tuple[str, Filters]]:
+    """The distinct queries behind the overview of one filter state."""
+    previous = [(name, filters.previous()) for name in SUMMARY_METRICS if name != "bug_impact"]
+    trends = [(name, filters.trailing_months(12)) for name in TREND_METRICS]
+    return [(name, filters) for name in SUMMARY_METRICS] + previous + trends
+
+
+def overview(warehouse: Warehouse, counts: dict[str, int], filters: Filters, metric: MetricRunner,
+             workers: int = 2) -> Overview:
+    """Everything the overview shows for one filter state. Its queries (overview_queries) run
+    once each, `workers` at a time (DuckDB releases the GIL; each call has its own cursor),
+    through `metric(name, filters)`: the report's runner, the benchmark's, or the dashboard's
+    (inside its cached data.overview)."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        queries = overview_queries(filters)
+        memo = dict(zip(queries, pool.map(lambda query: metric(*query), queries), strict=True))
+
+    def metric(name: str, period: Filters) -> pd.DataFrame:  # noqa: F811 - from here on, the results
+        return memo[name, period]
+
+    now = period_summary(warehouse, filters, metric)
+    before = period_summary(warehouse, filters.previous(), metric, still_hurting_list=False)
+    tile_list = tiles(now, before, counts)
+    trailing = filters.trailing_months(12)
+    sparks = {}
+    for tile in tile_list:
+        if tile.spark:
+            values = totals(metric(tile.spark[0], trailing))[tile.spark[1]].tolist()
+            sparks[tile.label] = [0.0 if is_missing(v) else float(v) for v in values]
+    table = product_line_table(lambda name, previous: metric(name, filters.previous() if previous else filters))
+    return Overview(now, before, tile_list, sparks, table)

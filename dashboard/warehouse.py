@@ -14,7 +14,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import duckdb
 import pandas as pd
@@ -130,14 +130,30 @@ class Warehouse:
     used by two threads at once); loading happens before the warehouse is shared.
     """
 
-    def __init__(self, settings: Settings, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        threads: int | None = None,
+        path: Path | None = None,
+        read_only: bool = False,
+        memory_limit: str | None = None,
+    ) -> None:
+        """In memory, or in the DuckDB file `path` (store.py keeps models there); a
+        read-only warehouse opens a finished model and creates nothing."""
         self.settings = settings
-        self.con = duckdb.connect(":memory:")
+        self.path = path
+        self.con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only)
         self.con.execute("set TimeZone = 'UTC'")
+        self.con.execute("set enable_progress_bar = false")
         if threads:
             self.con.execute(f"set threads = {int(threads)}")
+        if memory_limit:
+            if not re.fullmatch(r"[0-9.]+ ?[KMGT]i?B", memory_limit):
+                raise ProductHealthError(f"memory limit '{memory_limit}' is not a size such as '4GB'")
+            self.con.execute(f"set memory_limit = '{memory_limit}'")
         self._lock = threading.Lock()
-        self._create_schema()
+        if not read_only:
+            self._create_schema()
 
     # -- building -------------------------------------------------------------------------
 
@@ -182,8 +198,14 @@ class Warehouse:
             },
         )
 
-    def load_folder(self, data_dir: Path) -> LoadReport:
-        """Read every export under `data_dir`; a bad file is reported, never fatal."""
+    def load_folder(
+        self, data_dir: Path, reuse: Callable[[Path], FileReport | None] | None = None
+    ) -> LoadReport:
+        """Read every export under `data_dir`; a bad file is reported, never fatal.
+
+        `reuse(path)` may return the reader's report of a file whose raw rows it has already
+        copied in from an earlier model (store.py); other files are read.
+        """
         report = LoadReport(data_dir=str(data_dir), settings_path=str(self.settings.path) if self.settings.path else None)
         if not data_dir.is_dir():
             raise ProductHealthError(f"{data_dir}: no such folder; point --data at the folder with your exports")
@@ -191,7 +213,8 @@ class Warehouse:
             if path.suffix.lower() in IGNORED_SUFFIXES:
                 report.notes.append(f"ignored {path.relative_to(data_dir)}: documentation, not an export")
                 continue
-            report.files.append(self.load_file(path))
+            reused = reuse(path) if reuse else None
+            report.files.append(reused if reused is not None else self.load_file(path))
         self.build_model(report)
         return report
 
@@ -359,9 +382,19 @@ class Warehouse:
         self.con.close()
 
 
-def open_warehouse(data_dir: Path, config_path: Path | None = None, **options: Any) -> tuple[Warehouse, LoadReport]:
-    """Settings + load + model in one call: what the CLI and the dashboard use."""
+def open_warehouse(
+    data_dir: Path, config_path: Path | None = None, threads: int | None = None, persist: bool = True
+) -> tuple[Warehouse, LoadReport]:
+    """Settings + model in one call: what the CLI and the dashboard use.
+
+    persist=True opens the persisted model of the folder, building (or updating) it first
+    when the files changed (store.py); persist=False reads everything into memory.
+    """
     settings = load_settings(data_dir, config_path)
-    warehouse = Warehouse(settings, **options)
+    if persist:
+        from dashboard.store import open_model
+
+        return open_model(data_dir, settings, threads)
+    warehouse = Warehouse(settings, threads=threads)
     report = warehouse.load_folder(data_dir)
     return warehouse, report

@@ -46,7 +46,9 @@ create or replace macro ph_js_instant(s) as try_strptime(
 );
 
 -- True when the text carries its own zone ('Z', '+0000', '+01:00').
-create or replace macro ph_has_zone(s) as regexp_matches(s, '(Z|[+-]\d{2}:?\d{2})$');
+-- (Text of 19 characters or fewer, '2024-03-01 10:00:00', cannot end in an offset: no regex.)
+create or replace macro ph_has_zone(s) as
+    right(s, 1) = 'Z' or (length(s) > 19 and regexp_matches(s, '(Z|[+-]\d{2}:?\d{2})$'));
 
 -- A UTC instant from text: zoned text as written, naive text read in the source's zone `tz`.
 create or replace macro ph_instant(s, tz, local_ts) as case
@@ -76,7 +78,7 @@ end;
 create or replace macro ph_product_line(candidates, map_keys, map_values) as coalesce(
     case
         when len(map_keys) > 0 then list_filter(
-            list_transform(candidates, lambda v: map(map_keys, map_values)[v]), lambda x: x is not null
+            list_transform(candidates, lambda v: map_values[list_position(map_keys, v)]), lambda x: x is not null
         )[1]
         else list_filter(candidates, lambda v: coalesce(trim(v), '') <> '')[1]
     end,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -14,6 +15,15 @@ from dashboard.warehouse import LoadReport, Warehouse, open_warehouse
 REAL_EXPORTS = PROJECT_ROOT.parent / "shared" / "real-exports"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def model_store(tmp_path_factory) -> Path:
+    """Persisted models go to a folder of the test session, not into sample_data/ or the
+    shared real exports (test_store.py tests the default places)."""
+    root = tmp_path_factory.mktemp("models")
+    os.environ["PRODUCT_HEALTH_CACHE"] = str(root)
+    return root
+
+
 @pytest.fixture(scope="session")
 def sample() -> tuple[Warehouse, LoadReport]:
     return open_warehouse(SAMPLE_DATA_DIR)
@@ -23,7 +33,7 @@ def sample() -> tuple[Warehouse, LoadReport]:
 def real() -> tuple[Warehouse, LoadReport]:
     if not REAL_EXPORTS.is_dir():
         pytest.skip(f"the shared real exports are not at {REAL_EXPORTS}")
-    return open_warehouse(REAL_EXPORTS)
+    return open_warehouse(REAL_EXPORTS, persist=False)  # the shared folder is not ours to write in
 
 
 FolderLoader = Callable[..., tuple[Warehouse, LoadReport]]

@@ -205,7 +205,7 @@ def test_sql_matches_python_on_random_tickets(tmp_path_factory, rows) -> None:
         lines[-1] += f",{int(reopened)},{'' if reply is None else reply}"
     folder = tmp_path_factory.mktemp("prop")
     (folder / "t.csv").write_text("\n".join(lines) + "\n")
-    warehouse, _ = open_warehouse(folder)
+    warehouse, _ = open_warehouse(folder, persist=False)
     got = period_summary(warehouse, MARCH)
     start, end = dt.datetime(2024, 3, 1), dt.datetime(2024, 4, 1)
     in_march = [r for r in rows if start <= base + dt.timedelta(minutes=r[0]) < end]

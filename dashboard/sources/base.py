@@ -249,13 +249,13 @@ def load_csv(
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     encoding = {"utf-8": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}[sniffed.encoding]
     delim = {",": ",", ";": ";", "\t": "\\t"}[sniffed.delimiter]
-    con.execute("drop table if exists _load")
+    con.execute("drop table if exists temp._load")
     for name in ("_rejects", "_reject_scans"):
         con.execute(f"drop table if exists {name}")
     try:
-        con.execute(
+        con.execute(  # a temporary table: in memory (spilling if need be), never in a model file
             f"""
-            create table _load as
+            create temp table _load as
             select * from read_csv(
                 $path, header = true, columns = {columns}, delim = '{delim}', quote = '"',
                 escape = '"', encoding = '{encoding}', store_rejects = true,
@@ -275,18 +275,19 @@ def load_csv(
         report.rejects.append(Reject(int(line), _reject_reason(error_type, message)))
     report.rows_rejected += len(rejected_lines)
     select = ", ".join(exprs)
-    # _row is the ordinal among loaded rows (DuckDB keeps file order); record_line() maps
-    # it back to the record number by stepping over the records the reader rejected.
+    # _row is the ordinal among loaded rows (DuckDB keeps file order, and a fresh table's
+    # rowid counts its rows from 0); record_line() maps it back to the record number by
+    # stepping over the records the reader rejected.
     report.rejected_lines.extend(rejected_lines)
     con.execute(
         f"""
         insert into {table}
-        select {select}, $file as _file, _row, _row + 1 as _line
-        from (select *, row_number() over () as _row from _load)
+        select {select}, $file as _file, rowid + 1 as _row, rowid + 2 as _line
+        from temp._load
         """,
         {"file": str(sniffed.path)},
     )
-    con.execute("drop table _load")
+    con.execute("drop table temp._load")
 
 
 def _first_line(exc: Exception) -> str:

@@ -13,3 +13,4 @@ select
     _line
 from stg_self_service
 where reject_reason is null
+order by started_at  -- a period filter then reads only the row groups of its dates

@@ -54,4 +54,6 @@ final as (
     where not is_deleted
 )
 
+-- In creation order: a period filter then reads only the row groups of its dates.
 select * from final
+order by created_at

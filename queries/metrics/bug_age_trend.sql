@@ -23,32 +23,64 @@ bugs as (
         and (len($product_lines) = 0 or list_contains($product_lines, product_line))
 ),
 
-per_month as (
+-- Open at each month's end needs every (month, bug) pair; created and fixed need only the bug.
+open_at_month_end as (
+    select months.month_start, bugs.product_line, epoch(months.month_end_at - bugs.created_at) / 86400 as age_days
+    from months
+    join bugs
+        on bugs.created_at < months.month_end_at
+        and (bugs.resolved_at is null or bugs.resolved_at >= months.month_end_at)
+),
+
+open_per_month as (
+    select month_start, product_line, count(*) as open_bugs, quantile_cont(age_days, 0.5) as median_age_days
+    from open_at_month_end
+    group by grouping sets ((month_start), (month_start, product_line))
+),
+
+created_per_month as (
+    select months.month_start, bugs.product_line, count(*) as created
+    from months
+    join bugs on bugs.created_at >= months.month_start_at and bugs.created_at < months.month_end_at
+    group by grouping sets ((months.month_start), (months.month_start, bugs.product_line))
+),
+
+fixed_per_month as (
     select
         months.month_start,
         bugs.product_line,
-        bugs.created_at < months.month_end_at
-            and (bugs.resolved_at is null or bugs.resolved_at >= months.month_end_at) as is_open,
-        epoch(months.month_end_at - bugs.created_at) / 86400 as age_days,
-        bugs.created_at >= months.month_start_at and bugs.created_at < months.month_end_at as is_created,
-        bugs.resolved_at >= months.month_start_at and bugs.resolved_at < months.month_end_at
-            and bugs.resolution = 'completed' as is_fixed,
-        epoch(bugs.resolved_at - bugs.created_at) / 86400 as days_to_fix
+        count(*) as fixed,
+        quantile_cont(epoch(bugs.resolved_at - bugs.created_at) / 86400, 0.5) as median_days_to_fix
     from months
-    join bugs on bugs.created_at < months.month_end_at
+    join bugs
+        on bugs.resolved_at >= months.month_start_at and bugs.resolved_at < months.month_end_at
+        and bugs.resolution = 'completed'
+    group by grouping sets ((months.month_start), (months.month_start, bugs.product_line))
+),
+
+keys as (
+    select month_start, null::varchar as product_line from months
+    union select month_start, product_line from open_per_month
+    union select month_start, product_line from created_per_month
+    union select month_start, product_line from fixed_per_month
 ),
 
 final as (
     select
-        month_start,
-        product_line,
-        count(*) filter (where is_open) as open_bugs,
-        quantile_cont(age_days, 0.5) filter (where is_open) as median_age_days,
-        count(*) filter (where is_created) as created,
-        count(*) filter (where is_fixed) as fixed,
-        quantile_cont(days_to_fix, 0.5) filter (where is_fixed) as median_days_to_fix
-    from per_month
-    group by grouping sets ((month_start), (month_start, product_line))
+        k.month_start,
+        k.product_line,
+        coalesce(o.open_bugs, 0) as open_bugs,
+        o.median_age_days,
+        coalesce(c.created, 0) as created,
+        coalesce(f.fixed, 0) as fixed,
+        f.median_days_to_fix
+    from keys as k
+    left join open_per_month as o
+        on o.month_start = k.month_start and o.product_line is not distinct from k.product_line
+    left join created_per_month as c
+        on c.month_start = k.month_start and c.product_line is not distinct from k.product_line
+    left join fixed_per_month as f
+        on f.month_start = k.month_start and f.product_line is not distinct from k.product_line
 )
 
 select * from final

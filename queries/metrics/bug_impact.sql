@@ -46,15 +46,20 @@ counts as (
     group by all
 ),
 
+per_month as (
+    select issue_source, issue_key, date_trunc('month', timezone($tz, ticket_created_at))::date as month_start,
+           count(*) as tickets
+    from links
+    where ticket_created_at >= (select timezone($tz, min(month_start)::timestamp) from months)
+    group by all
+),
+
 monthly as (
-    select c.issue_source, c.issue_key, m.month_start, count(l.ticket_created_at) as tickets
+    select c.issue_source, c.issue_key, m.month_start, coalesce(p.tickets, 0) as tickets
     from counts as c
     cross join months as m
-    left join links as l
-        on l.issue_source = c.issue_source
-        and l.issue_key = c.issue_key
-        and date_trunc('month', timezone($tz, l.ticket_created_at))::date = m.month_start
-    group by all
+    left join per_month as p
+        on p.issue_source = c.issue_source and p.issue_key = c.issue_key and p.month_start = m.month_start
 ),
 
 sparklines as (

@@ -3,16 +3,36 @@
 -- version_rank: as in stg_tickets, per (source, issue_key), pull requests ranked apart.
 with
 
-unioned as (
+unioned as materialized (
     select * from stg_jira where not is_service_desk
     union all by name select * from stg_github
     union all by name select * from stg_linear
+),
+
+-- Ranking needs a sort; only keys that occur more than once are ranked (the rest are 1).
+repeated as (
+    select source, issue_key, is_pull_request
+    from unioned
+    where reject_reason is null
+    group by all
+    having count(*) > 1
 )
 
-select
-    *,
-    case when reject_reason is null then row_number() over (
-        partition by source, issue_key, is_pull_request, reject_reason is null
-        order by updated_at desc nulls last, _file desc, _row desc
-    ) end as version_rank
+select u.*, 1::bigint as version_rank
+from unioned as u
+anti join repeated as r
+    on r.source = u.source and r.issue_key = u.issue_key and r.is_pull_request = u.is_pull_request
+where u.reject_reason is null
+union all by name
+select u.*, row_number() over (
+    partition by u.source, u.issue_key, u.is_pull_request
+    order by u.updated_at desc nulls last, u._file desc, u._row desc
+) as version_rank
+from unioned as u
+semi join repeated as r
+    on r.source = u.source and r.issue_key = u.issue_key and r.is_pull_request = u.is_pull_request
+where u.reject_reason is null
+union all by name
+select *, null::bigint as version_rank
 from unioned
+where reject_reason is not null

@@ -14,21 +14,32 @@ cfg as (
     select key_pattern from cfg_reporting
 ),
 
+-- Only texts with a dash or a '/' can hold a key or a URL: a cheap test first (most tags,
+-- 'billing', 'priority_high', have neither), the regular expressions after.
 tickets as (
-    select source, ticket_id, tag_list, custom_values, subject, _file, _row, _line
+    select
+        source, ticket_id, _file, _row, _line,
+        list_filter(tag_list, lambda t: t like '%-%') as tag_list,
+        list_filter(custom_values, lambda v: v like '%-%' or v like '%/%') as custom_values,
+        case when subject like '%-%' or subject like '%/%' then subject end as subject
     from stg_tickets
     where version_rank = 1 and not is_deleted
 ),
 
+candidates as (
+    select * from tickets
+    where len(tag_list) > 0 or len(custom_values) > 0 or subject is not null
+),
+
 ticket_texts as (
     select t.*, 'ticket tag' as found_in, upper(unnest(t.tag_list)) as text
-    from tickets as t
+    from candidates as t
     union all
     select t.*, 'ticket custom field', unnest(t.custom_values)
-    from tickets as t
+    from candidates as t
     union all
     select t.*, 'ticket subject', t.subject
-    from tickets as t
+    from candidates as t
     where t.subject is not null
 ),
 

@@ -6,18 +6,36 @@
 -- updated_at, then the later file path, then the later row. Null for rejected rows.
 with
 
-unioned as (
+unioned as materialized (
     select * from stg_zendesk_json
     union all by name select * from stg_zendesk_csv
     union all by name select * from stg_freshdesk_csv
     union all by name select * from stg_jira_tickets
     union all by name select * from stg_custom
+),
+
+-- Ranking needs a sort; only ids that occur more than once are ranked (the rest are 1).
+repeated as (
+    select source, ticket_id
+    from unioned
+    where reject_reason is null
+    group by all
+    having count(*) > 1
 )
 
-select
-    *,
-    case when reject_reason is null then row_number() over (
-        partition by source, ticket_id, reject_reason is null
-        order by updated_at desc nulls last, _file desc, _row desc
-    ) end as version_rank
+select u.*, 1::bigint as version_rank
+from unioned as u
+anti join repeated as r on r.source = u.source and r.ticket_id = u.ticket_id
+where u.reject_reason is null
+union all by name
+select u.*, row_number() over (
+    partition by u.source, u.ticket_id
+    order by u.updated_at desc nulls last, u._file desc, u._row desc
+) as version_rank
+from unioned as u
+semi join repeated as r on r.source = u.source and r.ticket_id = u.ticket_id
+where u.reject_reason is null
+union all by name
+select *, null::bigint as version_rank
 from unioned
+where reject_reason is not null

@@ -1,0 +1,354 @@
+"""The benchmark: `python bench/run.py --tickets N` (10k for a smoke run, 1M, 10M).
+
+Generates vendor-shaped exports for N tickets into bench/scratch/<N>/ (kept for the next
+run), then measures, each phase in a fresh process so its peak memory is its own:
+
+  cold      exports -> query-ready persisted model (the store is deleted before each run)
+  warm      the same folder again, files unchanged: the persisted model is opened
+  overview  every query the overview page runs for one filter state, for 20 seeded
+            filter choices, with no result cache (tiles.overview with an uncached runner)
+  floor     one DuckDB query computing only the median first response, same filters
+  peer      the overview's numbers the way a user would without this project: pandas reads
+            the same export files once, then filters and aggregates in memory per choice
+
+It prints one table (median, min, max) with the ratios overview/floor and peer/overview,
+and writes it as JSON (bench/results-<N>.json unless --out) to compare across commits.
+Timing figures are printed, never asserted; tests/test_bench.py runs the 10k smoke run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.exports import export_paths, write_exports  # noqa: E402
+
+PRODUCT_LINES = ("Billing", "Mobile App", "Analytics", "Integrations")
+TAGS = {"billing": "Billing", "mobile_app": "Mobile App", "analytics": "Analytics", "integrations": "Integrations"}
+LAST_DAY = dt.date(2026, 10, 31)
+TARGETS = {  # figure: (1M target, 10M target, "max" | "min")
+    "overview_median_s": (0.1, 0.5, "max"),
+    "overview_over_floor": (3, 3, "max"),
+    "peer_over_overview": (5, 10, "min"),
+    "cold_load_s": (10, 90, "max"),
+    "warm_start_s": (1, 3, "max"),
+    "peak_rss_gb": (1.5, 6, "max"),
+}
+
+
+def filter_choices(count: int, seed: int = 42) -> list[dict[str, Any]]:
+    """Seeded filter states: a month, a quarter, a 30-day window or 12 months; all product
+    lines, one, or two."""
+    rng = random.Random(seed)
+    choices = []
+    for _ in range(count):
+        kind = rng.choice(["month", "quarter", "30 days", "12 months"])
+        month_index = rng.randrange(2, 24)  # months back from October 2026
+        end_month = LAST_DAY.year * 12 + LAST_DAY.month - 1 - (0 if kind == "12 months" else month_index)
+        span = {"month": 1, "quarter": 3, "12 months": 12}.get(kind, 0)
+        end = dt.date(end_month // 12, end_month % 12 + 1, 1)
+        end = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        if span:
+            start_index = end_month - span + 1
+            start = dt.date(start_index // 12, start_index % 12 + 1, 1)
+        else:
+            end = LAST_DAY - dt.timedelta(days=rng.randrange(0, 600))
+            start = end - dt.timedelta(days=29)
+        lines = rng.choice([[], [], [rng.choice(PRODUCT_LINES)], rng.sample(PRODUCT_LINES, 2)])
+        choices.append({"start": start.isoformat(), "end": end.isoformat(), "product_lines": sorted(lines)})
+    return choices
+
+
+def _peak_rss_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def _filters(choice: dict[str, Any]):
+    from dashboard.filters import Filters
+
+    return Filters(start=dt.date.fromisoformat(choice["start"]), end=dt.date.fromisoformat(choice["end"]),
+                   timezone="UTC", product_lines=tuple(choice["product_lines"]))
+
+
+# -- phases (each runs in its own process) ----------------------------------------------------
+
+
+def phase_cold(data: Path) -> dict[str, Any]:
+    from dashboard.store import store_dir
+    from dashboard.warehouse import open_warehouse
+
+    shutil.rmtree(store_dir(data))
+    started = time.perf_counter()
+    warehouse, report = open_warehouse(data, threads=2)
+    seconds = time.perf_counter() - started
+    rows = sum(f.rows_loaded for f in report.files)
+    return {"seconds": seconds, "rows": rows, "failed": report.failed, "peak_rss_gb": _peak_rss_gb()}
+
+
+def phase_warm(data: Path) -> dict[str, Any]:
+    from dashboard.warehouse import open_warehouse
+
+    started = time.perf_counter()
+    warehouse, report = open_warehouse(data, threads=2)
+    warehouse.sql("select count(*) from tickets")
+    return {"seconds": time.perf_counter() - started, "peak_rss_gb": _peak_rss_gb()}
+
+
+FLOOR_SQL = """
+select quantile_cont(first_response_hours, 0.5) as median_hours
+from fct_tickets
+where created_at >= $start_at and created_at < $end_at
+  and (len($product_lines) = 0 or list_contains($product_lines, product_line))
+"""
+
+
+def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
+    from dashboard.metrics import run_metric
+    from dashboard.tiles import overview
+    from dashboard.warehouse import open_warehouse
+
+    warehouse, report = open_warehouse(data, threads=2)
+    queries = 0
+
+    def metric(name, period):  # no cache: every call is a query
+        nonlocal queries
+        queries += 1
+        return run_metric(warehouse, name, period)
+
+    overview(warehouse, report.counts, _filters(choices[0]), metric)  # first touch of the file's pages
+    overview_s, floor_s, answers = [], [], []
+    for choice in choices:
+        filters = _filters(choice)
+        queries = 0
+        started = time.perf_counter()
+        shown = overview(warehouse, report.counts, filters, metric)
+        overview_s.append(time.perf_counter() - started)
+        params = {k: v for k, v in filters.params().items() if k in ("start_at", "end_at", "product_lines")}
+        started = time.perf_counter()
+        floor = warehouse.con.cursor().execute(FLOOR_SQL, params).fetchone()[0]
+        floor_s.append(time.perf_counter() - started)
+        answers.append({"tickets_created": shown.now["tickets_created"],
+                        "median_first_response_hours": shown.now["first_response"]["median_hours"],
+                        "floor_median_hours": floor,
+                        "open_bugs": shown.now["bug_age"]["open_bugs"],
+                        "deflection_rate_pct": shown.now["deflection"]["rate_pct"]})
+    return {"overview_s": overview_s, "floor_s": floor_s, "queries_per_refresh": queries, "answers": answers,
+            "peak_rss_gb": _peak_rss_gb()}
+
+
+def phase_peer(files: dict[str, Path], choices: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a capable analyst does without this project: pandas.read_csv, then masks and
+    groupbys in memory for the same numbers as the overview."""
+    import pandas as pd
+
+    started = time.perf_counter()
+    tickets = pd.read_csv(files["tickets"])
+    issues = pd.read_csv(files["issues"])
+    sessions = pd.read_csv(files["sessions"])
+    links = pd.read_csv(files["links"])
+    tickets["created"] = pd.to_datetime(tickets["Created at"])
+    tickets["solved"] = pd.to_datetime(tickets["Solved at"])
+    tickets["line"] = tickets["Tags"].map(TAGS)
+    tickets["reply_h"] = tickets["First reply time in minutes"] / 60
+    tickets["resolution_h"] = (tickets["solved"] - tickets["created"]).dt.total_seconds() / 3600
+    tickets["is_solved"] = tickets["Status"].isin(["Solved", "Closed"]) & tickets["solved"].notna()
+    tickets["month"] = tickets["created"].dt.to_period("M")
+    issues["created"] = pd.to_datetime(issues["Created"], format="%d/%b/%y %I:%M %p")
+    issues["resolved"] = pd.to_datetime(issues["Resolved"], format="%d/%b/%y %I:%M %p")
+    issues["line"] = issues["Project key"].map({"BILL": "Billing", "MOB": "Mobile App", "ANA": "Analytics",
+                                                "INT": "Integrations"})
+    bugs = issues[issues["Issue Type"] == "Bug"]
+    sessions["started"] = pd.to_datetime(sessions["started_at"])
+    sessions["month"] = sessions["started"].dt.to_period("M")
+    bug_keys = set(bugs["Issue key"])
+    bug_ticket_ids = set(links.loc[links["issue_key"].isin(bug_keys), "ticket_id"])
+    tickets["about_bug"] = tickets["Id"].isin(bug_ticket_ids)
+    read_s = time.perf_counter() - started
+
+    def period(start: pd.Timestamp, end: pd.Timestamp, lines: list[str]) -> dict[str, Any]:
+        t = tickets[(tickets["created"] >= start) & (tickets["created"] < end)]
+        solved = tickets[tickets["is_solved"] & (tickets["solved"] >= start) & (tickets["solved"] < end)]
+        s = sessions[(sessions["started"] >= start) & (sessions["started"] < end)]
+        b = bugs
+        if lines:
+            t, solved = t[t["line"].isin(lines)], solved[solved["line"].isin(lines)]
+            s, b = s[s["product_line"].isin(lines)], b[b["line"].isin(lines)]
+        open_bugs = b[(b["created"] < end) & (b["resolved"].isna() | (b["resolved"] >= end))]
+        resolved = int((s["outcome"] == "resolved").sum())
+        return {
+            "tickets_created": len(t),
+            "median_first_response_hours": t["reply_h"].median(),
+            "p90_first_response_hours": t["reply_h"].quantile(0.9),
+            "median_resolution_hours": solved["resolution_h"].median(),
+            "open_bugs": len(open_bugs),
+            "median_bug_age_days": ((end - open_bugs["created"]).dt.total_seconds() / 86400).median(),
+            "deflection_rate_pct": 100 * resolved / (resolved + len(t)) if resolved + len(t) else None,
+            "bug_tickets": int(t["about_bug"].sum()),
+            "per_line": t.groupby("line")["reply_h"].agg(["count", "median"]).to_dict(),
+            "resolution_per_line": solved.groupby("line")["resolution_h"].median().to_dict(),
+        }
+
+    compute_s, answers = [], []
+    for choice in choices:
+        started = time.perf_counter()
+        start = pd.Timestamp(choice["start"])
+        end = pd.Timestamp(choice["end"]) + pd.Timedelta(days=1)
+        days = (end - start).days
+        now = period(start, end, choice["product_lines"])
+        period(start - pd.Timedelta(days=days), start, choice["product_lines"])  # the deltas
+        first_month = (end - pd.Timedelta(days=1)).to_period("M") - 11
+        months = [first_month + k for k in range(12)]
+        for month in months:  # the 12-month sparklines, month by month
+            period(month.start_time, (month + 1).start_time, choice["product_lines"])
+        compute_s.append(time.perf_counter() - started)
+        answers.append({k: now[k] for k in ("tickets_created", "median_first_response_hours", "open_bugs",
+                                            "deflection_rate_pct")})
+    return {"read_s": read_s, "compute_s": compute_s, "answers": answers, "peak_rss_gb": _peak_rss_gb()}
+
+
+# -- the driver -------------------------------------------------------------------------------
+
+
+def _run_phase(args: list[str]) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"bench phase {args[:2]} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _stats(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def run(tickets: int, repeat: int, choices: int, scratch: Path, peer: bool) -> dict[str, Any]:
+    data = scratch / str(tickets)
+    started = time.perf_counter()
+    files = write_exports(data, tickets)
+    generate_s = time.perf_counter() - started
+    picks = filter_choices(choices)
+    common = ["--data", str(data)]
+    cold = [_run_phase(["--phase", "cold", *common]) for _ in range(repeat)]
+    warm = [_run_phase(["--phase", "warm", *common]) for _ in range(repeat)]
+    refresh = _run_phase(["--phase", "overview", *common, "--choices", str(choices)])
+    peer_result = _run_phase(["--phase", "peer", *common, "--choices", str(choices)]) if peer else None
+    rows = cold[0]["rows"]
+    result: dict[str, Any] = {
+        "tickets": tickets,
+        "rows_loaded": rows,
+        "export_mb": round(sum(p.stat().st_size for p in files.values()) / 1e6, 1),
+        "generate_s": generate_s,
+        "machine": machine(),
+        "cold_load_s": _stats([c["seconds"] for c in cold]),
+        "cold_rows_per_s": rows / statistics.median(c["seconds"] for c in cold),
+        "warm_start_s": _stats([w["seconds"] for w in warm]),
+        "overview_s": _stats(refresh["overview_s"]),
+        "queries_per_refresh": refresh["queries_per_refresh"],
+        "floor_s": _stats(refresh["floor_s"]),
+        "peak_rss_gb": max(p["peak_rss_gb"] for p in [*cold, *warm, refresh]),
+        "peak_rss_gb_by_phase": {"cold": max(c["peak_rss_gb"] for c in cold),
+                                 "warm": max(w["peak_rss_gb"] for w in warm), "overview": refresh["peak_rss_gb"]},
+        "answers": refresh["answers"],
+        "choices": picks,
+    }
+    result["overview_over_floor"] = result["overview_s"]["median"] / result["floor_s"]["median"]
+    if peer_result:
+        result["peer_read_s"] = peer_result["read_s"]
+        result["peer_s"] = _stats(peer_result["compute_s"])
+        result["peer_peak_rss_gb"] = peer_result["peak_rss_gb"]
+        result["peer_over_overview"] = result["peer_s"]["median"] / result["overview_s"]["median"]
+        result["peer_answers"] = peer_result["answers"]
+    return result
+
+
+def machine() -> dict[str, Any]:
+    import os
+    import platform
+
+    import duckdb
+
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    return {"cpus": os.cpu_count(), "memory_gb": round(memory_gb, 1), "python": platform.python_version(),
+            "duckdb": duckdb.__version__, "platform": platform.platform()}
+
+
+def table(result: dict[str, Any]) -> str:
+    scale = 0 if result["tickets"] < 5_000_000 else 1
+
+    def target(name: str) -> str:
+        low, high, kind = TARGETS[name]
+        return f"{'≤' if kind == 'max' else '≥'} {(low, high)[scale]:g}"
+
+    def span(stats: dict[str, float], unit: str = "s") -> str:
+        return f"{stats['median']:.3f} {unit} (min {stats['min']:.3f}, max {stats['max']:.3f})"
+
+    lines = [
+        f"Product Health benchmark: {result['tickets']:,} tickets, {result['rows_loaded']:,} rows, "
+        f"{result['export_mb']:,} MB of exports; {result['machine']['cpus']} CPUs, {result['machine']['memory_gb']} GB",
+        "",
+        f"{'figure':<28} {'measured':<46} target",
+        f"{'cold load':<28} {span(result['cold_load_s']):<46} {target('cold_load_s')} s",
+        f"{'  rows per second':<28} {result['cold_rows_per_s']:<46,.0f}",
+        f"{'warm start':<28} {span(result['warm_start_s']):<46} {target('warm_start_s')} s",
+        f"{'overview refresh':<28} {span(result['overview_s']):<46} {target('overview_median_s')} s",
+        f"{'  queries per refresh':<28} {result['queries_per_refresh']:<46}",
+        f"{'floor (one median query)':<28} {span(result['floor_s']):<46}",
+        f"{'overview / floor':<28} {result['overview_over_floor']:<46.1f} {target('overview_over_floor')}",
+    ]
+    if "peer_s" in result:
+        lines += [
+            f"{'peer: pandas read once':<28} {result['peer_read_s']:<46.3f}",
+            f"{'peer: per filter change':<28} {span(result['peer_s']):<46}",
+            f"{'peer / overview':<28} {result['peer_over_overview']:<46.1f} {target('peer_over_overview')}",
+        ]
+    lines.append(f"{'peak RSS (cold, warm, overview)':<28} {result['peak_rss_gb']:<46.2f} {target('peak_rss_gb')} GB")
+    if "peer_peak_rss_gb" in result:
+        lines.append(f"{'  peer peak RSS':<28} {result['peer_peak_rss_gb']:<46.2f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tickets", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of cold load and warm start (default 3)")
+    parser.add_argument("--choices", type=int, default=20, help="seeded filter choices (default 20)")
+    parser.add_argument("--scratch", type=Path, default=ROOT / "bench" / "scratch")
+    parser.add_argument("--out", type=Path, help="JSON result (default bench/results-<tickets>.json)")
+    parser.add_argument("--no-peer", action="store_true", help="skip the pandas comparison")
+    parser.add_argument("--phase", choices=("cold", "warm", "overview", "peer"), help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.phase:
+        picks = filter_choices(args.choices)
+        if args.phase == "cold":
+            out = phase_cold(args.data)
+        elif args.phase == "warm":
+            out = phase_warm(args.data)
+        elif args.phase == "overview":
+            out = phase_overview(args.data, picks)
+        else:
+            out = phase_peer(export_paths(args.data), picks)
+        print(json.dumps(out, default=str))
+        return 0
+    result = run(args.tickets, args.repeat, args.choices, args.scratch, not args.no_peer)
+    out = args.out or ROOT / "bench" / f"results-{args.tickets}.json"
+    out.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+    print(table(result))
+    print(f"\nwrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,228 @@
+"""The persisted model: a DuckDB file per state of the data folder, so a restart does not
+re-read gigabytes of exports.
+
+Where: `<data folder>/.product-health/` (the loader skips dot-folders), or, when the data
+folder is read-only, `~/.cache/product-health/<hash of the folder path>/`;
+`PRODUCT_HEALTH_CACHE` overrides the root.
+
+The model of a folder is `model-<key>.duckdb`, where the key is a hash of every export's
+path, size and modification time, the settings file, and the code that reads and models
+them. Opening a folder whose key has a model opens that file read-only (the warm start).
+Otherwise a new model is built into a temporary file: the raw rows of every export that is
+unchanged since the newest earlier model are copied from it, only new and changed files are
+read, the staging and marts layers are rebuilt, and the file is renamed into place (an atomic
+rename: readers see the old model or the new one, never half of one). Older models are then
+removed; a process still reading one keeps its open file until it is done.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from dashboard import PROJECT_ROOT, QUERIES_DIR
+from dashboard.config import CONFIG_FILE_NAME, Settings
+from dashboard.errors import ProductHealthError
+from dashboard.sources.base import FileReport, Reject
+from dashboard.sources.formats import ALL_FORMATS
+from dashboard.warehouse import LoadReport, Warehouse, data_files
+
+STORE_DIR_NAME = ".product-health"
+# DuckDB's buffer memory per model; it spills to disk beyond. PRODUCT_HEALTH_MEMORY_LIMIT overrides.
+DEFAULT_MEMORY_LIMIT = "4GB"
+
+
+def _code_version() -> str:
+    """Changes when the readers, the model's SQL or this layer change: old models are not reused."""
+    digest = hashlib.sha256(duckdb.__version__.encode())
+    sources = sorted((PROJECT_ROOT / "dashboard" / "sources").glob("*.py"))
+    others = [PROJECT_ROOT / "dashboard" / name for name in ("warehouse.py", "store.py", "config.py")]
+    for path in [*sources, *others, *sorted(QUERIES_DIR.rglob("*.sql"))]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CODE_VERSION = _code_version()
+
+
+def memory_limit() -> str:
+    return os.environ.get("PRODUCT_HEALTH_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+
+
+def store_dir(data_dir: Path) -> Path:
+    """Where the models of `data_dir` live; created if needed."""
+    root = os.environ.get("PRODUCT_HEALTH_CACHE")
+    folder_hash = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:12]
+    candidates = [Path(root) / folder_hash] if root else [
+        data_dir / STORE_DIR_NAME,
+        Path.home() / ".cache" / "product-health" / folder_hash,
+    ]
+    for candidate in candidates:
+        try:
+            candidate.mkdir(parents=True, exist_ok=True)
+            probe = tempfile.NamedTemporaryFile(dir=candidate, prefix=".probe-")
+            probe.close()
+            return candidate
+        except OSError:
+            continue
+    raise ProductHealthError(f"nowhere to keep the model of {data_dir}: set PRODUCT_HEALTH_CACHE to a writable folder")
+
+
+def _file_states(data_dir: Path) -> dict[str, tuple[int, int]]:
+    states = {}
+    for path in data_files(data_dir):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        states[str(path)] = (stat.st_size, stat.st_mtime_ns)
+    return states
+
+
+def model_key(data_dir: Path, settings: Settings) -> tuple[str, str]:
+    """(key of this state of the folder, key of the settings and code alone)."""
+    base = hashlib.sha256(CODE_VERSION.encode())
+    settings_path = settings.path or data_dir / CONFIG_FILE_NAME
+    if settings_path.is_file():
+        base.update(settings_path.read_bytes())
+    base_key = base.hexdigest()[:16]
+    digest = hashlib.sha256(base_key.encode())
+    for path, (size, mtime) in sorted(_file_states(data_dir).items()):
+        digest.update(f"{path}\0{size}\0{mtime}\n".encode())
+    return digest.hexdigest()[:16], base_key
+
+
+# -- the data report, kept inside the model file -----------------------------------------------
+
+
+def _report_json(report: LoadReport) -> str:
+    return json.dumps(dataclasses.asdict(report))
+
+
+def _file_report(data: dict[str, Any]) -> FileReport:
+    data = dict(data)
+    data["rejects"] = [Reject(**r) for r in data["rejects"]]
+    return FileReport(**data)
+
+
+def _load_report(text: str) -> LoadReport:
+    data = json.loads(text)
+    data["files"] = [_file_report(f) for f in data["files"]]
+    return LoadReport(**data)
+
+
+# -- open or build --------------------------------------------------------------------------------
+
+
+def open_model(data_dir: Path, settings: Settings, threads: int | None = None) -> tuple[Warehouse, LoadReport]:
+    """The model of `data_dir` as it is now: the persisted one, or a freshly built one."""
+    if not data_dir.is_dir():
+        raise ProductHealthError(f"{data_dir}: no such folder; point --data at the folder with your exports")
+    folder = store_dir(data_dir)
+    key, base_key = model_key(data_dir, settings)
+    target = folder / f"model-{key}.duckdb"
+    if target.is_file():
+        try:
+            return _open(target, settings, threads)
+        except (duckdb.Error, KeyError, ValueError, TypeError):
+            pass  # a damaged or foreign file: build it again
+    _build(data_dir, settings, folder, target, key, base_key, threads)
+    return _open(target, settings, threads)
+
+
+def _open(path: Path, settings: Settings, threads: int | None) -> tuple[Warehouse, LoadReport]:
+    warehouse = Warehouse(settings, threads=threads, path=path, read_only=True, memory_limit=memory_limit())
+    try:
+        text = warehouse.con.execute("select report from ph_meta").fetchone()[0]
+        return warehouse, _load_report(text)
+    except BaseException:
+        warehouse.close()
+        raise
+
+
+def _previous(folder: Path, target: Path, base_key: str) -> Path | None:
+    """The newest earlier model built with the same settings and code."""
+    for path in sorted(folder.glob("model-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True):
+        if path == target:
+            continue
+        try:
+            with duckdb.connect(str(path), read_only=True) as con:
+                if con.execute("select base_key from ph_meta").fetchone()[0] == base_key:
+                    return path
+        except duckdb.Error:
+            continue
+    return None
+
+
+def _build(data_dir: Path, settings: Settings, folder: Path, target: Path, key: str, base_key: str,
+           threads: int | None) -> None:
+    handle, name = tempfile.mkstemp(dir=folder, prefix=f".model-{key}-", suffix=".tmp")
+    os.close(handle)
+    os.unlink(name)  # DuckDB creates the file itself
+    tmp = Path(name)
+    try:
+        warehouse = Warehouse(settings, threads=threads, path=tmp, memory_limit=memory_limit())
+        try:
+            reuse = _Reuser(warehouse, _previous(folder, target, base_key))
+            report = warehouse.load_folder(data_dir, reuse=reuse)
+            states = _file_states(data_dir)
+            warehouse.con.execute("create table ph_meta (key varchar, base_key varchar, report varchar)")
+            warehouse.con.execute("insert into ph_meta values ($key, $base, $report)",
+                                  {"key": key, "base": base_key, "report": _report_json(report)})
+            warehouse.con.execute("create table ph_files (path varchar, size bigint, mtime_ns bigint, reader varchar)")
+            rows = [(f.path, *states.get(f.path, (-1, -1)), reuse.readers.get(f.path, "")) for f in report.files]
+            if rows:
+                warehouse.con.executemany("insert into ph_files values (?, ?, ?, ?)", rows)
+            warehouse.con.execute("detach database if exists previous")
+            warehouse.con.execute("checkpoint")
+        finally:
+            warehouse.close()
+        os.replace(tmp, target)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}.wal")):
+            leftover.unlink(missing_ok=True)
+    for old in folder.glob("model-*.duckdb"):
+        if old != target:
+            old.unlink(missing_ok=True)
+            Path(f"{old}.wal").unlink(missing_ok=True)
+
+
+class _Reuser:
+    """Copies the raw rows of unchanged files from the previous model; remembers every file's
+    reader report (as loaded, before the model's figures are added) for the next build."""
+
+    def __init__(self, warehouse: Warehouse, previous: Path | None) -> None:
+        self.warehouse = warehouse
+        self.readers: dict[str, str] = {}
+        self.known: dict[str, tuple[int, int, str]] = {}
+        if previous is not None:
+            warehouse.con.execute("attach $path as previous (read_only)", {"path": str(previous)})
+            for path, size, mtime, reader in warehouse.con.execute(
+                "select path, size, mtime_ns, reader from previous.ph_files"
+            ).fetchall():
+                self.known[path] = (size, mtime, reader)
+
+    def __call__(self, path: Path) -> FileReport | None:
+        known = self.known.get(str(path))
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        if known and stat and known[:2] == (stat.st_size, stat.st_mtime_ns) and known[2]:
+            for fmt in ALL_FORMATS:
+                self.warehouse.con.execute(
+                    f"insert into {fmt.table} select * from previous.{fmt.table} where _file = $file",
+                    {"file": str(path)},
+                )
+            self.readers[str(path)] = known[2]
+            return _file_report(json.loads(known[2]))
+        report = self.warehouse.load_file(path)
+        self.readers[str(path)] = json.dumps(dataclasses.asdict(report))
+        return report

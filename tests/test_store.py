@@ -1,0 +1,119 @@
+"""The persisted model: reused when nothing changed, updated file by file, never half-written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dashboard import SAMPLE_DATA_DIR
+from dashboard.store import STORE_DIR_NAME, store_dir
+from dashboard.warehouse import open_warehouse
+from tests.test_metrics import BUGS, SESSIONS, TICKETS
+
+
+def _report(report) -> dict:
+    data = report.as_dict()
+    data.pop("loaded_at")
+    return data
+
+
+def _figures(warehouse) -> list:
+    return warehouse.con.execute("select source, ticket_id, product_line, first_response_hours, resolution_hours "
+                                 "from tickets order by all").fetchall()
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "tickets.csv").write_text(TICKETS)
+    (data / "bugs.csv").write_text(BUGS)
+    (data / "sessions.csv").write_text(SESSIONS)
+    return data
+
+
+def test_a_persisted_model_equals_the_in_memory_one_and_is_reused(folder) -> None:
+    memory, memory_report = open_warehouse(folder, persist=False)
+    first, first_report = open_warehouse(folder)
+    models = sorted(store_dir(folder).glob("model-*.duckdb"))
+    assert len(models) == 1
+    first.close()
+    again, again_report = open_warehouse(folder)
+    assert again.path == models[0]  # opened, not rebuilt
+    assert _report(memory_report) == _report(first_report) == _report(again_report)
+    assert _figures(memory) == _figures(again)
+
+
+def test_a_changed_file_is_reread_and_the_others_are_copied(folder) -> None:
+    open_warehouse(folder)[0].close()
+    (folder / "tickets.csv").write_text(TICKETS + "6,81,B,Open,Mail,2024-03-25 10:00:00,,0,,\n")
+    (folder / "more.csv").write_text("session_id,started_at,product_line,channel,outcome\n"
+                                     "s9,2024-03-09 10:00:00,A,chatbot,resolved\n")
+    updated, report = open_warehouse(folder)
+    fresh, fresh_report = open_warehouse(folder, persist=False)
+    assert _report(report) == _report(fresh_report)
+    assert _figures(updated) == _figures(fresh)
+    assert updated.sql("select count(*) n from tickets")["n"][0] == 6
+    assert len(list(store_dir(folder).glob("model-*.duckdb"))) == 1  # the old one is gone
+
+
+def test_a_removed_file_leaves_the_model(folder) -> None:
+    open_warehouse(folder)[0].close()
+    (folder / "bugs.csv").unlink()
+    warehouse, report = open_warehouse(folder)
+    assert warehouse.sql("select count(*) n from issues")["n"][0] == 0
+    assert [Path(f.path).name for f in report.files] == ["sessions.csv", "tickets.csv"]
+
+
+def test_settings_changes_rebuild_from_scratch(folder) -> None:
+    first, _ = open_warehouse(folder)
+    assert set(first.sql("select distinct product_line from tickets")["product_line"]) == {"A", "B"}
+    first.close()
+    (folder / "health.toml").write_text('[sources.zendesk]\nproduct_lines = { A = "Alpha", B = "Beta" }\n')
+    second, _ = open_warehouse(folder)
+    assert set(second.sql("select distinct product_line from tickets")["product_line"]) == {"Alpha", "Beta"}
+
+
+def test_a_failed_build_leaves_the_last_model_and_no_temporary_file(folder, monkeypatch) -> None:
+    open_warehouse(folder)[0].close()
+    store = store_dir(folder)
+    before = sorted(p.name for p in store.iterdir())
+    (folder / "tickets.csv").write_text(TICKETS + "6,81,B,Open,Mail,2024-03-25 10:00:00,,0,,\n")
+
+    from dashboard import warehouse as warehouse_module
+
+    def broken(self, report):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(warehouse_module.Warehouse, "build_model", broken)
+    with pytest.raises(RuntimeError):
+        open_warehouse(folder)
+    assert sorted(p.name for p in store.iterdir()) == before
+
+
+def test_the_store_is_beside_the_data_or_in_the_user_cache_when_it_cannot_be(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("PRODUCT_HEALTH_CACHE")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE_DATA_DIR / "self-service", data)
+    assert store_dir(data) == data / STORE_DIR_NAME
+    shutil.rmtree(data / STORE_DIR_NAME)
+    (data / STORE_DIR_NAME).write_text("not a folder")  # as unwritable as a read-only mount, even for root
+    assert store_dir(data).parent == tmp_path / "home" / ".cache" / "product-health"
+
+
+def test_check_json_is_the_same_cold_and_warm(tmp_path, capsys) -> None:
+    from dashboard.cli import main
+
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE_DATA_DIR, data)
+    outputs = []
+    for _ in range(2):
+        assert main(["check", "--data", str(data), "--json"]) == 0
+        result = json.loads(capsys.readouterr().out)
+        result.pop("loaded_at")
+        outputs.append(result)
+    assert outputs[0] == outputs[1]
