@@ -22,6 +22,7 @@ import pandas as pd
 from dashboard import QUERIES_DIR
 from dashboard.config import CONFIG_FILE_NAME, Settings, load_settings
 from dashboard.errors import ProductHealthError
+from dashboard.filters import Filters
 from dashboard.sources import FileReport, recognise, sniff
 from dashboard.sources.base import Reject
 from dashboard.sources.formats import ALL_FORMATS
@@ -52,6 +53,9 @@ SKIPPED_NAMES = {CONFIG_FILE_NAME, ".DS_Store", "Thumbs.db"}
 IGNORED_SUFFIXES = {".md", ".markdown", ".rst", ".toml", ".yaml", ".yml", ".py", ".sql", ".pdf", ".png", ".jpg"}
 SOURCES_WITH_SETTINGS = ("zendesk", "freshdesk", "jira", "github", "linear", "self_service")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+# Monthly trends computed once per model for all product lines (see _precompute_trends).
+PRECOMPUTED_TRENDS = ("first_response_trend", "resolution_trend", "bug_age_trend", "deflection_trend", "impact_trend")
+
 
 
 def read_sql(name: str) -> str:
@@ -256,7 +260,41 @@ class Warehouse:
             self.con.execute(f"create or replace table {table} as {read_sql('marts/' + table)}")
         for view, table in CANONICAL_VIEWS.items():
             self.con.execute(f"create or replace view {view} as select * from {table}")
+        self._precompute_trends()
         self._describe(report)
+
+    def _precompute_trends(self) -> None:
+        """Run each monthly trend once over every month of the data, for all product lines, in
+        the settings' zone (metrics.run_metric answers from these tables where it can).
+
+        A month's row of a trend depends only on that month once the month is wholly inside
+        the queried period, so any period made of whole months in this range can be read here.
+        """
+        tz = self.settings.timezone
+        first, last = self.con.execute(
+            """
+            select min(m), max(m) from (
+                select date_trunc('month', timezone($tz, min(least(created_at, coalesce(solved_at, created_at))))) as m from fct_tickets
+                union all select date_trunc('month', timezone($tz, max(greatest(created_at, coalesce(solved_at, created_at))))) from fct_tickets
+                union all select date_trunc('month', timezone($tz, min(started_at))) from fct_self_service
+                union all select date_trunc('month', timezone($tz, max(started_at))) from fct_self_service
+                union all select date_trunc('month', timezone($tz, min(created_at))) from fct_issues
+                union all select date_trunc('month', timezone($tz, max(greatest(created_at, coalesce(resolved_at, created_at))))) from fct_issues
+            )
+            """,
+            {"tz": tz},
+        ).fetchone()
+        self.con.execute("create or replace table pre_range (timezone varchar, first_month date, last_month date)")
+        if first is None:
+            return
+        first_month, last_month = first.date(), last.date()
+        after = (last_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        params = Filters(first_month, after - dt.timedelta(days=1), tz).params()
+        for name in PRECOMPUTED_TRENDS:
+            sql = read_sql(f"metrics/{name}")
+            self.con.execute(f"create or replace table pre_{name} as {sql}", {p: params[p] for p in sql_params(sql)})
+        self.con.execute("insert into pre_range values ($tz, $first, $last)",
+                         {"tz": tz, "first": first_month, "last": last_month})
 
     def _describe(self, report: LoadReport) -> None:
         """Fill the per-file figures of the data report from the staged and final tables."""
