@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import data
+from dashboard.config import load_settings
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, last_full_month, months_back
 from dashboard.views import FILTERS_KEY, MODEL_KEY, period_label
@@ -83,12 +84,51 @@ def sidebar(model: data.Model) -> Filters:
                    product_lines=tuple(product_lines), priorities=tuple(priorities), channels=tuple(channels))
 
 
-def main() -> None:
+def sign_in_gate() -> None:
+    """With [access] require_sign_in, only signed-in (and, with an allow-list, allowed) users
+    get past this point. Sign-in is Streamlit's OIDC (st.login), configured in secrets.toml."""
     try:
-        model = data.model()
+        settings = load_settings(data.data_dir(), data.config_path())
+    except ProductHealthError as exc:
+        st.error(f"The settings could not be read: {exc}")
+        st.stop()
+    if not settings.require_sign_in:
+        return
+    if not st.user.is_logged_in:
+        st.title("Product Health")
+        if not auth_configured():
+            st.error("Sign-in is required ([access] require_sign_in in health.toml), but .streamlit/secrets.toml "
+                     "has no [auth] section. See the README's 'Who may open it'.")
+            st.stop()
+        st.write("Sign in with your company account to see the dashboard.")
+        st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:")
+        st.stop()
+    if not settings.allows(st.user.get("email"), st.user.get("groups")):
+        st.title("Product Health")
+        st.error("Your account is not allowed to open this dashboard. Ask its owner to add your e-mail "
+                 "domain or group to [access] in health.toml.")
+        st.button("Sign out", on_click=st.logout)
+        st.stop()
+
+
+def auth_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, OSError, ValueError):
+        return False
+
+
+def main() -> None:
+    sign_in_gate()
+    try:
+        model, failure = data.model()
     except ProductHealthError as exc:
         st.error(f"The data could not be loaded: {exc}")
         st.stop()
+    if failure is not None:
+        st.error(f"New exports could not be loaded (since {failure.since}): {failure.message}. Showing the last "
+                 f"data that loaded, as of {(model.report.data_as_of or '-')[:16].replace('T', ' ')} UTC; fix or "
+                 "remove the file and the dashboard picks it up on the next click.", icon=":material/sync_problem:")
     filters = sidebar(model)
     st.session_state[MODEL_KEY] = model
     st.session_state[FILTERS_KEY] = filters

@@ -56,7 +56,7 @@ SOURCE_KEYS = {
     "bug_values",
     "merged_tag",
 }
-TOP_KEYS = {"timezone", "not_planned_resolutions", "sources", "custom", "privacy", "links"}
+TOP_KEYS = {"timezone", "not_planned_resolutions", "sources", "custom", "privacy", "links", "access"}
 CUSTOM_KEYS = {"name", "entity", "timezone", "columns"}
 CUSTOM_COLUMNS = {
     "ticket_id",
@@ -70,6 +70,7 @@ CUSTOM_COLUMNS = {
 }
 PRIVACY_KEYS = {"show_titles"}
 LINKS_KEYS = {"key_pattern", "still_hurting_days"}
+ACCESS_KEYS = {"require_sign_in", "allowed_email_domains", "allowed_groups"}
 # A Jira issue key: project key (a capital letter, then capitals or digits), a dash, a number.
 DEFAULT_KEY_PATTERN = r"[A-Z][A-Z0-9]+-[0-9]+"
 DEFAULT_STILL_HURTING_DAYS = 90
@@ -105,7 +106,20 @@ class Settings:
     show_titles: bool = True
     key_pattern: str = DEFAULT_KEY_PATTERN
     still_hurting_days: int = DEFAULT_STILL_HURTING_DAYS
+    require_sign_in: bool = False
+    allowed_email_domains: tuple[str, ...] = ()
+    allowed_groups: tuple[str, ...] = ()
     path: Path | None = None
+
+    def allows(self, email: str | None, groups: list[str] | tuple[str, ...] | None) -> bool:
+        """Whether a signed-in user may see the dashboard: anyone when no allow-list is set,
+        else an e-mail in an allowed domain or membership of an allowed group."""
+        if not self.allowed_email_domains and not self.allowed_groups:
+            return True
+        domain = (email or "").rpartition("@")[2].lower()
+        if domain and domain in {d.lower().lstrip("@") for d in self.allowed_email_domains}:
+            return True
+        return bool(set(groups or ()) & set(self.allowed_groups))
 
     def source(self, name: str) -> SourceSettings:
         if name in self.sources:
@@ -265,6 +279,16 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
     if isinstance(still_hurting_days, bool) or not isinstance(still_hurting_days, int) or still_hurting_days < 0:
         raise check.fail("links.still_hurting_days", "must be a whole number of days, 0 or more")
 
+    access = raw.get("access", {})
+    if not isinstance(access, dict):
+        raise check.fail("access", "must be a table")
+    check.unknown(access, ACCESS_KEYS, "access.")
+    require_sign_in = access.get("require_sign_in", False)
+    if not isinstance(require_sign_in, bool):
+        raise check.fail("access.require_sign_in", "must be true or false")
+    domains = check.strings(access.get("allowed_email_domains", []), "access.allowed_email_domains")
+    groups = check.strings(access.get("allowed_groups", []), "access.allowed_groups")
+
     return Settings(
         timezone=timezone,
         sources=sources,
@@ -273,5 +297,8 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
         show_titles=show_titles,
         key_pattern=key_pattern,
         still_hurting_days=still_hurting_days,
+        require_sign_in=require_sign_in,
+        allowed_email_domains=domains,
+        allowed_groups=groups,
         path=path,
     )

@@ -7,6 +7,7 @@ next interaction without a restart.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import SAMPLE_DATA_DIR, report, tiles
+from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
 from dashboard.metrics import known_values, period_summary, run_metric
 from dashboard.warehouse import LoadReport, Warehouse, fingerprint, open_warehouse, read_sql
@@ -36,6 +38,18 @@ class Model:
     fingerprint: str
 
 
+@dataclass(frozen=True)
+class RefreshFailure:
+    """New exports arrived but loading them stopped; the last good model is still served."""
+
+    message: str
+    since: str  # UTC, when the failure was first seen
+
+
+# Per data folder (and settings file): the newest model that loaded, and failed fingerprints.
+_LAST_GOOD: dict[tuple[str, str | None], Model] = {}
+_FAILED: dict[tuple[str, str | None, str], RefreshFailure] = {}
+
 @st.cache_resource(max_entries=2, show_spinner="Reading the exports ...")
 def _load(folder: str, config: str | None, key: str) -> Model:
     warehouse, report = open_warehouse(Path(folder), Path(config) if config else None, threads=2)
@@ -52,15 +66,31 @@ def _warehouse(key: str) -> Warehouse:
     return _model(key).warehouse
 
 
-def model() -> Model:
+def model() -> tuple[Model, RefreshFailure | None]:
     """The model of the current data folder; rebuilt when its files change.
 
-    The entry script calls this once per rerun (it walks the folder for the fingerprint);
-    pages take the result from views.current_model().
+    When a rebuild stops halfway (a file vanishes, memory or disk runs out), the last good
+    model keeps being served with the failure, and that state of the folder is not retried
+    until its files change again. The entry script calls this once per rerun (it walks the
+    folder for the fingerprint); pages take the model from views.current_model().
     """
     folder, config = data_dir(), config_path()
+    place = (str(folder), str(config) if config else None)
     key = fingerprint(folder, config)
-    return _load(str(folder), str(config) if config else None, key)
+    failed = _FAILED.get((*place, key))
+    if failed is not None and place in _LAST_GOOD:
+        return _LAST_GOOD[place], failed
+    try:
+        loaded = _load(*place, key)
+    except Exception as exc:  # noqa: BLE001 - whatever stopped the load, the app must not
+        message = str(exc) if isinstance(exc, ProductHealthError) else f"{type(exc).__name__}: {exc}"
+        if place not in _LAST_GOOD:
+            raise ProductHealthError(message) from exc
+        failure = RefreshFailure(message, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))
+        _FAILED[(*place, key)] = failure
+        return _LAST_GOOD[place], failure
+    _LAST_GOOD[place] = loaded
+    return loaded, None
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)

@@ -171,7 +171,15 @@ def _build(data_dir: Path, settings: Settings, folder: Path, target: Path, key: 
         warehouse = Warehouse(settings, threads=threads, path=tmp, memory_limit=memory_limit())
         try:
             reuse = _Reuser(warehouse, _previous(folder, target, base_key))
-            report = warehouse.load_folder(data_dir, reuse=reuse)
+            try:
+                report = warehouse.load_folder(data_dir, reuse=reuse)
+            except ProductHealthError:
+                raise
+            except Exception as exc:  # e.g. out of memory or disk: say where it stopped
+                detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+                raise ProductHealthError(
+                    f"loading stopped while {warehouse.stage}: {type(exc).__name__}" + (f": {detail}" if detail else "")
+                ) from exc
             states = _file_states(data_dir)
             warehouse.con.execute("create table ph_meta (key varchar, base_key varchar, report varchar)")
             warehouse.con.execute("insert into ph_meta values ($key, $base, $report)",

@@ -146,6 +146,7 @@ class Warehouse:
         read-only warehouse opens a finished model and creates nothing."""
         self.settings = settings
         self.path = path
+        self.stage = "opening the model"  # what a load was doing, for the message if it stops
         self.con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only)
         self.con.execute("set TimeZone = 'UTC'")
         self.con.execute("set enable_progress_bar = false")
@@ -217,8 +218,10 @@ class Warehouse:
             if path.suffix.lower() in IGNORED_SUFFIXES:
                 report.notes.append(f"ignored {path.relative_to(data_dir)}: documentation, not an export")
                 continue
+            self.stage = f"reading {path}"
             reused = reuse(path) if reuse else None
             report.files.append(reused if reused is not None else self.load_file(path))
+        self.stage = "building the model"
         self.build_model(report)
         return report
 
@@ -252,6 +255,7 @@ class Warehouse:
             self.con.execute(f"delete from {fmt.table} where _file = $file", {"file": str(path)})
 
     def build_model(self, report: LoadReport) -> None:
+        self.stage = "building the model"
         for view in STAGING_VIEWS:
             self.con.execute(f"create or replace view {view} as {read_sql('staging/' + view)}")
         for table in STAGED_TABLES:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import SAMPLE_DATA_DIR
+from dashboard.errors import ProductHealthError
 from dashboard.store import STORE_DIR_NAME, store_dir
 from dashboard.warehouse import open_warehouse
 from tests.test_metrics import BUGS, SESSIONS, TICKETS
@@ -89,7 +90,7 @@ def test_a_failed_build_leaves_the_last_model_and_no_temporary_file(folder, monk
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(warehouse_module.Warehouse, "build_model", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(ProductHealthError, match="loading stopped while building the model: RuntimeError: disk full"):
         open_warehouse(folder)
     assert sorted(p.name for p in store.iterdir()) == before
 
