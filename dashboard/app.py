@@ -42,10 +42,30 @@ def invalid_url_values(name: str, allowed: list[str]) -> list[str]:
     return [v for v in st.query_params.get_all(name) if v not in allowed]
 
 
+def url_period(today: dt.date, notes: list[str]) -> tuple[dt.date, dt.date] | None:
+    """A custom period from the link (?from=YYYY-MM-DD&to=YYYY-MM-DD), if it is a valid one."""
+    raw_from, raw_to = st.query_params.get("from"), st.query_params.get("to")
+    if raw_from is None and raw_to is None:
+        return None
+    try:
+        start, end = dt.date.fromisoformat(str(raw_from)), dt.date.fromisoformat(str(raw_to))
+    except ValueError:
+        notes.append(f"Ignored the period from the link: '{str(raw_from)[:40]}' to '{str(raw_to)[:40]}' are not dates")
+        return None
+    if not dt.date(1990, 1, 1) <= start <= end <= today:
+        notes.append(f"Ignored the period from the link: {start} to {end} is reversed or outside 1990 to today")
+        return None
+    return start, end
+
+
 def sidebar(model: data.Model) -> Filters:
     choices = data.choices(model.fingerprint)
     today = dt.date.today()
     notes = []
+    linked = url_period(today, notes)
+    if linked and st.session_state.get("dates") != linked:
+        st.session_state["preset"] = "Custom"
+        st.session_state["dates"] = linked
     for name, allowed in (("product_line", choices.get("product_line", [])), ("preset", list(PRESETS)),
                           ("priority", choices.get("priority", [])), ("channel", choices.get("channel", []))):
         bad = invalid_url_values(name, allowed)
@@ -56,11 +76,17 @@ def sidebar(model: data.Model) -> Filters:
         preset = st.selectbox("Period", PRESETS, key="preset", bind="query-params")
         start, end = preset_period(preset, today)
         if preset == "Custom":
-            picked = st.date_input("From – to", value=(start, end), key="dates", max_value=today)
+            default = {} if "dates" in st.session_state else {"value": (start, end)}
+            picked = st.date_input("From – to", key="dates", max_value=today, **default)
             if isinstance(picked, tuple) and len(picked) == 2:
                 start, end = picked
+                st.query_params["from"], st.query_params["to"] = start.isoformat(), end.isoformat()
             else:
                 st.caption("Pick the last day of the period.")
+        else:
+            for name in ("from", "to"):
+                if name in st.query_params:
+                    del st.query_params[name]
         product_lines = st.multiselect("Product lines", choices.get("product_line", []), key="product_line",
                                        bind="query-params", placeholder="All product lines")
         priorities, channels = [], []

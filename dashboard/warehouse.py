@@ -240,6 +240,12 @@ class Warehouse:
             if sniffed.kind == "csv" and sniffed.delimiter != ",":
                 file_report.notes.append(f"delimiter {sniffed.delimiter!r}")
             fmt.load(self.con, sniffed, self.settings, file_report, custom)
+            after = path.stat()
+            if (after.st_size, after.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+                raise ProductHealthError(
+                    f"{path}: the file changed while it was being read (a download or copy still running?); "
+                    "it is read again when it stops changing"
+                )
         except ProductHealthError as exc:
             file_report.error = str(exc)
             self._forget(path)
@@ -247,6 +253,8 @@ class Warehouse:
             # Anything else a hostile file provokes is still a per-file failure, never a crash.
             file_report.error = f"{path}: cannot be loaded: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
             self._forget(path)
+        if file_report.error and not path.exists():
+            file_report.error = f"{path}: the file disappeared while it was being read"
         return file_report
 
     def _forget(self, path: Path) -> None:

@@ -73,6 +73,12 @@ create or replace macro ph_bad_instant(label, raw, ts) as case
         then label || ' ''' || left(raw, 40) || ''' is outside 1990 to today'
 end;
 
+-- Why a vendor duration in minutes cannot be used; null when it can (ten years = 5,256,000 min).
+create or replace macro ph_bad_minutes(label, raw) as case
+    when try_cast(raw as double) < 0 then 'negative ' || label
+    when try_cast(raw as double) > 5256000 then label || ' of ' || left(raw, 20) || ' minutes is longer than ten years'
+end;
+
 -- The product line of a row: the first candidate found in the source's map, or with no
 -- map the first non-empty candidate; 'Unassigned' otherwise.
 create or replace macro ph_product_line(candidates, map_keys, map_values) as coalesce(

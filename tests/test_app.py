@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import PROJECT_ROOT
+from dashboard import PROJECT_ROOT, SAMPLE_DATA_DIR, data
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 PAGES = ["app_pages/overview.py", "app_pages/first_response.py", "app_pages/resolution.py",
@@ -19,12 +19,19 @@ PAGES = ["app_pages/overview.py", "app_pages/first_response.py", "app_pages/reso
 def fresh_caches(monkeypatch):
     st.cache_data.clear()
     st.cache_resource.clear()
+    data._LAST_GOOD.clear()
+    data._FAILED.clear()
     monkeypatch.delenv("PRODUCT_HEALTH_DATA", raising=False)
     yield
 
 
-def run(query: dict | None = None, page: str | None = None) -> AppTest:
+def run(query: dict | None = None, page: str | None = None, user: dict | None = None,
+        secrets: dict | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
+    if user is not None:
+        at.user = user
+    for name, value in (secrets or {}).items():
+        at.secrets[name] = value
     for name, value in (query or {}).items():
         at.query_params[name] = value
     at.run()
@@ -115,3 +122,103 @@ def test_the_meeting_pack_shows_the_dashboards_numbers(tmp_path) -> None:
     table = at.dataframe[0].value
     for row in table.itertuples(index=False):
         assert f"<td>{row[0]}</td><td>{int(row[1]):,}</td>" in pack  # product line, tickets
+
+
+def _small_folder(tmp_path: Path, settings: str = "") -> Path:
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE_DATA_DIR / "self-service", folder / "self-service")
+    shutil.copytree(SAMPLE_DATA_DIR / "jira", folder / "jira")
+    if settings:
+        (folder / "health.toml").write_text(settings)
+    return folder
+
+
+def test_a_reload_that_stops_halfway_keeps_the_last_good_data(tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    from dashboard.warehouse import Warehouse
+
+    folder = _small_folder(tmp_path)
+    monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(folder))
+    at = run()
+    before = tiles(at)
+    assert not at.error
+
+    def out_of_memory(self, report):
+        raise MemoryError()
+
+    monkeypatch.setattr(Warehouse, "build_model", out_of_memory)
+    shutil.copytree(SAMPLE_DATA_DIR / "zendesk", folder / "zendesk")  # new exports arrive
+    at.run()
+    assert not at.exception
+    banner = " ".join(e.value for e in at.error)
+    assert "New exports could not be loaded (since " in banner
+    assert "loading stopped while building the model: MemoryError" in banner
+    assert tiles(at) == before  # the last good numbers, nothing lost
+
+    monkeypatch.undo()
+    monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(folder))
+    at.run()  # the same files: not retried, still the banner
+    assert any("New exports could not be loaded" in e.value for e in at.error)
+    (folder / "zendesk" / "incremental-tickets-04.json").touch()  # the files change: loaded again
+    at.run()
+    assert not at.error
+    assert tiles(at)["Tickets created"] != before["Tickets created"]
+
+
+ACCESS = '[access]\nrequire_sign_in = true\nallowed_email_domains = ["acme.com"]\nallowed_groups = ["support-leads"]\n'
+AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-only",
+                 "client_id": "x", "client_secret": "y",
+                 "server_metadata_url": "https://example.com/.well-known/openid-configuration"}}
+
+
+def test_signed_out_users_see_only_the_sign_in_button(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(_small_folder(tmp_path, ACCESS)))
+    at = run(user={"is_logged_in": False}, secrets=AUTH)
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.metric
+
+
+def test_signed_in_users_of_an_allowed_domain_or_group_see_the_dashboard(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(_small_folder(tmp_path, ACCESS)))
+    for user in ({"is_logged_in": True, "email": "ann@acme.com"},
+                 {"is_logged_in": True, "email": "lee@contractor.io", "groups": ["support-leads"]}):
+        at = run(user=user, secrets=AUTH)
+        assert "Open bugs" in tiles(at)
+
+
+def test_signed_in_users_outside_the_allow_list_are_refused(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(_small_folder(tmp_path, ACCESS)))
+    at = run(user={"is_logged_in": True, "email": "eve@acme.com.evil.org", "groups": ["everyone"]}, secrets=AUTH)
+    assert any("not allowed" in e.value for e in at.error)
+    assert not at.metric
+
+
+def test_sign_in_required_without_auth_settings_says_what_is_missing(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(_small_folder(tmp_path, ACCESS)))
+    at = run(user={"is_logged_in": False})
+    assert any("no [auth] section" in e.value for e in at.error)
+    assert not at.metric
+
+
+def test_the_data_folder_cannot_be_chosen_from_the_url(tmp_path: Path) -> None:
+    at = run({"data": str(tmp_path), "config": "/etc/passwd", "PRODUCT_HEALTH_DATA": str(tmp_path)})
+    assert tiles(at)["Tickets created"] not in ("-", "0", "no data")
+    assert any(str(SAMPLE_DATA_DIR) in c.value for c in at.sidebar.caption)
+
+
+@pytest.mark.parametrize("start, end", [("2026-10-31", "2026-01-01"), ("x') or 1=1 --", "2026-01-01"),
+                                        ("9999-99-99", "../../etc/passwd")])
+def test_reversed_or_hostile_dates_in_the_url_fall_back_with_a_note(start: str, end: str) -> None:
+    at = run({"preset": "Custom", "from": start, "to": end})
+    assert any("Ignored the period from the link" in w.value for w in at.warning)
+    assert tiles(at)["Tickets created"] not in ("-", "no data")
+
+
+def test_a_period_in_the_link_is_the_period_shown() -> None:
+    at = run({"from": "2025-03-01", "to": "2025-03-31"})
+    assert at.selectbox(key="preset").value == "Custom"
+    assert any("March 2025" in h.value for h in at.header)
+    assert not at.warning

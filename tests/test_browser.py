@@ -40,12 +40,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url():
-    _require_browser()
+def _start_app(data: Path | None):
     port = _free_port()
     env = dict(os.environ)
     env.pop("PRODUCT_HEALTH_DATA", None)
+    if data is not None:
+        env["PRODUCT_HEALTH_DATA"] = str(data)
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "app.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -65,6 +65,35 @@ def app_url():
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    _require_browser()
+    yield from _start_app(None)
+
+
+HOSTILE_TITLE = '<script>window.__ph_pwned = 1</script><img src=x onerror="window.__ph_pwned = 2"> **bold** [link](javascript:alert(1))'
+
+
+@pytest.fixture(scope="module")
+def hostile_app_url(tmp_path_factory):
+    """An app over exports whose bug title and ticket subject carry a script and markdown."""
+    import json
+
+    _require_browser()
+    folder = tmp_path_factory.mktemp("hostile")
+    (folder / "issues.json").write_text(json.dumps([{
+        "url": "https://api.github.com/repos/acme/app/issues/7", "repository_url": "https://api.github.com/repos/acme/app",
+        "html_url": "javascript:alert(1)", "number": 7, "title": HOSTILE_TITLE, "labels": [{"name": "bug"}],
+        "state": "open", "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
+    }]))
+    (folder / "tickets.csv").write_text(
+        "Id,Status,Via,Created at,Subject\n"
+        + "".join(f"{i},Open,Mail,2026-10-{i:02d} 10:00:00,<script>alert(1)</script> https://github.com/acme/app/issues/7\n"
+                  for i in range(1, 20))
+    )
+    yield from _start_app(folder)
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +188,18 @@ def test_the_meeting_pack_opens_with_no_network(browser, tmp_path) -> None:
     assert outside == [] and errors == []
     page.screenshot(path=str(ARTIFACTS / "meeting-pack.png"), full_page=True)
     context.close()
+
+
+def test_a_script_in_a_bug_title_does_not_run(hostile_app_url, browser) -> None:
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for path in ("/bugs", "/impact?from=2026-10-01&to=2026-10-31"):
+        page.goto(hostile_app_url + path, wait_until="domcontentloaded")
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=90_000)
+        page.wait_for_timeout(2000)
+        assert page.evaluate("window.__ph_pwned") is None
+        assert page.locator("main img[src='x']").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "hostile-title.png"))
+    assert dialogs == []
+    page.close()

@@ -55,3 +55,10 @@ def test_csv_downloads_neutralise_formulas_and_keep_numbers() -> None:
     lines = text.splitlines()
     assert lines[2] == "'=1+1,-2" and lines[3] == "'+cmd,3" and lines[4] == "'-x,4" and lines[5] == "'@SUM(A1),5"
     assert lines[6] == "plain,6"
+
+
+def test_only_web_addresses_become_links(load_files) -> None:
+    issue = {**json.loads(GITHUB)[0], "html_url": "javascript:alert(document.cookie)"}
+    del issue["url"]
+    warehouse, _ = load_files({"bugs.json": json.dumps([issue])})
+    assert warehouse.sql("select url from issues")["url"].isna().all()

@@ -79,7 +79,7 @@ else:
                        mime="text/csv", on_click="ignore", icon=":material/download:")
 
 st.subheader("Share of tickets about known bugs")
-by_line = impact.dropna(subset=["product_line"])
+by_line = impact[impact["product_line"].notna() & (impact["tickets_created"] > 0)]
 chart_left, chart_right = st.columns(2)
 with chart_left:
     st.plotly_chart(charts.buckets(by_line["product_line"].tolist(), by_line["bug_ticket_share_pct"].round(1).tolist(),

@@ -267,9 +267,16 @@ def load_csv(
         )
     except duckdb.Error as exc:
         raise ProductHealthError(f"{sniffed.path}: cannot be read as CSV: {_first_line(exc)}") from None
+    if con.execute("select count(*) from temp._load").fetchone()[0] == 0 and not con.execute(
+        "select count(*) from _rejects"
+    ).fetchone()[0]:
+        con.execute("drop table temp._load")
+        raise ProductHealthError(f"{sniffed.path}: line 1: a header but no rows: the export is empty")
     rejected_lines = []
     for line, error_type, message in con.execute(
-        "select line, error_type::varchar, error_message from _rejects order by line"
+        # one reason per record: DuckDB can log a record once per scan of it
+        "select line, first(error_type::varchar order by column_idx), first(error_message order by column_idx) "
+        "from _rejects group by line order by line"
     ).fetchall():
         rejected_lines.append(int(line))
         report.rejects.append(Reject(int(line), _reject_reason(error_type, message)))

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from dashboard.config import Settings
-from dashboard.sources.base import FileReport, text
+from dashboard.sources.base import FileReport, Reject, text
 from dashboard.sources.format import Format
 
 _REPO = re.compile(r"github\.com/(?:repos/)?([^/]+/[^/]+)")
@@ -49,8 +49,10 @@ class GithubJson(Format):
 
     def json_rows(self, document: Any, settings: Settings, report: FileReport) -> list[dict[str, Any]]:
         rows = []
-        for item in _items(document):
+        for index, item in enumerate(_items(document), start=1):
             if not isinstance(item, dict):
+                report.rejects.append(Reject(None, f"item {index} is not a JSON object"))
+                report.rows_rejected += 1
                 continue
             url = item.get("html_url") or item.get("url") or ""
             repo = _REPO.search(str(item.get("repository_url") or url))

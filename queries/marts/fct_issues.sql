@@ -1,6 +1,7 @@
 -- One row per tracker issue (Jira, GitHub, Linear); what bug age and time to fix read.
 -- Grain: one row per (source, issue_key); pull requests, service-desk requests and rejected
 -- rows left out; duplicates keep the version stg_issues ranks first (version_rank).
+-- url: the issue's web address, kept only when it is an http(s) URL.
 -- resolution: completed, not_planned (settings' not_planned_resolutions, GitHub
 -- state_reason not_planned, Linear canceled), duplicate, or null while open.
 with
@@ -36,7 +37,7 @@ final as (
         l.labels,
         l.components,
         l.linked_ticket_count,
-        l.url,
+        case when regexp_matches(l.url, '^https?://[^\s]+$') then l.url end as url,  -- never javascript: links
         l._file,
         l._line
     from latest as l

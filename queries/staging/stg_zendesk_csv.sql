@@ -71,9 +71,10 @@ final as (
             ph_bad_instant('Solved at', solved_at, ph_instant(solved_at, tz, solved_local)),
             case when ph_instant(solved_at, tz, solved_local) < ph_instant(created_at, tz, created_local)
                 then 'Solved at is before Created at' end,
-            case when try_cast(first_reply_calendar_minutes as double) < 0
-                or try_cast(first_reply_business_minutes as double) < 0
-                then 'negative first reply time' end
+            ph_bad_minutes('first reply time', first_reply_calendar_minutes),
+            ph_bad_minutes('first reply time', first_reply_business_minutes),
+            ph_bad_minutes('full resolution time', full_resolution_calendar_minutes),
+            ph_bad_minutes('full resolution time', full_resolution_business_minutes)
         ) as reject_reason
     from parsed
 )

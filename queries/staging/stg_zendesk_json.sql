@@ -67,8 +67,10 @@ final as (
                 then ph_bad_instant('created_at', created_at, created_ts) end,
             ph_bad_instant('solved_at', solved_at, solved_ts),
             case when solved_ts < created_ts then 'solved_at is before created_at' end,
-            case when try_cast(first_reply_calendar_minutes as double) < 0
-                then 'negative reply_time_in_minutes' end
+            ph_bad_minutes('reply_time_in_minutes', first_reply_calendar_minutes),
+            ph_bad_minutes('reply_time_in_minutes', first_reply_business_minutes),
+            ph_bad_minutes('full_resolution_time_in_minutes', full_resolution_calendar_minutes),
+            ph_bad_minutes('full_resolution_time_in_minutes', full_resolution_business_minutes)
         ) as reject_reason
     from parsed
 )
