@@ -14,19 +14,11 @@ from pathlib import Path
 
 import duckdb
 
+from dashboard.generate import HEALTH_TOML as SAMPLE_HEALTH_TOML
+
 GENERATOR_VERSION = "1"
-HEALTH_TOML = """\
-timezone = "UTC"
-
-[sources.zendesk]
-product_line_from = "tag"
-product_lines = { billing = "Billing", mobile_app = "Mobile App", analytics = "Analytics", integrations = "Integrations" }
-
-[sources.jira]
-timezone = "UTC"
-product_line_from = "project"
-product_lines = { BILL = "Billing", MOB = "Mobile App", ANA = "Analytics", INT = "Integrations" }
-"""
+# The sample's settings, with Jira's dates written in UTC (as this generator writes them).
+HEALTH_TOML = SAMPLE_HEALTH_TOML.replace('timezone = "Europe/Berlin"', 'timezone = "UTC"')
 
 # h: a non-negative BIGINT hash; u(k): a uniform (0, 1) value for the row and salt k; z(a, b): a standard normal (Box-Muller).
 _MACROS = """
