@@ -70,7 +70,9 @@ async def viewer(browser, url: str, seconds: float, seed: int, times: list[float
         await page.goto(f"{url}/?product_line={line}" if line else url, wait_until="domcontentloaded", timeout=180_000)
         await page.locator(TILE).first.wait_for(timeout=180_000)
     except Exception as exc:  # noqa: BLE001 - every failure is a finding to report
-        errors.append(f"first load: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+        shot = Path(os.environ.get("TMPDIR", "/tmp")) / f"product-health-load-{seed}.png"
+        await page.screenshot(path=str(shot))
+        errors.append(f"first load: {type(exc).__name__}: {str(exc).splitlines()[0][:120]} (screenshot: {shot})")
         await context.close()
         return 0
     changes = 0

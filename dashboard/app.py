@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import streamlit as st
 
@@ -22,7 +23,8 @@ MEETING_CSS = """
 </style>
 """
 
-st.set_page_config(page_title="Product Health", page_icon=":material/monitor_heart:", layout="wide")
+# A local image: a material-symbol favicon would be fetched from Google's font servers.
+st.set_page_config(page_title="Product Health", page_icon=str(Path(__file__).parent / "icon.png"), layout="wide")
 
 
 def preset_period(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:

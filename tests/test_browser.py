@@ -115,6 +115,8 @@ def _tile_value(page, label: str) -> str:
 def test_tiles_render_filters_write_the_url_and_meeting_mode(app_url, browser) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    elsewhere: list[str] = []  # the app must not make the browser fetch anything from outside
+    page.on("request", lambda r: None if r.url.startswith((app_url, "data:", "blob:")) else elsewhere.append(r.url))
     page.goto(app_url, wait_until="domcontentloaded")
     page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=90_000)
     page.wait_for_timeout(1500)
@@ -139,6 +141,7 @@ def test_tiles_render_filters_write_the_url_and_meeting_mode(app_url, browser) -
     page.locator('[data-testid="stSidebar"]').wait_for(state="hidden", timeout=30_000)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "meeting-mode-1920x1080.png"))
+    assert elsewhere == []
     page.close()
 
 
