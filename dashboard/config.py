@@ -271,8 +271,9 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
         raise check.fail("links", "must be a table")
     check.unknown(links, LINKS_KEYS, "links.")
     key_pattern = check.string(links.get("key_pattern", DEFAULT_KEY_PATTERN), "links.key_pattern")
-    try:  # checked by the engine that runs it (RE2 syntax)
-        duckdb.execute("select regexp_extract_all('', $p)", {"p": key_pattern})
+    try:  # checked by the engine that runs it (RE2 syntax), on a connection of its own
+        with duckdb.connect() as con:  # (the module's default connection is shared by all threads)
+            con.execute("select regexp_extract_all('', $p)", {"p": key_pattern})
     except duckdb.Error as exc:
         raise check.fail("links.key_pattern", f"is not a regular expression: {str(exc).splitlines()[0]}") from None
     still_hurting_days = links.get("still_hurting_days", DEFAULT_STILL_HURTING_DAYS)
