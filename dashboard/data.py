@@ -20,6 +20,7 @@ from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
 from dashboard.metrics import known_values, period_summary, run_metric
 from dashboard.warehouse import LoadReport, Warehouse, fingerprint, open_warehouse, read_sql
+from dashboard.warehouse import definition as sql_definition
 
 
 def data_dir() -> Path:
@@ -125,10 +126,4 @@ def meeting_pack(filters: Filters, key: str) -> str:
 @st.cache_data(show_spinner=False)
 def definition(name: str) -> tuple[str, str]:
     """The leading comment of a metrics SQL file (its definition), and the whole SQL."""
-    sql = read_sql(f"metrics/{name}")
-    comment = []
-    for line in sql.splitlines():
-        if not line.startswith("--"):
-            break
-        comment.append(line[2:].strip())
-    return "\n".join(comment), sql
+    return sql_definition(name), read_sql(f"metrics/{name}")

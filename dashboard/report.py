@@ -26,7 +26,7 @@ from dashboard.filters import Filters
 from dashboard.formatting import count, days, is_missing, period_label
 from dashboard.metrics import run_metric, still_hurting, totals
 from dashboard.tiles import WHOLE_COLUMNS, Tile, overview
-from dashboard.warehouse import LoadReport, Warehouse, read_sql
+from dashboard.warehouse import LoadReport, Warehouse, definition
 
 DEFINITIONS = ("first_response", "resolution", "bug_age", "deflection", "impact", "bug_impact")
 
@@ -95,21 +95,10 @@ def _figure_html(fig: go.Figure, first: bool) -> str:
     return fig.to_html(full_html=False, include_plotlyjs=first, config={"displaylogo": False, "responsive": True})
 
 
-def _definition(name: str) -> str:
-    lines = []
-    for line in read_sql(f"metrics/{name}").splitlines():
-        if not line.startswith("--"):
-            break
-        lines.append(line[2:].strip())
-    return "\n".join(lines)
-
-
 def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> str:
     """The whole HTML document for the period of `filters`."""
-    def metric(name: str, period: Filters) -> pd.DataFrame:
-        return run_metric(warehouse, name, period)
-
-    shown = overview(warehouse, report.counts, filters, metric)
+    shown = overview(warehouse, report.counts, filters, lambda name, period: run_metric(warehouse, name, period))
+    metric = shown.result  # the pack's charts and list come from the overview's own queries
     now, before, table = shown.now, shown.before, shown.table
     trailing = filters.trailing_months(12)
     trends = {name: metric(name, trailing)
@@ -160,7 +149,7 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
                                      "timezone": filters.timezone, "product_lines": list(filters.product_lines)},
                           **now, "previous_period": before}, default=str).replace("<", "\\u003c")
     scope = ", ".join(filters.product_lines) if filters.product_lines else "all product lines"
-    definitions = "".join(f"<h3>{_e(n)}</h3><pre>{_e(_definition(n))}</pre>" for n in DEFINITIONS)
+    definitions = "".join(f"<h3>{_e(n)}</h3><pre>{_e(definition(n))}</pre>" for n in DEFINITIONS)
     charts_html = "".join(f'<div class="chart">{_figure_html(fig, i == 0)}</div>' for i, fig in enumerate(figures))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

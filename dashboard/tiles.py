@@ -116,6 +116,10 @@ class Overview:
     tiles: list[Tile]
     sparks: dict[str, list[float]]  # tile label -> the 12 monthly values
     table: pd.DataFrame
+    results: dict[tuple[str, Filters], pd.DataFrame]  # every query behind it (overview_queries)
+
+    def result(self, name: str, period: Filters) -> pd.DataFrame:
+        return self.results[name, period]
 
 
 SUMMARY_METRICS = ("first_response", "resolution", "bug_age", "deflection", "impact", "bug_impact")
@@ -152,4 +156,4 @@ def overview(warehouse: Warehouse, counts: dict[str, int], filters: Filters, met
             values = totals(metric(tile.spark[0], trailing))[tile.spark[1]].tolist()
             sparks[tile.label] = [0.0 if is_missing(v) else float(v) for v in values]
     table = product_line_table(lambda name, previous: metric(name, filters.previous() if previous else filters))
-    return Overview(now, before, tile_list, sparks, table)
+    return Overview(now, before, tile_list, sparks, table, memo)

@@ -66,6 +66,16 @@ def read_sql(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def definition(name: str) -> str:
+    """A metric's definition: the leading comment of `queries/metrics/<name>.sql`."""
+    comment = []
+    for line in read_sql(f"metrics/{name}").splitlines():
+        if not line.startswith("--"):
+            break
+        comment.append(line[2:].strip())
+    return "\n".join(comment)
+
+
 def sql_params(sql: str) -> list[str]:
     """The $names a statement uses (DuckDB rejects missing and extra named parameters)."""
     without_comments = re.sub(r"--[^\n]*", "", sql)
