@@ -158,6 +158,19 @@ class _Checker:
             raise self.fail(key, "must be a non-empty string")
         return value
 
+    def section(self, raw: dict[str, Any], name: str, allowed: set[str]) -> dict[str, Any]:
+        """The optional [name] table, with only known keys."""
+        table = raw.get(name, {})
+        if not isinstance(table, dict):
+            raise self.fail(name, "must be a table")
+        self.unknown(table, allowed, f"{name}.")
+        return table
+
+    def boolean(self, value: Any, key: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(key, "must be true or false")
+        return value
+
     def strings(self, value: Any, key: str) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.fail(key, "must be a list of strings")
@@ -258,18 +271,10 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
             )
         )
 
-    privacy = raw.get("privacy", {})
-    if not isinstance(privacy, dict):
-        raise check.fail("privacy", "must be a table")
-    check.unknown(privacy, PRIVACY_KEYS, "privacy.")
-    show_titles = privacy.get("show_titles", True)
-    if not isinstance(show_titles, bool):
-        raise check.fail("privacy.show_titles", "must be true or false")
+    privacy = check.section(raw, "privacy", PRIVACY_KEYS)
+    show_titles = check.boolean(privacy.get("show_titles", True), "privacy.show_titles")
 
-    links = raw.get("links", {})
-    if not isinstance(links, dict):
-        raise check.fail("links", "must be a table")
-    check.unknown(links, LINKS_KEYS, "links.")
+    links = check.section(raw, "links", LINKS_KEYS)
     key_pattern = check.string(links.get("key_pattern", DEFAULT_KEY_PATTERN), "links.key_pattern")
     try:  # checked by the engine that runs it (RE2 syntax), on a connection of its own
         with duckdb.connect() as con:  # (the module's default connection is shared by all threads)
@@ -280,13 +285,8 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
     if isinstance(still_hurting_days, bool) or not isinstance(still_hurting_days, int) or still_hurting_days < 0:
         raise check.fail("links.still_hurting_days", "must be a whole number of days, 0 or more")
 
-    access = raw.get("access", {})
-    if not isinstance(access, dict):
-        raise check.fail("access", "must be a table")
-    check.unknown(access, ACCESS_KEYS, "access.")
-    require_sign_in = access.get("require_sign_in", False)
-    if not isinstance(require_sign_in, bool):
-        raise check.fail("access.require_sign_in", "must be true or false")
+    access = check.section(raw, "access", ACCESS_KEYS)
+    require_sign_in = check.boolean(access.get("require_sign_in", False), "access.require_sign_in")
     domains = check.strings(access.get("allowed_email_domains", []), "access.allowed_email_domains")
     groups = check.strings(access.get("allowed_groups", []), "access.allowed_groups")
 

@@ -6,6 +6,7 @@ markdown or HTML), so a `<script>` in a title stays text.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
@@ -25,6 +26,27 @@ def current_filters() -> Filters:
 def current_model() -> data.Model:
     """The model the entry script loaded for this rerun."""
     return st.session_state[MODEL_KEY]
+
+
+ISSUE_COLUMNS = {
+    "issue_key": "Key",
+    "title": st.column_config.TextColumn("Title"),
+    "product_line": "Product line",
+    "age_days": st.column_config.NumberColumn("Age (days)", format="%.0f"),
+    "status": "Status",
+    "url": st.column_config.LinkColumn("Link", display_text="open"),
+}
+
+
+def issue_table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The columns of an issue list a page shows: titles only when [privacy] show_titles
+    allows, links only when the export has any (Jira CSV exports carry none)."""
+    table = frame[columns].copy()
+    if not current_model().warehouse.settings.show_titles:
+        table = table.drop(columns=["title"])
+    if table["url"].isna().all():
+        table = table.drop(columns=["url"])
+    return table
 
 
 def meeting_pack_button(filters: Filters) -> None:

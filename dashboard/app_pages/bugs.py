@@ -9,7 +9,9 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.metrics import totals
-from dashboard.views import current_filters, current_model, explain, no_tracker_note, period_label
+from dashboard.views import (
+    ISSUE_COLUMNS, current_filters, current_model, explain, issue_table, no_tracker_note, period_label,
+)
 
 model = current_model()
 filters = current_filters()
@@ -36,23 +38,6 @@ st.plotly_chart(charts.trend(trend, "median_days_to_fix", None, "Median time to 
                 width="stretch")
 
 st.subheader("Oldest open bugs")
-show_titles = model.warehouse.settings.show_titles
-table = open_bugs.head(25)[["issue_key", "title", "age_days", "product_line", "status", "url"]].copy()
-if not show_titles:
-    table = table.drop(columns=["title"])
-if table["url"].isna().all():  # e.g. Jira CSV exports carry no link
-    table = table.drop(columns=["url"])
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "issue_key": "Key",
-        "title": st.column_config.TextColumn("Title"),
-        "age_days": st.column_config.NumberColumn("Age (days)", format="%.0f"),
-        "product_line": "Product line",
-        "status": "Status",
-        "url": st.column_config.LinkColumn("Link", display_text="open"),
-    },
-)
+table = issue_table(open_bugs.head(25), ["issue_key", "title", "age_days", "product_line", "status", "url"])
+st.dataframe(table, hide_index=True, width="stretch", column_config=ISSUE_COLUMNS)
 explain("bug_age_trend", "open_bugs")

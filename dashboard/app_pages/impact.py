@@ -11,7 +11,9 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.downloads import csv_bytes
 from dashboard.metrics import still_hurting, total_row
-from dashboard.views import count, current_filters, current_model, explain, no_tracker_note, pct, period_label
+from dashboard.views import (
+    ISSUE_COLUMNS, count, current_filters, current_model, explain, issue_table, no_tracker_note, pct, period_label,
+)
 
 model = current_model()
 filters = current_filters()
@@ -52,26 +54,18 @@ if shown.empty:
 else:
     columns = ["issue_key", "title", "product_line", "age_days", "status", "tickets_in_period",
                "tickets_all_time", "monthly_tickets", "url"]
-    table = shown[columns].copy()
-    if not settings.show_titles:
-        table = table.drop(columns=["title"])
-    if table["url"].isna().all():
-        table = table.drop(columns=["url"])
+    table = issue_table(shown, columns)
     st.dataframe(
         table,
         hide_index=True,
         width="stretch",
         column_config={
-            "issue_key": "Key",
+            **ISSUE_COLUMNS,
             "title": st.column_config.TextColumn("Title", width="medium"),
-            "product_line": "Product line",
-            "age_days": st.column_config.NumberColumn("Age (days)", format="%.0f"),
-            "status": "Status",
             "tickets_in_period": st.column_config.NumberColumn("Tickets this period"),
             "tickets_all_time": st.column_config.NumberColumn(
                 "Tickets all time", help="Linked tickets so far, or Jira's Zendesk Ticket Count if larger."),
             "monthly_tickets": st.column_config.BarChartColumn("Tickets, last 12 months", y_min=0),
-            "url": st.column_config.LinkColumn("Link", display_text="open"),
         },
     )
     export = table.assign(monthly_tickets=table["monthly_tickets"].map(lambda v: " ".join(map(str, v))))
