@@ -116,7 +116,7 @@ where created_at >= $start_at and created_at < $end_at
 
 
 def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
-    from dashboard.metrics import run_metric
+    from dashboard.metrics import coverage, run_metric
     from dashboard.tiles import overview
     from dashboard.warehouse import open_warehouse
 
@@ -128,13 +128,14 @@ def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
         queries += 1
         return run_metric(warehouse, name, period)
 
-    overview(warehouse, report.counts, _filters(choices[0]), metric)  # first touch of the file's pages
+    spans = coverage(warehouse, _filters(choices[0]).timezone)  # once per model, as the dashboard caches it
+    overview(warehouse, report.counts, _filters(choices[0]), metric, spans)  # first touch of the file's pages
     overview_s, floor_s, answers = [], [], []
     for choice in choices:
         filters = _filters(choice)
         queries = 0
         started = time.perf_counter()
-        shown = overview(warehouse, report.counts, filters, metric)
+        shown = overview(warehouse, report.counts, filters, metric, spans)
         overview_s.append(time.perf_counter() - started)
         params = {k: v for k, v in filters.params().items() if k in ("start_at", "end_at", "product_lines")}
         started = time.perf_counter()

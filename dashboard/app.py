@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import urllib.parse
 from pathlib import Path
 
 import streamlit as st
@@ -10,31 +11,58 @@ import streamlit as st
 from dashboard import data
 from dashboard.config import load_settings
 from dashboard.errors import ProductHealthError
-from dashboard.filters import Filters, last_full_month, months_back
-from dashboard.views import FILTERS_KEY, MODEL_KEY, period_label
+from dashboard.filters import Filters, months_back
+from dashboard.formatting import day, when
+from dashboard.views import FILTERS_KEY, MODEL_KEY, is_meeting
 
+UNBOUND_PARAMS = ("mode", "from", "to")  # URL values no widget is bound to
 PRESETS = ("Last month", "Last quarter", "Year to date", "Last 12 months", "Custom")
+# Meeting mode: no sidebar, page names across the top, type sized for the room by CSS (not by
+# zooming the page: plotly lays charts out at the unzoomed width, so a zoom cuts them off).
 MEETING_CSS = """
 <style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
-[data-testid="stMain"] {zoom: 1.3;}
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 3.4rem !important; font-weight: 600;}
-.block-container {padding-top: 1rem; max-width: 100% !important;}
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stMainMenu"], [data-testid="stAppDeployButton"], [data-testid="stDecoration"] {display: none !important;}
+.block-container {padding: .6rem 1.5vw 1rem 1.5vw !important; max-width: 100% !important;}
+header[data-testid="stHeader"] {display: none;}
+.st-key-ph_pages a p, .st-key-ph_pages a span {font-size: max(15px, 1.05vw) !important;}
+h1, h2 {font-size: max(26px, 2.3vw) !important; padding: .1rem 0 !important;}
+h3 {font-size: max(20px, 1.5vw) !important;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: max(15px, 1.05vw) !important;}
+[data-testid="stMarkdownContainer"] p, [data-testid="stExpander"] summary p {font-size: max(16px, 1.1vw);}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: max(36px, 3.2vw) !important; font-weight: 650;}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {font-size: max(16px, 1.3vw) !important;}
+.st-key-ph_presenter button p {font-size: max(15px, 1vw) !important;}
+.st-key-ph_page_keys {position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+    opacity: 0;}
 </style>
 """
 
 # A local image: a material-symbol favicon would be fetched from Google's font servers.
 st.set_page_config(page_title="Product Health", page_icon=str(Path(__file__).parent / "icon.png"), layout="wide")
 
+PAGES = [
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/first_response.py", title="First response", icon=":material/reply:"),
+    st.Page("app_pages/resolution.py", title="Resolution", icon=":material/task_alt:"),
+    st.Page("app_pages/bugs.py", title="Bug age", icon=":material/bug_report:"),
+    st.Page("app_pages/deflection.py", title="Deflection", icon=":material/support:"),
+    st.Page("app_pages/impact.py", title="Customer impact", icon=":material/heart_broken:"),
+    st.Page("app_pages/data_report.py", title="Data", icon=":material/folder_open:"),
+]
 
-def preset_period(preset: str, today: dt.date) -> tuple[dt.date, dt.date]:
-    start, end = last_full_month(today)
+
+def preset_period(preset: str, month: tuple[dt.date, dt.date], last_day: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of a preset, counted back from the data (not the calendar): 'Last month' is
+    `month` (Coverage.default_month), the others end with it; 'Year to date' ends on the
+    data's last day."""
+    start, end = month
     if preset == "Last quarter":
-        first_month = (today.month - 1) // 3 * 3 + 1
-        end = today.replace(month=first_month, day=1) - dt.timedelta(days=1)
+        past = end.month % 3  # months of an unfinished quarter
+        end = months_back(end, past - 1) - dt.timedelta(days=1) if past else end
         start = months_back(end, 2)
     elif preset == "Year to date":
-        start, end = today.replace(month=1, day=1), today
+        start, end = last_day.replace(month=1, day=1), last_day
     elif preset == "Last 12 months":
         start = months_back(end, 11)
     return start, end
@@ -62,7 +90,11 @@ def url_period(today: dt.date, notes: list[str]) -> tuple[dt.date, dt.date] | No
 
 def sidebar(model: data.Model) -> Filters:
     choices = data.choices(model.fingerprint)
+    timezone = model.warehouse.settings.timezone
+    coverage = data.coverage(timezone, model.fingerprint)
     today = dt.date.today()
+    month = coverage.default_month(today)
+    last_day = max(coverage.main_last_day(today), month[1])
     notes = []
     linked = url_period(today, notes)
     if linked and st.session_state.get("dates") != linked:
@@ -76,7 +108,7 @@ def sidebar(model: data.Model) -> Filters:
     with st.sidebar:
         st.title("Product Health")
         preset = st.selectbox("Period", PRESETS, key="preset", bind="query-params")
-        start, end = preset_period(preset, today)
+        start, end = preset_period(preset, month, last_day)
         if preset == "Custom":
             default = {} if "dates" in st.session_state else {"value": (start, end)}
             picked = st.date_input("From – to", key="dates", max_value=today, **default)
@@ -99,17 +131,65 @@ def sidebar(model: data.Model) -> Filters:
             channels = st.multiselect("Channel", choices["channel"], key="channel", bind="query-params",
                                       placeholder="All channels")
         meeting = st.toggle("Meeting mode", value=st.query_params.get("mode") == "meeting",
-                            help="Big type, no sidebar: for the shared screen. Leave with ?mode= in the URL.")
+                            help="For the shared screen: big type, page names across the top, ← / → (or a "
+                            "clicker's Page Up / Page Down) move between pages, Esc leaves.")
         if meeting:
             st.query_params["mode"] = "meeting"
         elif st.query_params.get("mode") == "meeting":
             del st.query_params["mode"]
+        with st.expander("Link to this view", icon=":material/link:"):
+            st.caption("Pins the period, so the link shows the same months whenever it is opened.")
+            st.code(view_link(start, end), language=None, wrap_lines=True)
+        if coverage.first_day:
+            st.caption(f"The data covers {day(coverage.first_day)} – {day(coverage.last_day)}")
+        else:
+            st.caption("The data folder has no tickets, issues or sessions yet.")
         st.caption(f"Data folder: {model.report.data_dir}")
-        st.caption(f"Data as of {(model.report.data_as_of or '-')[:16].replace('T', ' ')} UTC")
+        st.caption(f"Data as of {when(model.report.data_as_of)}")
+        if model.report.failed:
+            st.warning("Some export files failed or had rejected rows: see the Data page before presenting "
+                       "these numbers.", icon=":material/warning:")
     for note in notes:
         st.warning(note, icon=":material/link_off:")
-    return Filters(start=start, end=end, timezone=model.warehouse.settings.timezone,
+    return Filters(start=start, end=end, timezone=timezone,
                    product_lines=tuple(product_lines), priorities=tuple(priorities), channels=tuple(channels))
+
+
+def view_link(start: dt.date, end: dt.date) -> str:
+    """This page's address with its filters and the period pinned as ?from=&to=."""
+    params = {name: st.query_params.get_all(name) for name in st.query_params if name not in ("preset", "from", "to")}
+    params |= {"from": [start.isoformat()], "to": [end.isoformat()]}
+    base = (st.context.url or "").split("?")[0].split("#")[0]
+    return f"{base}?{urllib.parse.urlencode(params, doseq=True)}"
+
+
+def presenter_bar(current: st.Page) -> None:
+    """Meeting mode's controls: the pages by name, previous / next (← → and a clicker's Page Up /
+    Page Down) and a way out (Esc). The mode, the period and the filters stay in the URL."""
+    index = next((i for i, page in enumerate(PAGES) if page.url_path == current.url_path), 0)
+    keep = {name: st.query_params.get_all(name) for name in UNBOUND_PARAMS if name in st.query_params}
+    target = None
+    with st.container(horizontal=True, key="ph_presenter", vertical_alignment="center", gap="small"):
+        with st.container(horizontal=True, key="ph_pages", gap=None, width="content"):
+            for page in PAGES:
+                st.page_link(page, query_params=keep)
+        st.space("stretch")
+        if st.button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=index == 0):
+            target = index - 1
+        if st.button("Next", icon=":material/arrow_forward:", shortcut="Right", disabled=index == len(PAGES) - 1):
+            target = index + 1
+        if st.button("Leave meeting mode", icon=":material/close_fullscreen:", shortcut="Esc"):
+            del st.query_params["mode"]
+            st.rerun()
+    with st.container(key="ph_page_keys"):  # out of sight: a presenter clicker sends Page Up / Page Down
+        if st.button("Previous page", shortcut="PageUp", disabled=index == 0):
+            target = index - 1
+        if st.button("Next page", shortcut="PageDown", disabled=index == len(PAGES) - 1):
+            target = index + 1
+    if target is not None:
+        # Widget-bound values (period preset, product lines, ...) follow their widgets by themselves;
+        # Streamlit refuses them here.
+        st.switch_page(PAGES[target], query_params=keep)
 
 
 def sign_in_gate() -> None:
@@ -147,6 +227,9 @@ def auth_configured() -> bool:
 
 
 def main() -> None:
+    styled = is_meeting()
+    if styled:  # first, so the sidebar never flashes up on the shared screen
+        st.html(MEETING_CSS)
     sign_in_gate()
     try:
         model, failure = data.model()
@@ -160,22 +243,13 @@ def main() -> None:
     filters = sidebar(model)
     st.session_state[MODEL_KEY] = model
     st.session_state[FILTERS_KEY] = filters
-    if st.query_params.get("mode") == "meeting":
-        st.html(MEETING_CSS)
-        st.title(f"Product health · {period_label(filters)}")
-    if model.report.failed:
-        st.warning("Some export files failed or had rejected rows: see the Data page before presenting these numbers.",
-                   icon=":material/warning:")
-    pages = [
-        st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("app_pages/first_response.py", title="First response", icon=":material/reply:"),
-        st.Page("app_pages/resolution.py", title="Resolution", icon=":material/task_alt:"),
-        st.Page("app_pages/bugs.py", title="Bug age", icon=":material/bug_report:"),
-        st.Page("app_pages/deflection.py", title="Deflection", icon=":material/support:"),
-        st.Page("app_pages/impact.py", title="Customer impact", icon=":material/heart_broken:"),
-        st.Page("app_pages/data_report.py", title="Data", icon=":material/folder_open:"),
-    ]
-    st.navigation(pages).run()
+    meeting = is_meeting()
+    page = st.navigation(PAGES, position="hidden" if meeting else "sidebar")
+    if meeting:
+        if not styled:
+            st.html(MEETING_CSS)
+        presenter_bar(page)
+    page.run()
 
 
 main()

@@ -13,10 +13,36 @@ def _layout(fig: go.Figure, title: str, y_title: str, height: int = 360) -> go.F
         title={"text": title, "font": {"size": 16}},
         height=height,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": -0.15},
-        yaxis_title=y_title,
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0},
+        yaxis={"title": y_title, "automargin": True},
+        xaxis={"automargin": True},
         hovermode="x unified",
     )
+    return fig
+
+
+def _by_month(fig: go.Figure) -> go.Figure:
+    """A monthly x axis labelled by month ('Oct 2026'), one tick a month."""
+    fig.update_xaxes(dtick="M1", tickformat="%b<br>%Y", tickangle=0)
+    return fig
+
+
+def has_data(fig: go.Figure) -> bool:
+    """Whether a chart has anything to draw: a value that is not missing (bars: not zero)."""
+    for trace in fig.data:
+        values = [v for v in (trace.y if trace.y is not None else ()) if v is not None and v == v]
+        if any(v != 0 for v in values) or (values and trace.type != "bar"):
+            return True
+    return False
+
+
+def for_the_room(fig: go.Figure, height: int) -> go.Figure:
+    """Meeting mode: type readable from the back of the room, the chart fitted to the screen;
+    the p90 lines (legend-only toggles nobody clicks on a shared screen) left out."""
+    fig.data = [trace for trace in fig.data if trace.visible != "legendonly"]
+    fig.update_layout(template="plotly_white", font={"size": 18, "color": "#111827"}, title_font_size=24,
+                      legend_font_size=18, height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    fig.update_xaxes(tickfont_size=15)
     return fig
 
 
@@ -35,7 +61,7 @@ def trend(frame: pd.DataFrame, median: str, p90: str | None, title: str, y_title
         if p90:
             fig.add_trace(go.Scatter(x=part["month_start"], y=part[p90], name=f"{name} p90", mode="lines",
                                      line={"color": color, "dash": "dot", "width": 1}, visible="legendonly"))
-    return _layout(fig, title, y_title)
+    return _by_month(_layout(fig, title, y_title))
 
 
 def buckets(labels: list[str], counts: list[int], title: str, y_title: str = "tickets") -> go.Figure:
@@ -48,7 +74,7 @@ def bars_by_month(frame: pd.DataFrame, columns: dict[str, str], title: str, y_ti
     for index, (column, name) in enumerate(columns.items()):
         fig.add_trace(go.Bar(x=frame["month_start"], y=frame[column], name=name, marker_color=PALETTE[index]))
     fig.update_layout(barmode="group")
-    return _layout(fig, title, y_title)
+    return _by_month(_layout(fig, title, y_title))
 
 
 def deflection(frame: pd.DataFrame) -> go.Figure:
@@ -61,4 +87,4 @@ def deflection(frame: pd.DataFrame) -> go.Figure:
     fig.add_trace(go.Scatter(x=frame["month_start"], y=frame["rate_pct"], name="Deflection rate %", yaxis="y2",
                              mode="lines+markers", line={"color": "#111827", "width": 3}))
     fig.update_layout(barmode="stack", yaxis2={"overlaying": "y", "side": "right", "title": "%", "rangemode": "tozero"})
-    return _layout(fig, "Deflection rate and the volumes behind it", "sessions / tickets")
+    return _by_month(_layout(fig, "Deflection rate and the volumes behind it", "sessions / tickets"))

@@ -15,7 +15,8 @@ from typing import Any
 
 from dashboard import PROJECT_ROOT, SAMPLE_DATA_DIR
 from dashboard.errors import ProductHealthError
-from dashboard.filters import Filters, last_full_month, parse_date
+from dashboard.filters import Filters, check_timezone, parse_date
+from dashboard.mapping import field_values, format_field_values
 from dashboard.warehouse import LoadReport, Warehouse, open_warehouse
 
 EXIT_OK, EXIT_DATA_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -36,8 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     kpis = sub.add_parser("kpis", help="the four KPIs for a period, with the previous period")
     _data_options(kpis)
-    kpis.add_argument("--from", dest="start", help="first day, YYYY-MM-DD (default: first of last month)")
-    kpis.add_argument("--to", dest="end", help="last day, inclusive (default: end of last month)")
+    kpis.add_argument("--from", dest="start",
+                      help="first day, YYYY-MM-DD (default: the last calendar month the data covers to its end)")
+    kpis.add_argument("--to", dest="end", help="last day, inclusive (default: the end of that month)")
     kpis.add_argument("--product-line", action="append", default=[], help="repeat for several; default all")
     kpis.add_argument("--timezone", help="reporting time zone (default: from the settings, else UTC)")
     kpis.add_argument("--format", choices=("json", "csv", "table"), default="json")
@@ -117,15 +119,29 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(args)
         warehouse, report = open_warehouse(args.data, args.config)
         if args.command == "check":
-            print(json.dumps(report.as_dict(), indent=2) if args.json else format_check(report))
+            fields = field_values(warehouse)
+            if args.json:
+                print(json.dumps(report.as_dict() | {"product_line_fields": [
+                    {"source": f.source, "field": f.field, "unmatched_keys": f.unmatched_keys, "warnings": f.warnings(),
+                     "values": [{"value": v, "rows": n, "mapped": m} for v, n, m in f.values]} for f in fields]},
+                    indent=2))
+            else:
+                print(format_check(report) + format_field_values(fields))
             return EXIT_DATA_PROBLEM if report.failed else EXIT_OK
         if args.command == "report":
             return _report(args, warehouse, report)
-        default_start, default_end = last_full_month(dt.date.today())
+        from dashboard.metrics import coverage
+
+        timezone = check_timezone(args.timezone or warehouse.settings.timezone)
+        start = parse_date(args.start, "--from") if args.start else None
+        end = parse_date(args.end, "--to") if args.end else None
+        if start is None or end is None:  # the last calendar month the data covers (Coverage.default_month)
+            month = coverage(warehouse, timezone).default_month(dt.date.today())
+            start, end = start or month[0], end or month[1]
         filters = Filters(
-            start=parse_date(args.start, "--from") if args.start else default_start,
-            end=parse_date(args.end, "--to") if args.end else default_end,
-            timezone=args.timezone or warehouse.settings.timezone,
+            start=start,
+            end=end,
+            timezone=timezone,
             product_lines=tuple(args.product_line),
         )
         from dashboard.metrics import kpis

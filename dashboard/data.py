@@ -15,12 +15,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import SAMPLE_DATA_DIR, report, tiles
+from dashboard import SAMPLE_DATA_DIR, mapping, report, tiles
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
-from dashboard.metrics import known_values, period_summary, run_metric
+from dashboard.metrics import Coverage, known_values, period_summary, plain_definition, run_metric
+from dashboard.metrics import coverage as data_coverage
 from dashboard.warehouse import LoadReport, Warehouse, fingerprint, open_warehouse, read_sql
-from dashboard.warehouse import definition as sql_definition
 
 
 def data_dir() -> Path:
@@ -109,12 +109,23 @@ def choices(key: str) -> dict[str, list[str]]:
     return known_values(_warehouse(key))
 
 
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def coverage(timezone: str, key: str) -> Coverage:
+    return data_coverage(_warehouse(key), timezone)
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def field_values(key: str) -> list[mapping.FieldValues]:
+    return mapping.field_values(_warehouse(key))
+
+
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def overview(filters: Filters, key: str) -> tiles.Overview:
     """The overview of one filter state; its queries run concurrently, uncached one by one."""
     model = _model(key)
     return tiles.overview(model.warehouse, model.report.counts, filters,
-                          lambda name, period: run_metric(model.warehouse, name, period))
+                          lambda name, period: run_metric(model.warehouse, name, period),
+                          coverage(filters.timezone, key))
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
@@ -125,5 +136,5 @@ def meeting_pack(filters: Filters, key: str) -> str:
 
 @st.cache_data(show_spinner=False)
 def definition(name: str) -> tuple[str, str]:
-    """The leading comment of a metrics SQL file (its definition), and the whole SQL."""
-    return sql_definition(name), read_sql(f"metrics/{name}")
+    """A metric's definition in plain words, and its whole SQL file (the technical header first)."""
+    return plain_definition(name), read_sql(f"metrics/{name}")

@@ -22,10 +22,7 @@ class Filters:
     channels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        try:
-            ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ProductHealthError(f"'{self.timezone}' is not an IANA time zone (e.g. 'Europe/Berlin')") from None
+        check_timezone(self.timezone)
         if self.end < self.start:
             raise ProductHealthError(
                 f"the period ends ({self.end}) before it starts ({self.start}); swap --from and --to"
@@ -44,10 +41,28 @@ class Filters:
         """Exclusive end: midnight after the last day, in the reporting zone."""
         return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), ZoneInfo(self.timezone))
 
+    @property
+    def months(self) -> int:
+        """How many whole calendar months the period is (October = 1, a quarter = 3); 0 when it
+        does not start on a month's first day and end on a month's last day."""
+        if self.start.day != 1 or (self.end + dt.timedelta(days=1)).day != 1:
+            return 0
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
     def previous(self) -> Filters:
-        """The period of equal length just before this one."""
+        """What the period is compared with: the calendar month(s) before a period of whole
+        months (October -> September, a quarter -> the quarter before), else the period of
+        equal length just before it."""
+        if self.months:
+            return replace(self, start=months_back(self.start, self.months), end=self.start - dt.timedelta(days=1))
         end = self.start - dt.timedelta(days=1)
         return replace(self, start=end - dt.timedelta(days=self.days - 1), end=end)
+
+    def year_ago(self) -> Filters:
+        """The same days a year earlier (29 February -> 28 February; whole months stay whole)."""
+        if self.months:
+            return replace(self, start=months_back(self.start, 12), end=months_back(self.end, 11) - dt.timedelta(days=1))
+        return replace(self, start=_year_earlier(self.start), end=_year_earlier(self.end))
 
     def trailing_months(self, months: int = 12) -> Filters:
         """The `months` whole calendar months that end with this period's last month."""
@@ -64,6 +79,14 @@ class Filters:
         }
 
 
+def check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ProductHealthError(f"'{name}' is not an IANA time zone (e.g. 'Europe/Berlin')") from None
+    return name
+
+
 def parse_date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -77,6 +100,12 @@ def months_back(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def _year_earlier(day: dt.date) -> dt.date:
+    return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
+
+
 def last_full_month(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last calendar month that ended before `today`."""
     end = today.replace(day=1) - dt.timedelta(days=1)
     return end.replace(day=1), end
+

@@ -41,6 +41,43 @@ def delta(now: Any, before: Any, unit: str = "") -> str | None:
 
 
 def period_label(filters: Filters) -> str:
-    if filters.start.day == 1 and (filters.end + dt.timedelta(days=1)).day == 1 and filters.days <= 31:
-        return filters.start.strftime("%B %Y")
-    return f"{filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
+    """'October 2026', 'July – September 2026', 'November 2025 – October 2026', or the days
+    ('3 Oct – 16 Oct 2026') for a period that is not whole months."""
+    start, end = filters.start, filters.end
+    if filters.months == 1:
+        return f"{start:%B %Y}"
+    if filters.months:
+        return f"{start:%B} – {end:%B %Y}" if start.year == end.year else f"{start:%B %Y} – {end:%B %Y}"
+    if start == end:
+        return f"{start.day} {start:%b %Y}"
+    first = f"{start.day} {start:%b}" if start.year == end.year else f"{start.day} {start:%b %Y}"
+    return f"{first} – {end.day} {end:%b %Y}"
+
+
+def short_period_label(filters: Filters) -> str:
+    """For a delta's 'vs ...': 'Sep 2026', 'Jul – Sep 2026', else period_label."""
+    start, end = filters.start, filters.end
+    if filters.months == 1:
+        return f"{start:%b %Y}"
+    if filters.months and start.year == end.year:
+        return f"{start:%b} – {end:%b %Y}"
+    return period_label(filters)
+
+
+def when(iso: str | None) -> str:
+    """An ISO timestamp as people write it: '1 November 2026, 00:57 UTC'."""
+    if not iso:
+        return "no data"
+    moment = dt.datetime.fromisoformat(iso)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
+
+
+def day(value: dt.date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def plural(number: int, word: str, words: str | None = None) -> str:
+    """'1 file', '2 files', '1,024 tickets'."""
+    return f"{number:,} {word if number == 1 else (words or word + 's')}"

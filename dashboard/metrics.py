@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 import pandas as pd
 
 from dashboard.errors import ProductHealthError
-from dashboard.filters import Filters
-from dashboard.warehouse import PRECOMPUTED_TRENDS, Warehouse
+from dashboard.filters import Filters, last_full_month, months_back
+from dashboard.warehouse import PRECOMPUTED_TRENDS, Warehouse, read_sql
 
 METRICS = (
     "first_response",
@@ -73,6 +73,85 @@ def _from_precomputed(warehouse: Warehouse, name: str, filters: Filters) -> pd.D
     params = replace(filters, start=last_month).params()
     tail = warehouse.query(f"metrics/{name}", params)
     return pd.concat([frame, tail], ignore_index=True) if len(frame) else tail
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The first and last day (in the reporting zone) of each kind of data the model has, and
+    the calendar months that have any (metrics/coverage.sql)."""
+
+    spans: dict[str, tuple[dt.date, dt.date]]
+    months: dict[str, frozenset[dt.date]]
+
+    def has(self, entity: str, period: Filters) -> bool:
+        """Whether the data of `entity` has any month in the period."""
+        return any(m in self.months.get(entity, ()) for m in _months_of(period))
+
+    def reaches(self, entity: str, period: Filters) -> bool:
+        """Whether the data has the period's first month: the rule for comparing with it."""
+        return period.start.replace(day=1) in self.months.get(entity, ())
+
+    def has_any(self, period: Filters) -> bool:
+        return any(self.has(entity, period) for entity in self.spans)
+
+    @property
+    def last_day(self) -> dt.date | None:
+        return max((span[1] for span in self.spans.values()), default=None)
+
+    @property
+    def first_day(self) -> dt.date | None:
+        return min((span[0] for span in self.spans.values()), default=None)
+
+    @property
+    def main_entity(self) -> str | None:
+        """What the default period follows: tickets (most tiles are about them, and a tracker
+        export is often newer than the help desk's), else whatever data there is."""
+        return "tickets" if "tickets" in self.spans else next(iter(self.spans), None)
+
+    def main_last_day(self, today: dt.date) -> dt.date:
+        return min(self.spans[self.main_entity][1], today) if self.main_entity else today
+
+    def default_month(self, today: dt.date) -> tuple[dt.date, dt.date]:
+        """The period a dashboard opens on: the last calendar month that ended by the last day
+        of the main data (main_entity) and has any of it; the calendar's last month without data."""
+        entity = self.main_entity
+        if entity is None:
+            return last_full_month(today)
+        last = self.main_last_day(today)
+        full = [m for m in self.months[entity] if months_back(m, -1) <= last + dt.timedelta(days=1)]
+        month = max(full) if full else max(self.months[entity])
+        return month, months_back(month, -1) - dt.timedelta(days=1)
+
+
+def _months_of(period: Filters) -> list[dt.date]:
+    month, out = period.start.replace(day=1), []
+    while month <= period.end:
+        out.append(month)
+        month = months_back(month, -1)
+    return out
+
+
+def coverage(warehouse: Warehouse, timezone: str) -> Coverage:
+    frame = warehouse.query("metrics/coverage", {"tz": timezone})
+    day = lambda value: pd.Timestamp(value).date()  # noqa: E731
+    return Coverage({row.entity: (day(row.first_day), day(row.last_day)) for row in frame.itertuples()},
+                    {row.entity: frozenset(day(m) for m in row.months) for row in frame.itertuples()})
+
+
+def plain_definition(name: str) -> str:
+    """The 'In plain words:' paragraph of a metric's SQL header: its definition for people, no
+    internal names (the rest of the header is for whoever reads the SQL)."""
+    if name not in METRICS:
+        raise ProductHealthError(f"unknown metric '{name}'")
+    words: list[str] = []
+    for line in read_sql(f"metrics/{name}").splitlines():
+        if line.startswith("-- In plain words:"):
+            words.append(line.removeprefix("-- In plain words:").strip())
+        elif words and line.startswith("--   "):
+            words.append(line[2:].strip())
+        elif words or not line.startswith("--"):
+            break
+    return " ".join(words)
 
 
 def still_hurting(bugs: pd.DataFrame) -> pd.DataFrame:
@@ -192,14 +271,19 @@ def period_summary(
 
 
 def kpis(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
-    """The `product-health kpis` object: this period, and the previous one of equal length."""
+    """The `product-health kpis` object: this period, the period it is compared with (the
+    calendar month(s) before a period of whole months, else the days of equal length before)
+    and the same period a year earlier."""
     check_filters(warehouse, filters)
+    compared = {}
+    for key, period in (("previous_period", filters.previous()), ("year_ago_period", filters.year_ago())):
+        compared[key] = {
+            "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+            **period_summary(warehouse, period),
+        }
     return {
         "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "timezone": filters.timezone},
         "product_lines": list(filters.product_lines),
         **period_summary(warehouse, filters),
-        "previous_period": {
-            "period": {"from": filters.previous().start.isoformat(), "to": filters.previous().end.isoformat()},
-            **period_summary(warehouse, filters.previous()),
-        },
+        **compared,
     }

@@ -13,9 +13,7 @@ browser's "Print → Save as PDF" gives a clean document.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
-from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -23,10 +21,11 @@ import plotly.graph_objects as go
 from dashboard import charts
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
-from dashboard.formatting import count, days, is_missing, period_label
-from dashboard.metrics import run_metric, still_hurting, totals
-from dashboard.tiles import WHOLE_COLUMNS, Tile, overview
-from dashboard.warehouse import LoadReport, Warehouse, definition
+from dashboard.formatting import count, days, period_label, plural, short_period_label, when
+from dashboard.htmlparts import STYLE, e, product_line_html, sparkline_svg, table_html, tiles_html
+from dashboard.metrics import coverage, plain_definition, run_metric, still_hurting, totals
+from dashboard.tiles import comparison_caption, overview
+from dashboard.warehouse import LoadReport, Warehouse
 
 DEFINITIONS = ("first_response", "resolution", "bug_age", "deflection", "impact", "bug_impact")
 
@@ -41,71 +40,25 @@ def month_filters(month: str, timezone: str, product_lines: tuple[str, ...] = ()
     return Filters(start=start, end=following - dt.timedelta(days=1), timezone=timezone, product_lines=product_lines)
 
 
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _sparkline_svg(values: list[float], width: int = 120, height: int = 28) -> str:
-    if not values or max(values) == min(values) == 0:
-        return f'<svg width="{width}" height="{height}" role="img" aria-label="no data"></svg>'
-    low, high = min(values), max(values)
-    span = (high - low) or 1
-    step = width / max(len(values) - 1, 1)
-    points = " ".join(f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}" for i, v in enumerate(values))
-    label = _e(", ".join(f"{v:g}" for v in values))
-    return (f'<svg width="{width}" height="{height}" role="img" aria-label="{label}">'
-            f'<polyline fill="none" stroke="#2563eb" stroke-width="2" points="{points}"/></svg>')
-
-
-def _tile_html(tile: Tile, spark: list[float] | None) -> str:
-    delta = ""
-    if tile.delta:
-        up = tile.delta.startswith("+")
-        unchanged = float(tile.delta.split()[0].replace(",", "")) == 0
-        tone = "neutral" if tile.delta_color == "off" or unchanged else (
-            "good" if up == (tile.delta_color == "normal") else "bad")
-        delta = f'<div class="delta {tone}">{"▲" if up else "▼"} {_e(tile.delta)} <span>vs previous period</span></div>'
-    chart = _sparkline_svg(spark) if spark is not None else ""
-    return (f'<div class="tile" data-label="{_e(tile.label)}"><div class="label">{_e(tile.label)}</div>'
-            f'<div class="value">{_e(tile.value)}</div>{delta}{chart}<div class="caption">{_e(tile.caption)}</div></div>')
-
-
-def _table_html(frame: pd.DataFrame, formats: dict[str, Any] | None = None, css_class: str = "") -> str:
-    formats = formats or {}
-    head = "".join(f"<th>{_e(c)}</th>" for c in frame.columns)
-    rows = []
-    for record in frame.itertuples(index=False):
-        cells = []  # a formatter returns HTML; any other value is escaped text
-        for column, value in zip(frame.columns, record, strict=True):
-            cells.append(f"<td>{formats[column](value)}</td>" if column in formats
-                         else f"<td>{_e('-' if is_missing(value) else value)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-
-
-def _number(value: Any) -> str:
-    return "-" if is_missing(value) else f"{value:.1f}"
-
-
-def _whole(value: Any) -> str:
-    return "-" if is_missing(value) else f"{int(value):,}"
-
-
 def _figure_html(fig: go.Figure, first: bool) -> str:
-    return fig.to_html(full_html=False, include_plotlyjs=first, config={"displaylogo": False, "responsive": True})
+    """A chart of a fixed size that fits the printable width of A4 and Letter paper, portrait."""
+    fig.update_layout(width=CHART_WIDTH, height=340)
+    return fig.to_html(full_html=False, include_plotlyjs=first, config={"displaylogo": False, "responsive": False})
+
+
+CHART_WIDTH = 660  # px at 96 dpi: A4 portrait less 1 cm margins is 718 px, Letter 739 px
 
 
 def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> str:
     """The whole HTML document for the period of `filters`."""
-    shown = overview(warehouse, report.counts, filters, lambda name, period: run_metric(warehouse, name, period))
+    shown = overview(warehouse, report.counts, filters, lambda name, period: run_metric(warehouse, name, period),
+                     coverage(warehouse, filters.timezone))
     metric = shown.result  # the pack's charts and list come from the overview's own queries
     now, before, table = shown.now, shown.before, shown.table
     trailing = filters.trailing_months(12)
     trends = {name: metric(name, trailing)
               for name in ("first_response_trend", "resolution_trend", "bug_age_trend", "deflection_trend",
                            "impact_trend")}
-    table_formats = {c: (_whole if c in WHOLE_COLUMNS and c != "Product line" else _number)
-                     for c in table.columns if c != "Product line"}
 
     figures = [
         charts.trend(trends["first_response_trend"], "median_hours", "p90_hours", "Median first response per month", "hours"),
@@ -132,65 +85,74 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
         "Tickets this period": hurting["tickets_in_period"].map(count),
         "Tickets all time": hurting["tickets_all_time"].map(count),
         "Last 12 months": hurting["monthly_tickets"],
-        "Link": hurting["url"],
+        "Link": hurting["url"].fillna(""),
     })
-    hurting_html = _table_html(hurting_table, {
-        "Last 12 months": lambda v: _sparkline_svg([float(x) for x in v]),
+    hurting_html = table_html(hurting_table, {
+        "Last 12 months": lambda v: sparkline_svg([float(x) for x in v], height=28),
         "Link": lambda v: "-" if not isinstance(v, str) or not v.startswith(("https://", "http://"))
-        else f'<a href="{_e(v)}" rel="noopener noreferrer">open</a>',
+        else f'<a href="{e(v)}" rel="noopener noreferrer">open</a>',
     }, "hurting") if len(hurting) else "<p>No open bug older than the threshold got new tickets this period.</p>"
 
     failed = [f for f in report.files if f.failed]
-    data_note = (f"Data as of {_e(report.data_as_of or '-')} · {len(report.files)} export files · "
-                 f"{report.counts.get('tickets', 0):,} tickets, {report.counts.get('issues', 0):,} issues")
+    data_note = (f"Data as of {e(when(report.data_as_of))} · {plural(len(report.files), 'export file')} · "
+                 f"{plural(report.counts.get('tickets', 0), 'ticket')}, {plural(report.counts.get('issues', 0), 'issue')}")
     if failed:
-        data_note += f" · <strong>{len(failed)} files had problems</strong> (see the dashboard's Data page)"
+        data_note += (f" · <strong>{plural(len(failed), 'file')} had problems</strong> "
+                      "(see the dashboard's Data page)")
     machine = json.dumps({"period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(),
                                      "timezone": filters.timezone, "product_lines": list(filters.product_lines)},
                           **now, "previous_period": before}, default=str).replace("<", "\\u003c")
-    scope = ", ".join(filters.product_lines) if filters.product_lines else "all product lines"
-    definitions = "".join(f"<h3>{_e(n)}</h3><pre>{_e(definition(n))}</pre>" for n in DEFINITIONS)
+    definitions = "".join(f"<p>{e(plain_definition(n))}</p>" for n in DEFINITIONS)
     charts_html = "".join(f'<div class="chart">{_figure_html(fig, i == 0)}</div>' for i, fig in enumerate(figures))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Product health · {_e(period_label(filters))}</title>
-<style>{STYLE}</style></head>
+<title>Product health · {e(period_label(filters))}</title>
+<style>{STYLE}{PACK_STYLE}</style></head>
 <body>
-<header><h1>Product health · {_e(period_label(filters))}</h1>
-<p class="sub">{_e(scope)} · compared with {_e(period_label(filters.previous()))} · times in {_e(filters.timezone)}</p>
-<p class="sub">{data_note} · generated {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by Product Health</p></header>
-<section class="tiles">{"".join(_tile_html(t, shown.sparks.get(t.label)) for t in shown.tiles)}</section>
+<header><h1>Product health · {e(period_label(filters))}</h1>
+<p class="sub">{e(comparison_caption(filters, shown.coverage))}
+Times in {e(filters.timezone)}.</p>
+<p class="sub">{data_note} · generated {e(when(dt.datetime.now(dt.UTC).isoformat()))} by Product Health</p></header>
+<section>{tiles_html(shown.tiles, shown.sparks)}</section>
 <h2>Old bugs still hurting</h2>
 <p class="sub">Open bugs older than {warehouse.settings.still_hurting_days} days that got new linked tickets in the period,
 most tickets first.</p>
 {hurting_html}
 <h2>By product line</h2>
-{_table_html(table, table_formats, "lines")}
-<h2>Trends: the 12 months up to {_e(period_label(filters))}</h2>
-{charts_html}
-<details><summary>How the numbers are computed</summary>{definitions}</details>
+{product_line_html(table, previous=short_period_label(filters.previous())) if len(table) else "<p>No data.</p>"}
+<h2>Trends: the 12 months up to {e(period_label(filters))}</h2>
+<div class="charts">{charts_html}</div>
+<h2>How the numbers are computed</h2>
+<div class="definitions">{definitions}</div>
 <script type="application/json" id="product-health-kpis">{machine}</script>
 </body></html>
 """
 
 
-STYLE = """
+PACK_STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111827; margin: 2rem auto;
-       max-width: 1280px; padding: 0 1rem; }
+       max-width: 1380px; padding: 0 1rem; }
 h1 { margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #e5e7eb; padding-bottom: .3rem; }
 .sub { color: #4b5563; margin: .2rem 0; }
-.tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: .8rem; margin-top: 1.2rem; }
-.tile { border: 1px solid #d1d5db; border-radius: .6rem; padding: .8rem 1rem; }
-.tile .label { font-size: .9rem; color: #374151; } .tile .value { font-size: 2rem; font-weight: 600; }
-.tile .caption { font-size: .8rem; color: #6b7280; margin-top: .3rem; }
-.delta { font-size: .9rem; } .delta span { color: #6b7280; font-size: .8rem; }
-.delta.good { color: #15803d; } .delta.bad { color: #b91c1c; } .delta.neutral { color: #4b5563; }
-table { border-collapse: collapse; width: 100%; font-size: .9rem; }
-td { white-space: nowrap; } td:nth-child(2) { white-space: normal; }
-th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #e5e7eb; vertical-align: middle; }
-th { background: #f9fafb; } table.lines td:not(:first-child) { text-align: right; }
-pre { white-space: pre-wrap; background: #f9fafb; padding: .6rem; font-size: .8rem; }
-.chart { break-inside: avoid; }
-@media print { body { margin: 0; max-width: none; } details { display: none; } .tile { break-inside: avoid; } }
+table.hurting { border-collapse: collapse; width: 100%; font-size: .9rem; }
+table.hurting th, table.hurting td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #e5e7eb;
+                                     vertical-align: middle; }
+table.hurting th { background: #f9fafb; }
+table.hurting img.ph-spark { width: 120px; }
+.charts { display: flex; flex-wrap: wrap; gap: 1rem; }
+.chart { break-inside: avoid; width: 660px; max-width: 100%; }
+.definitions p { max-width: 60rem; }
+@page { margin: 1cm; }
+@media print {
+  body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
+  .ph-tiles { grid-template-columns: repeat(3, minmax(0, 1fr)); }
+  .ph-tile, tr { break-inside: avoid; }
+  table.ph-lines, table.hurting { font-size: 7.5pt; table-layout: auto; }
+  table.ph-lines th, table.ph-lines td, table.hurting th, table.hurting td { padding: .2rem .25rem;
+      white-space: normal; overflow-wrap: normal; word-break: normal; }
+  table.ph-lines th:first-child, table.ph-lines td:first-child { overflow-wrap: normal; }
+  table.hurting img.ph-spark { width: 100%; }
+  h2 { break-after: avoid; }
+}
 """

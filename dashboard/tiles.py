@@ -12,74 +12,152 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from dashboard.filters import Filters
-from dashboard.formatting import count, days, delta, hours, is_missing, pct
-from dashboard.metrics import MetricRunner, period_summary, totals
+from dashboard.filters import Filters, months_back
+from dashboard.formatting import count, day, days, hours, is_missing, pct, period_label, plural, short_period_label
+from dashboard.metrics import Coverage, MetricRunner, period_summary, totals
 from dashboard.warehouse import Warehouse
+
+
+BETTER = ("lower", "higher", "neither")  # which way a tile's number should move
+
+
+@dataclass(frozen=True)
+class Change:
+    """A tile's change against another period: '+0.7 h' vs 'Sep 2026', and whether it is good."""
+
+    text: str
+    against: str
+    tone: str  # good | bad | neutral (no change, or a number that is neither better up nor down)
+
+    @property
+    def arrow(self) -> str:
+        return "▲" if self.text.startswith("+") else "▼" if self.text.startswith("-") else "="
 
 
 @dataclass(frozen=True)
 class Tile:
     label: str
-    value: str
-    delta: str | None = None
-    delta_color: str = "normal"  # normal: up is good; inverse: up is bad; off: neither
+    value: str  # "no data" when the period has none
+    better: str = "neither"
+    change: Change | None = None  # vs the previous period (Filters.previous)
+    year_ago: Change | None = None  # vs the same period a year earlier, where the data reaches back
     caption: str = ""
     spark: tuple[str, str] | None = None  # (trend metric, column) for the 12-month sparkline
 
+    @property
+    def has_data(self) -> bool:
+        return self.value != NO_DATA
 
-def tiles(now: dict[str, Any], before: dict[str, Any], counts: dict[str, int]) -> list[Tile]:
-    """The overview's tiles for a period summary (metrics.period_summary) and the previous one."""
-    fr, res, bug, dfl, imp = (now[k] for k in ("first_response", "resolution", "bug_age", "deflection", "impact"))
-    out = [
-        Tile("Median first response", hours(fr["median_hours"]),
-             delta(fr["median_hours"], before["first_response"]["median_hours"], " h"), "inverse",
-             f"p90 {hours(fr['p90_hours'])} · {count(fr['unanswered'])} unanswered"
-             + (" · business hours" if fr["basis"] == "business" else ""),
+
+NO_DATA = "no data"
+
+
+def change(now: Any, before: Any, unit: str, better: str, against: str) -> Change | None:
+    """The change from `before` to `now` as shown (one decimal, or whole for counts). A change
+    that shows as zero is neutral, whichever way is better."""
+    if is_missing(now) or is_missing(before):
+        return None
+    whole = isinstance(now, int) and isinstance(before, int)
+    diff = now - before if whole else round(now - before, 1)
+    if diff == 0:
+        return Change(f"±0{unit}", against, "neutral")
+    text = f"{diff:+,d}{unit}" if whole else f"{diff:+.1f}{unit}"
+    tone = "neutral" if better == "neither" else "good" if (diff < 0) == (better == "lower") else "bad"
+    return Change(text, against, tone)
+
+
+def _get(summary: dict[str, Any] | None, path: str) -> Any:
+    value: Any = summary
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def tiles(now: dict[str, Any], before: dict[str, Any] | None, year_ago: dict[str, Any] | None,
+          coverage: Coverage, filters: Filters, counts: dict[str, int]) -> list[Tile]:
+    """The overview's tiles for a period summary (metrics.period_summary), the previous
+    period's and the year-earlier one's (None where the data does not reach back)."""
+    previous, year = filters.previous(), filters.year_ago()
+    missing = {
+        "issues": "No issue-tracker export found: add one to the data folder.",
+        "self_service": "No self-service sessions export found: add one to the data folder.",
+        "tickets": "No help-desk export found: add one to the data folder.",
+        "links": "No ticket-issue links found: add a links export or tag tickets with issue keys.",
+    }
+
+    def tile(label: str, entity: str, path: str, shown: Callable[[Any], str], unit: str, better: str,
+             caption: Callable[[dict[str, Any]], str], spark: tuple[str, str], needs_links: bool = False) -> Tile:
+        if entity not in coverage.spans or (needs_links and not counts.get("links", 0)):
+            return Tile(label, NO_DATA, better, caption=missing["links" if entity in coverage.spans else entity])
+        if not coverage.has(entity, filters):
+            first, last = coverage.spans[entity]
+            return Tile(label, NO_DATA, better, caption=f"The data covers {day(first)} – {day(last)}.", spark=spark)
+        value = _get(now, path)
+        return Tile(
+            label, NO_DATA if is_missing(value) else shown(value), better,
+            change(value, _get(before, path), unit, better, short_period_label(previous))
+            if coverage.reaches(entity, previous) else None,
+            change(value, _get(year_ago, path), unit, better, short_period_label(year))
+            if coverage.reaches(entity, year) else None,
+            caption(now), spark,
+        )
+
+    def parts(*texts: str | None) -> str:
+        return " · ".join(t for t in texts if t)
+
+    def fr_caption(s: dict[str, Any]) -> str:
+        fr = s["first_response"]
+        return parts(f"p90 {hours(fr['p90_hours'])}" if not is_missing(fr["p90_hours"]) else None,
+                     f"{count(fr['unanswered'])} unanswered",
+                     "business hours" if fr["basis"] == "business" else None)
+
+    def res_caption(s: dict[str, Any]) -> str:
+        res = s["resolution"]
+        return parts(f"p90 {hours(res['p90_hours'])}" if not is_missing(res["p90_hours"]) else None,
+                     f"{count(res['resolved'])} solved",
+                     f"{pct(res['reopened_pct'])} reopened" if not is_missing(res["reopened_pct"]) else None)
+
+    def bug_caption(s: dict[str, Any]) -> str:
+        bug = s["bug_age"]
+        return parts(f"median age {days(bug['median_days'])}" if not is_missing(bug["median_days"]) else None,
+                     f"{count(bug['older_than_365_days'])} older than a year")
+
+    def dfl_caption(s: dict[str, Any]) -> str:
+        return f"{count(s['deflection']['self_service_resolved'])} resolved in self-service"
+
+    def imp_caption(s: dict[str, Any]) -> str:
+        imp = s["impact"]
+        hurting = len(imp.get("still_hurting", []))
+        return parts(f"{pct(imp['bug_ticket_share_pct'])} of tickets" if not is_missing(imp["bug_ticket_share_pct"])
+                     else None, plural(hurting, "old bug", "old bugs") + " still hurting")
+
+    def created_caption(s: dict[str, Any]) -> str:
+        return f"{count(before['tickets_created'])} in {short_period_label(previous)}" if before else ""
+
+    return [
+        tile("Median first response", "tickets", "first_response.median_hours", hours, " h", "lower", fr_caption,
              ("first_response_trend", "median_hours")),
-        Tile("Median resolution", hours(res["median_hours"]),
-             delta(res["median_hours"], before["resolution"]["median_hours"], " h"), "inverse",
-             f"p90 {hours(res['p90_hours'])} · {count(res['resolved'])} solved · {pct(res['reopened_pct'])} reopened",
+        tile("Median resolution", "tickets", "resolution.median_hours", hours, " h", "lower", res_caption,
              ("resolution_trend", "median_hours")),
+        tile("Open bugs", "issues", "bug_age.open_bugs", count, "", "lower", bug_caption,
+             ("bug_age_trend", "open_bugs")),
+        tile("Deflection rate", "self_service", "deflection.rate_pct", pct, " pts", "higher", dfl_caption,
+             ("deflection_trend", "rate_pct")),
+        tile("Tickets about known bugs", "tickets", "impact.linked_tickets", count, "", "lower", imp_caption,
+             ("impact_trend", "bug_tickets"), needs_links=True),
+        tile("Tickets created", "tickets", "tickets_created", count, "", "neither", created_caption,
+             ("first_response_trend", "tickets_created")),
     ]
-    if counts.get("issues", 0):
-        out.append(Tile("Open bugs", count(bug["open_bugs"]), delta(bug["open_bugs"], before["bug_age"]["open_bugs"]),
-                        "inverse",
-                        f"median age {days(bug['median_days'])} · {count(bug['older_than_365_days'])} older than a year",
-                        ("bug_age_trend", "open_bugs")))
-    else:
-        out.append(Tile("Open bugs", "no data", caption="No issue-tracker export found: add one to the data folder."))
-    if counts.get("self_service_rows", 0):
-        out.append(Tile("Deflection rate", pct(dfl["rate_pct"]),
-                        delta(dfl["rate_pct"], before["deflection"]["rate_pct"], " pts"), "normal",
-                        f"{count(dfl['self_service_resolved'])} resolved in self-service / (those + tickets)",
-                        ("deflection_trend", "rate_pct")))
-    else:
-        out.append(Tile("Deflection rate", "no data",
-                        caption="No self-service sessions export found: add one to the data folder."))
-    if counts.get("links", 0):
-        out.append(Tile("Tickets about known bugs", count(imp["linked_tickets"]),
-                        delta(imp["linked_tickets"], before["impact"]["linked_tickets"]), "inverse",
-                        f"{pct(imp['bug_ticket_share_pct'])} of tickets · {len(imp['still_hurting'])} old bugs still hurting",
-                        ("impact_trend", "bug_tickets")))
-    else:
-        out.append(Tile("Tickets about known bugs", "no data",
-                        caption="No ticket-issue links found: add a links export or tag tickets with issue keys."))
-    out.append(Tile("Tickets created", count(now["tickets_created"]),
-                    delta(now["tickets_created"], before["tickets_created"]), "off",
-                    f"{count(before['tickets_created'])} in the previous period",
-                    ("first_response_trend", "tickets_created")))
-    return out
 
 
 TABLE_METRICS = ("first_response", "resolution", "bug_age", "deflection", "impact")
 
 
-def product_line_table(metric: Callable[[str, bool], pd.DataFrame]) -> pd.DataFrame:
-    """One row per product line. `metric(name, previous)` returns a metric's frame for the
-    period (previous=False) or the previous period (previous=True)."""
+def product_line_table(metric: Callable[[str, bool], pd.DataFrame], has_previous: bool = True) -> pd.DataFrame:
+    """One row per product line, most tickets first. `metric(name, previous)` returns a
+    metric's frame for the period (previous=False) or the previous period (previous=True)."""
     split = {name: metric(name, False).set_index("product_line") for name in TABLE_METRICS}
-    previous = metric("first_response", True).set_index("product_line")
+    previous = metric("first_response", True).set_index("product_line") if has_previous else split["first_response"].iloc[:0]
     lines = sorted({line for frame in split.values() for line in frame.index.dropna()})
 
     def cell(frame: pd.DataFrame, line: str, column: str) -> Any:
@@ -103,20 +181,27 @@ def product_line_table(metric: Callable[[str, bool], pd.DataFrame]) -> pd.DataFr
             "Deflection %": cell(split["deflection"], line, "rate_pct"),
             "Bug tickets %": cell(split["impact"], line, "bug_ticket_share_pct"),
         })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    order = frame["Tickets"].fillna(-1).astype(float)
+    return frame.iloc[order.sort_values(ascending=False, kind="stable").index].reset_index(drop=True)
 
 
+TABLE_COLUMNS = ("Product line", "Tickets", "Median first response (h)", "Change vs previous (h)",
+                 "p90 first response (h)", "Median resolution (h)", "Reopened %", "Open bugs", "Median bug age (d)",
+                 "Deflection %", "Bug tickets %")
 WHOLE_COLUMNS = ("Product line", "Tickets", "Open bugs")
 
 
 @dataclass(frozen=True)
 class Overview:
     now: dict[str, Any]
-    before: dict[str, Any]
+    before: dict[str, Any] | None  # the previous period (None where the data does not reach back)
+    year_ago: dict[str, Any] | None  # the same period a year earlier (likewise)
     tiles: list[Tile]
-    sparks: dict[str, list[float]]  # tile label -> the 12 monthly values
+    sparks: dict[str, list[float | None]]  # tile label -> the 12 monthly values (None: no data)
     table: pd.DataFrame
     results: dict[tuple[str, Filters], pd.DataFrame]  # every query behind it (overview_queries)
+    coverage: Coverage
 
     def result(self, name: str, period: Filters) -> pd.DataFrame:
         return self.results[name, period]
@@ -126,34 +211,69 @@ SUMMARY_METRICS = ("first_response", "resolution", "bug_age", "deflection", "imp
 TREND_METRICS = ("first_response_trend", "resolution_trend", "bug_age_trend", "deflection_trend", "impact_trend")
 
 
-def overview_queries(filters: Filters) -> list[tuple[str, Filters]]:
+def comparisons(filters: Filters, coverage: Coverage) -> list[Filters]:
+    """The periods the overview compares with that some of the data reaches back to."""
+    return [period for period in (filters.previous(), filters.year_ago())
+            if any(coverage.reaches(entity, period) for entity in coverage.spans)]
+
+
+def comparison_caption(filters: Filters, coverage: Coverage) -> str:
+    """What the changes are against, in the words of the room: 'vs September 2026 and October
+    2025', or the dates of a previous period of equal length; and what the data covers."""
+    scope = ", ".join(filters.product_lines) if filters.product_lines else "All product lines"
+    if coverage.first_day is None:
+        return f"{scope}. No data yet."
+    against = " and ".join(period_label(p) if filters.months else f"{period_label(p)} (the same number of days)"
+                           for p in comparisons(filters, coverage))
+    span = f"The data covers {day(coverage.first_day)} – {day(coverage.last_day)}."
+    if not coverage.has_any(filters):
+        return f"{scope}. No data in {period_label(filters)}: {span} Pick a period inside it."
+    return f"{scope}, compared with {against}. {span}" if against else f"{scope}. Nothing to compare with: {span}"
+
+
+def overview_queries(filters: Filters, coverage: Coverage) -> list[tuple[str, Filters]]:
     """The distinct queries behind the overview of one filter state."""
-    previous = [(name, filters.previous()) for name in SUMMARY_METRICS if name != "bug_impact"]
+    others = [(name, period) for period in comparisons(filters, coverage)
+              for name in SUMMARY_METRICS if name != "bug_impact"]
     trends = [(name, filters.trailing_months(12)) for name in TREND_METRICS]
-    return [(name, filters) for name in SUMMARY_METRICS] + previous + trends
+    return [(name, filters) for name in SUMMARY_METRICS] + others + trends
+
+
+def monthly(frame: pd.DataFrame, column: str, months: Filters) -> list[float | None]:
+    """A trend's total row per month of `months`, in order; None for a month without a value."""
+    rows = totals(frame)
+    by_month = {pd.Timestamp(m).date(): v for m, v in zip(rows["month_start"], rows[column], strict=True)}
+    out: list[float | None] = []
+    month = months.start.replace(day=1)
+    while month <= months.end:
+        value = by_month.get(month)
+        out.append(None if is_missing(value) else float(value))
+        month = months_back(month, -1)
+    return out
 
 
 def overview(warehouse: Warehouse, counts: dict[str, int], filters: Filters, metric: MetricRunner,
-             workers: int = 2) -> Overview:
+             coverage: Coverage, workers: int = 2) -> Overview:
     """Everything the overview shows for one filter state. Its queries (overview_queries) run
     once each, `workers` at a time (DuckDB releases the GIL; each call has its own cursor),
     through `metric(name, filters)`: the report's runner, the benchmark's, or the dashboard's
     (inside its cached data.overview)."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        queries = overview_queries(filters)
+        queries = overview_queries(filters, coverage)
         memo = dict(zip(queries, pool.map(lambda query: metric(*query), queries), strict=True))
 
     def metric(name: str, period: Filters) -> pd.DataFrame:  # noqa: F811 - from here on, the results
         return memo[name, period]
 
+    reached = comparisons(filters, coverage)
     now = period_summary(warehouse, filters, metric)
-    before = period_summary(warehouse, filters.previous(), metric, still_hurting_list=False)
-    tile_list = tiles(now, before, counts)
+    before, year_ago = (period_summary(warehouse, period, metric, still_hurting_list=False)
+                        if period in reached else None for period in (filters.previous(), filters.year_ago()))
+    tile_list = tiles(now, before, year_ago, coverage, filters, counts)
     trailing = filters.trailing_months(12)
-    sparks = {}
-    for tile in tile_list:
-        if tile.spark:
-            values = totals(metric(tile.spark[0], trailing))[tile.spark[1]].tolist()
-            sparks[tile.label] = [0.0 if is_missing(v) else float(v) for v in values]
-    table = product_line_table(lambda name, previous: metric(name, filters.previous() if previous else filters))
-    return Overview(now, before, tile_list, sparks, table, memo)
+    sparks = {tile.label: monthly(metric(tile.spark[0], trailing), tile.spark[1], trailing)
+              for tile in tile_list if tile.spark}
+    table = product_line_table(
+        lambda name, previous: metric(name, filters.previous() if previous else filters),
+        has_previous=filters.previous() in reached)
+    return Overview(now, before, year_ago, tile_list, sparks, table, memo, coverage)

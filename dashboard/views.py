@@ -6,14 +6,20 @@ markdown or HTML), so a `<script>` in a title stays text.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
-from dashboard.filters import Filters
-from dashboard.formatting import count, days, delta, hours, is_missing, pct, period_label
+import plotly.graph_objects as go
 
-__all__ = ["count", "days", "delta", "hours", "is_missing", "pct", "period_label"]
+from dashboard import charts, data
+from dashboard.htmlparts import STYLE, e, sparkline_svg, table_html, tiles_html
+from dashboard.tiles import Tile
+from dashboard.filters import Filters
+from dashboard.formatting import count, days, hours, is_missing, pct, period_label
+
+__all__ = ["count", "days", "hours", "is_missing", "pct", "period_label"]
 
 FILTERS_KEY = "ph_filters"
 MODEL_KEY = "ph_model"
@@ -49,6 +55,37 @@ def issue_table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return table
 
 
+def show_tiles(tiles: list[Tile], sparks: dict[str, list[float | None]] | None = None) -> None:
+    """A row of tiles (htmlparts), sized for the room in meeting mode."""
+    st.html(f"<style>{STYLE}</style>" + tiles_html(tiles, sparks or {}, is_meeting()))
+
+
+def show_table(frame: pd.DataFrame, column_config: dict[str, Any], meeting_rows: int = 8) -> None:
+    """A table: sortable (st.dataframe) at the desk; on the shared screen an HTML table of text
+    whose columns wrap to fit the width (no sideways scrolling), its first `meeting_rows` rows
+    and a line counting the rest."""
+    if not is_meeting():
+        st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
+        return
+    shown = frame.head(meeting_rows).drop(columns=[c for c in ("url",) if c in frame.columns])
+    labels = {c: _label(column_config.get(c), c) for c in shown.columns}
+    formats = {labels[c]: (lambda v: sparkline_svg([float(x) for x in v], height=28)) if c == "monthly_tickets"
+               else (lambda v: e(f"{v:,.0f}")) if pd.api.types.is_numeric_dtype(shown[c]) else e
+               for c in shown.columns}
+    body = table_html(shown.rename(columns=labels), formats, "ph-lines ph-meeting ph-list")
+    hidden = len(frame) - len(shown)
+    more = f'<p class="ph-caption">and {hidden} more: see the dashboard without meeting mode</p>' if hidden else ""
+    st.html(f"<style>{STYLE}</style>{body}{more}")
+
+
+def _label(config: Any, column: str) -> str:
+    if isinstance(config, str):
+        return config
+    if isinstance(config, dict) and config.get("label"):
+        return str(config["label"])
+    return column.replace("_", " ").capitalize()
+
+
 def meeting_pack_button(filters: Filters) -> None:
     """Download the meeting pack (the HTML `product-health report` writes) for these filters."""
     key = current_model().fingerprint
@@ -64,14 +101,37 @@ def meeting_pack_button(filters: Filters) -> None:
     )
 
 
+def is_meeting() -> bool:
+    """Meeting mode (?mode=meeting): the shared screen."""
+    return st.query_params.get("mode") == "meeting"
+
+
+def chart(fig: go.Figure, empty: str, height: int = 360) -> None:
+    """A plotly chart across its column, or, when it has nothing to draw, why (never an empty
+    frame with axes from -1 to 1). In meeting mode its type is sized for the room and its
+    height fitted to the screen (`height`: the page's share of it)."""
+    if not charts.has_data(fig):
+        st.info(empty, icon=":material/query_stats:")
+        return
+    if is_meeting():
+        charts.for_the_room(fig, height)
+        st.plotly_chart(fig, width="stretch", theme=None, config={"displaylogo": False, "displayModeBar": False})
+    else:
+        st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+
+
 def explain(*names: str) -> None:
-    """'How is this computed?': the definition from the SQL file's header, and the SQL."""
-    with st.expander("How is this computed?"):
+    """'How is this computed?': the plain-language definitions first; the SQL files (their
+    technical header and the query) behind a second expander, closed."""
+    with st.expander("How is this computed?", icon=":material/help:"):
         for name in names:
-            comment, sql = data.definition(name)
-            st.text(comment)
+            st.text(data.definition(name)[0])
+    if is_meeting():
+        return
+    with st.expander("The SQL behind these numbers", icon=":material/code:"):
+        for name in names:
             st.caption(f"queries/metrics/{name}.sql")
-            st.code(sql, language="sql")
+            st.code(data.definition(name)[1], language="sql")
 
 
 def no_tracker_note() -> None:

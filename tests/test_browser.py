@@ -108,8 +108,7 @@ def browser():
 
 
 def _tile_value(page, label: str) -> str:
-    tile = page.locator('[data-testid="stMetric"]', has_text=label).first
-    return tile.locator('[data-testid="stMetricValue"]').inner_text()
+    return page.locator(f'.ph-tile[data-label="{label}"] .ph-value').first.inner_text()
 
 
 def test_tiles_render_filters_write_the_url_and_meeting_mode(app_url, browser) -> None:
@@ -118,7 +117,7 @@ def test_tiles_render_filters_write_the_url_and_meeting_mode(app_url, browser) -
     elsewhere: list[str] = []  # the app must not make the browser fetch anything from outside
     page.on("request", lambda r: None if r.url.startswith((app_url, "data:", "blob:")) else elsewhere.append(r.url))
     page.goto(app_url, wait_until="domcontentloaded")
-    page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=90_000)
+    page.locator(".ph-value").first.wait_for(timeout=90_000)
     page.wait_for_timeout(1500)
     before = _tile_value(page, "Tickets created")
     assert before.replace(",", "").isdigit()
@@ -129,15 +128,15 @@ def test_tiles_render_filters_write_the_url_and_meeting_mode(app_url, browser) -
     page.keyboard.press("Escape")
     page.wait_for_url("**product_line=Mobile+App**", timeout=30_000)
     page.wait_for_function(
-        """([label, before]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
-            .some(t => t.innerText.includes(label) && !t.innerText.includes(before))""",
+        """([label, before]) => [...document.querySelectorAll('.ph-tile')]
+            .some(t => t.dataset.label === label && t.querySelector('.ph-value').innerText !== before)""",
         arg=["Tickets created", before], timeout=30_000,
     )
     assert _tile_value(page, "Tickets created") != before
     page.screenshot(path=str(ARTIFACTS / "overview-mobile-app.png"))
 
     page.goto(app_url + "/?mode=meeting&product_line=Mobile+App", wait_until="domcontentloaded")
-    page.get_by_text("Product health · ").first.wait_for(timeout=60_000)
+    page.get_by_text("Overview · ").first.wait_for(timeout=60_000)
     page.locator('[data-testid="stSidebar"]').wait_for(state="hidden", timeout=30_000)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "meeting-mode-1920x1080.png"))
@@ -205,4 +204,137 @@ def test_a_script_in_a_bug_title_does_not_run(hostile_app_url, browser) -> None:
         assert page.locator("main img[src='x']").count() == 0
     page.screenshot(path=str(ARTIFACTS / "hostile-title.png"))
     assert dialogs == []
+    page.close()
+
+
+# -- meeting mode on a shared screen ---------------------------------------------------------
+
+MEETING_PAGES = [("", "Overview"), ("first_response", "First response"), ("resolution", "Resolution"),
+                 ("bugs", "Bug age"), ("deflection", "Deflection"), ("impact", "Customer impact"), ("data_report", "Data")]
+
+# What a person three metres away would see as broken, measured in the page: anything past the
+# right edge, tile text cut, a chart drawn outside its frame, a table scrolling sideways.
+FIT_PROBLEMS = """() => {
+  const width = document.documentElement.clientWidth, out = [];
+  const name = el => (el.getAttribute('data-testid') || el.className.baseVal || el.className || el.tagName)
+                     .toString().slice(0, 60) + ' "' + (el.innerText || el.textContent || '').slice(0, 40) + '"';
+  for (const el of document.querySelectorAll('[data-testid="stMain"] *, [data-testid="stHeader"] *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.height > 0 && box.right > width + 1 && getComputedStyle(el).visibility !== 'hidden'
+        && !el.closest('[aria-hidden="true"]')) out.push('past the right edge: ' + name(el));
+  }
+  for (const el of document.querySelectorAll('.ph-tile, .ph-tile *, [data-testid="stMetric"] *')) {
+    if (el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'IMG') out.push('tile text cut: ' + name(el));
+  }
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const frame = plot.closest('[data-testid="stPlotlyChart"]') || plot;
+    const box = frame.getBoundingClientRect();
+    for (const part of plot.querySelectorAll('svg.main-svg, g.legend, g.xtick, g.ytick, g.g-gtitle, g.g-xtitle, g.g-ytitle')) {
+      const r = part.getBoundingClientRect();
+      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1))
+        out.push('chart part outside its frame: ' + name(part));
+    }
+  }
+  for (const el of document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller, [data-testid="stHtml"], table'))
+    if (el.scrollWidth > el.clientWidth + 1) out.push('table scrolls sideways: ' + name(el));
+  return out;
+}"""
+
+
+def _settled(page, title: str) -> None:
+    """Wait until the page's header is `title · ...` and Streamlit has finished the rerun."""
+    page.locator("h2", has_text=f"{title}").first.wait_for(timeout=90_000)
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')
+                 && !document.querySelector('[data-stale="true"]')
+                 && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0""", timeout=90_000)
+    page.wait_for_timeout(1200)  # plotly lays out after the DOM settles
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1366, 768)])
+def test_meeting_mode_fits_the_screen_and_the_presenter_moves_by_keyboard(app_url, browser, width, height) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(app_url + "/?mode=meeting&from=2026-10-01&to=2026-10-31", wait_until="domcontentloaded")
+    for index, (path, title) in enumerate(MEETING_PAGES):
+        _settled(page, title)
+        assert page.locator('[data-testid="stSidebar"]').is_hidden()
+        assert page.evaluate(FIT_PROBLEMS) == [], f"{title} at {width}x{height}"
+        if path == "":
+            assert page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight") <= height or \
+                width != 1920, "the overview does not fit one 1920x1080 screen"
+            assert "compared with September 2026 and October 2025" in page.locator("main").inner_text()
+        page.screenshot(path=str(ARTIFACTS / f"meeting-{path or 'overview'}-{width}x{height}.png"))
+        if index + 1 < len(MEETING_PAGES):  # a presenter clicker: alternately → and Page Down
+            page.keyboard.press("ArrowRight" if index % 2 == 0 else "PageDown")
+            next_path = MEETING_PAGES[index + 1][0]
+            page.wait_for_url(f"**/{next_path}?**", timeout=30_000)
+            assert "mode=meeting" in page.url and "from=2026-10-01" in page.url
+    page.keyboard.press("PageUp")
+    page.wait_for_url("**/impact?**", timeout=30_000)
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url("**/deflection?**", timeout=30_000)
+    page.close()
+
+
+def test_meeting_mode_pages_by_click_and_a_visible_way_out(app_url, browser) -> None:
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(app_url + "/?mode=meeting&product_line=Mobile+App", wait_until="domcontentloaded")
+    _settled(page, "Overview")
+    page.locator(".st-key-ph_pages").get_by_text("Bug age").click()
+    page.wait_for_url("**/bugs?**", timeout=30_000)
+    _settled(page, "Bug age")
+    assert "mode=meeting" in page.url and "product_line=Mobile+App" in page.url
+    page.locator(".st-key-ph_presenter").get_by_role("button", name="Next").click()
+    page.wait_for_url("**/deflection?**", timeout=30_000)
+    _settled(page, "Deflection")
+    page.locator(".st-key-ph_presenter").get_by_role("button", name="Leave meeting mode").click()
+    page.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=30_000)
+    assert "mode=meeting" not in page.url and "product_line=Mobile+App" in page.url
+    page.close()
+
+
+# -- the meeting pack on paper ---------------------------------------------------------------
+
+PAPER_MM = {"A4": (210, 297), "Letter": (215.9, 279.4)}
+MARGIN_MM = 10  # the pack's @page margin
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory) -> Path:
+    from dashboard.cli import main
+
+    out = tmp_path_factory.mktemp("pack") / "pack.html"
+    assert main(["report", "--month", "2026-10", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.mark.parametrize("paper, landscape", [("A4", False), ("A4", True), ("Letter", False), ("Letter", True)])
+def test_the_meeting_pack_prints_every_chart_inside_the_page(browser, pack, paper, landscape) -> None:
+    """Laid out as print at the paper's printable width, nothing is wider than the page; then
+    Chromium's own PDF of it (saved in tests/artifacts, A4 portrait also as PNG pages)."""
+    short, long = PAPER_MM[paper]
+    width = round(((long if landscape else short) - 2 * MARGIN_MM) / 25.4 * 96)
+    page = browser.new_page(viewport={"width": width, "height": 1000})
+    page.goto(pack.as_uri())
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+    page.emulate_media(media="print")
+    page.wait_for_timeout(300)
+    too_wide = page.evaluate("""(width) => [...document.querySelectorAll(
+            '.chart, .js-plotly-plot, svg.main-svg, table, .ph-tile, h1, h2, p, pre')]
+        .filter(el => el.getBoundingClientRect().right > width + 1)
+        .map(el => el.className.baseVal || el.className || el.tagName)""", width)
+    assert too_wide == []
+    assert page.locator(".chart").count() >= 4
+    text = page.locator("body").inner_text()
+    assert "How the numbers are computed" in text and page.locator(".definitions p").first.is_visible()
+    assert "1 November 2026, 00:57 UTC" in text and "T00:57" not in text
+    assert page.evaluate("[...document.querySelectorAll('.xtick text')].some(t => t.textContent.includes('Oct'))")
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = f"pack-{paper}-{'landscape' if landscape else 'portrait'}"
+    pdf = ARTIFACTS / f"{name}.pdf"
+    page.pdf(path=str(pdf), format=paper, landscape=landscape, print_background=True)
+    assert pdf.stat().st_size > 10_000
+    if paper == "A4" and not landscape and shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(ARTIFACTS / name)], check=True)
     page.close()

@@ -35,13 +35,15 @@ def test_kpis_json_has_the_documented_keys(capsys) -> None:
     assert main(["kpis", "--data", str(SAMPLE_DATA_DIR), "--from", "2026-10-01", "--to", "2026-10-31"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert set(result) == {"period", "product_lines", "tickets_created", "first_response", "resolution",
-                           "bug_age", "deflection", "impact", "previous_period"}
+                           "bug_age", "deflection", "impact", "previous_period", "year_ago_period"}
     assert set(result["impact"]) >= {"linked_tickets", "bug_ticket_share_pct", "still_hurting"}
     assert set(result["impact"]["still_hurting"][0]) == {"key", "age_days", "tickets_in_period"}
     assert set(result["first_response"]) >= {"responded", "unanswered", "median_hours", "p90_hours", "mean_hours", "basis"}
     assert set(result["bug_age"]) == {"as_of", "open_bugs", "median_days", "p90_days", "older_than_365_days",
                                       "fixed", "median_days_to_fix", "p90_days_to_fix"}
-    assert result["previous_period"]["period"] == {"from": "2026-08-31", "to": "2026-09-30"}
+    assert result["previous_period"]["period"] == {"from": "2026-09-01", "to": "2026-09-30"}  # "vs September"
+    assert result["year_ago_period"]["period"] == {"from": "2025-10-01", "to": "2025-10-31"}
+    assert result["year_ago_period"]["tickets_created"] > 0
 
 
 def test_kpis_tell_the_sample_story(capsys) -> None:

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from dashboard import QUERIES_DIR
 from dashboard.errors import ProductHealthError
+from dashboard.formatting import period_label, plural, short_period_label, when
 from dashboard.filters import Filters
 from dashboard.metrics import METRICS, kpis, period_summary, run_metric
 from dashboard.warehouse import open_warehouse, read_sql
@@ -104,10 +105,36 @@ def test_no_data_is_null_not_zero(hand) -> None:
     assert empty["deflection"]["rate_pct"] is None
 
 
-def test_previous_period_has_equal_length(hand) -> None:
+def test_a_month_is_compared_with_the_month_before(hand) -> None:
     result = kpis(hand, MARCH)
-    assert result["previous_period"]["period"] == {"from": "2024-01-30", "to": "2024-02-29"}
+    assert result["previous_period"]["period"] == {"from": "2024-02-01", "to": "2024-02-29"}
     assert result["previous_period"]["tickets_created"] == 1  # ticket 5
+
+
+def test_comparison_periods_are_the_ones_people_say() -> None:
+    october = Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    assert (october.previous().start, october.previous().end) == (dt.date(2026, 9, 1), dt.date(2026, 9, 30))
+    assert (october.year_ago().start, october.year_ago().end) == (dt.date(2025, 10, 1), dt.date(2025, 10, 31))
+    quarter = Filters(dt.date(2026, 7, 1), dt.date(2026, 9, 30))  # a quarter: the quarter before
+    assert (quarter.months, quarter.previous().start, quarter.previous().end) == (
+        3, dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    march = Filters(dt.date(2024, 3, 1), dt.date(2024, 3, 31))  # 31 days, after a 29-day February
+    assert march.previous().days == 29 and march.previous().months == 1
+    feb = Filters(dt.date(2024, 2, 1), dt.date(2024, 2, 29))  # a leap February a year back
+    assert (feb.year_ago().start, feb.year_ago().end) == (dt.date(2023, 2, 1), dt.date(2023, 2, 28))
+    days = Filters(dt.date(2026, 10, 3), dt.date(2026, 10, 16))  # not whole months: equal length before
+    assert (days.months, days.previous().start, days.previous().end) == (0, dt.date(2026, 9, 19), dt.date(2026, 10, 2))
+    assert (days.year_ago().start, days.year_ago().end) == (dt.date(2025, 10, 3), dt.date(2025, 10, 16))
+
+
+def test_periods_read_as_people_say_them() -> None:
+    assert period_label(Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31))) == "October 2026"
+    assert period_label(Filters(dt.date(2026, 7, 1), dt.date(2026, 9, 30))) == "July – September 2026"
+    assert period_label(Filters(dt.date(2025, 11, 1), dt.date(2026, 10, 31))) == "November 2025 – October 2026"
+    assert period_label(Filters(dt.date(2026, 10, 3), dt.date(2026, 10, 16))) == "3 Oct – 16 Oct 2026"
+    assert short_period_label(Filters(dt.date(2026, 9, 1), dt.date(2026, 9, 30))) == "Sep 2026"
+    assert when("2026-11-01T00:57:34+00:00") == "1 November 2026, 00:57 UTC" and when(None) == "no data"
+    assert plural(1, "file") + ", " + plural(2, "file") + ", " + plural(1200, "ticket") == "1 file, 2 files, 1,200 tickets"
 
 
 def test_period_boundaries_follow_the_reporting_time_zone(load_files) -> None:

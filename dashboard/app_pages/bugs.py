@@ -10,14 +10,14 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.metrics import totals
 from dashboard.views import (
-    ISSUE_COLUMNS, current_filters, current_model, explain, issue_table, no_tracker_note, period_label,
+    ISSUE_COLUMNS, chart, current_filters, current_model, explain, issue_table, no_tracker_note, period_label, show_table,
 )
 
 model = current_model()
 filters = current_filters()
 key = model.fingerprint
 
-st.header(f"Bug age · {period_label(filters)}")
+st.header(f"Bug age · {period_label(filters)}", anchor=False)
 st.caption("Open bugs at the end of the period and how old they are; time to fix for bugs fixed in the period.")
 if model.report.counts.get("issues", 0) == 0:
     no_tracker_note()
@@ -29,15 +29,19 @@ edges = [(0, 30, "< 30 d"), (30, 90, "30–90 d"), (90, 180, "90–180 d"), (180
 counts = [int(((open_bugs["age_days"] >= lo) & (open_bugs["age_days"] < hi)).sum()) for lo, hi, _ in edges]
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.buckets([e[2] for e in edges], counts, "Open bugs by age", "bugs"), width="stretch")
+    chart(charts.buckets([e[2] for e in edges], counts, "Open bugs by age", "bugs"),
+          f"No bug was open at the end of {period_label(filters)}.", height=330)
 with right:
-    totals = totals(trend)
-    st.plotly_chart(charts.bars_by_month(totals, {"created": "Created", "fixed": "Fixed"},
-                                         "Bugs created vs fixed per month", "bugs"), width="stretch")
-st.plotly_chart(charts.trend(trend, "median_days_to_fix", None, "Median time to fix per month", "days"),
-                width="stretch")
+    chart(charts.bars_by_month(totals(trend), {"created": "Created", "fixed": "Fixed"},
+                               "Bugs created vs fixed per month", "bugs"),
+          "No bug created or fixed in the 12 months up to the period's end.", height=330)
+chart(charts.trend(trend, "median_days_to_fix", None, "Median time to fix per month", "days"),
+      "No bug fixed in the 12 months up to the period's end.", height=330)
 
-st.subheader("Oldest open bugs")
-table = issue_table(open_bugs.head(25), ["issue_key", "title", "age_days", "product_line", "status", "url"])
-st.dataframe(table, hide_index=True, width="stretch", column_config=ISSUE_COLUMNS)
+st.subheader("Oldest open bugs", anchor=False)
+if open_bugs.empty:
+    st.info(f"No bug was open at the end of {period_label(filters)}.", icon=":material/query_stats:")
+else:
+    table = issue_table(open_bugs.head(25), ["issue_key", "title", "age_days", "product_line", "status", "url"])
+    show_table(table, ISSUE_COLUMNS, meeting_rows=5)
 explain("bug_age_trend", "open_bugs")

@@ -1,31 +1,41 @@
-"""Data: what was loaded from which file, what was rejected and why, and how fresh it is."""
+"""Data: what was loaded from which file, what was rejected and why, how fresh it is, and
+what the product-line fields hold (with a settings snippet to name them)."""
 
 from __future__ import annotations
+
+import os
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.views import current_model
+from dashboard import data
+from dashboard.formatting import day, when
+from dashboard.tiles import Tile
+from dashboard.views import count, current_model, show_table, show_tiles
 
-report = current_model().report
-st.header("Data")
-st.caption(f"Folder {report.data_dir} · settings {report.settings_path or '(defaults)'} · "
-           f"loaded {report.loaded_at[:16].replace('T', ' ')} UTC · data as of "
-           f"{(report.data_as_of or '-')[:16].replace('T', ' ')} UTC")
+model = current_model()
+report = model.report
+st.header("Data", anchor=False)
+coverage = data.coverage(model.warehouse.settings.timezone, model.fingerprint)
+span = f"covers {day(coverage.first_day)} – {day(coverage.last_day)} · " if coverage.first_day else ""
+st.caption(f"Folder {report.data_dir} · settings {report.settings_path or '(defaults)'} · {span}"
+           f"data as of {when(report.data_as_of)} · loaded {when(report.loaded_at)}")
+if report.failed:
+    st.warning("Some export files failed or had rejected rows (below): check them before presenting these numbers.",
+               icon=":material/warning:")
 counts = report.counts
-cols = st.columns(3)
-cols[0].metric("Tickets", f"{counts.get('tickets', 0):,}")
-cols[1].metric("Issues", f"{counts.get('issues', 0):,}")
-cols[2].metric("Self-service rows", f"{counts.get('self_service_rows', 0):,}")
+show_tiles([Tile("Tickets", count(counts.get("tickets", 0))), Tile("Issues", count(counts.get("issues", 0))),
+            Tile("Self-service rows", count(counts.get("self_service_rows", 0)))])
 if not report.files:
     st.info("The data folder has no export files. Put Zendesk, Freshdesk, Jira, GitHub, Linear or self-service "
             "exports in it (any sub-folder); see the README for the formats.")
 rows = [{
-    "File": f.path, "Read as": f.error and "failed" or f.format, "Entity": f.entity, "Rows loaded": f.rows_loaded,
+    "File": os.path.relpath(f.path, report.data_dir), "Read as": f.error and "failed" or f.format, "Entity": f.entity, "Rows loaded": f.rows_loaded,
     "Rows rejected": f.rows_rejected, "From": (f.first_at or "")[:10], "To": (f.last_at or "")[:10],
     "Product lines": ", ".join(f.product_lines), "Modified": (f.modified_at or "")[:16].replace("T", " "),
 } for f in report.files]
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+if rows:
+    show_table(pd.DataFrame(rows), {}, meeting_rows=12)
 for f in report.files:
     if f.error:
         st.error(f.error)
@@ -37,3 +47,23 @@ for f in report.files:
         st.caption(f"{f.path}: {note}")
 for note in report.notes:
     st.caption(note)
+
+fields = data.field_values(model.fingerprint)
+if fields:
+    st.subheader("Product lines", anchor=False)
+    st.caption("The values of each source's product-line field, most rows first. Name the product lines with "
+               "`product_lines` under `[sources.<name>]` in health.toml (see the README).")
+    for item in fields:
+        for warning in item.warnings():
+            st.warning(warning, icon=":material/rule:")
+    values = pd.DataFrame([
+        {"Source": item.source, "Field": item.field or "(fixed)", "Value": "(empty)" if value is None else value,
+         "Rows": rows, "Product line": item.mapping.get(value, "") if mapped else ""}
+        for item in fields for value, rows, mapped in item.values[:25]
+    ])
+    show_table(values, {}, meeting_rows=12)
+    snippets = [item.snippet() for item in fields if item.configurable and not item.mapping
+                and any(v is not None for v, _, _ in item.values)]
+    if snippets:
+        st.caption("No mapping yet: paste this into health.toml and edit the names on the right.")
+        st.code("\n\n".join(snippets), language="toml")

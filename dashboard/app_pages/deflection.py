@@ -9,19 +9,19 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.metrics import totals
-from dashboard.views import current_filters, current_model, explain, period_label
+from dashboard.views import chart, current_filters, current_model, explain, period_label
 
 model = current_model()
 filters = current_filters()
 
-st.header(f"Deflection · {period_label(filters)}")
+st.header(f"Deflection · {period_label(filters)}", anchor=False)
 st.caption("Self-service sessions resolved without a ticket ÷ (those sessions + tickets created).")
 if model.report.counts.get("self_service_rows", 0) == 0:
     st.info("No self-service export found. Add a sessions CSV (session_id, started_at, product_line, channel, "
             "outcome) or daily counts (date, product_line, channel, sessions, resolved, escalated); see the README.")
     st.stop()
 trend = data.metric("deflection_trend", filters.trailing_months(12), model.fingerprint)
-totals = totals(trend)
-st.plotly_chart(charts.deflection(totals), width="stretch")
-st.plotly_chart(charts.trend(trend, "rate_pct", None, "Deflection rate by product line", "%"), width="stretch")
+empty = "No self-service sessions or tickets in the 12 months up to the period's end: pick a period the data covers."
+chart(charts.deflection(totals(trend)), empty)
+chart(charts.trend(trend, "rate_pct", None, "Deflection rate by product line", "%"), empty)
 explain("deflection_trend")

@@ -9,25 +9,21 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.metrics import totals
-from dashboard.views import current_filters, current_model, explain, period_label
+from dashboard.views import chart, current_filters, current_model, explain, period_label
 
 filters = current_filters()
 key = current_model().fingerprint
 trend = data.metric("first_response_trend", filters.trailing_months(12), key)
-period = data.metric("first_response_trend", filters, key)
+period = totals(data.metric("first_response_trend", filters, key))
 
-st.header(f"First response · {period_label(filters)}")
+st.header(f"First response · {period_label(filters)}", anchor=False)
 st.caption("First public agent reply minus creation, calendar hours, for tickets created in the month. "
            "Unanswered tickets are counted apart, not as zero.")
-if trend.empty:
-    st.info("No tickets in these months. Widen the period or clear the filters.")
-else:
-    st.plotly_chart(charts.trend(trend, "median_hours", "p90_hours", "Median first response per month (p90 in the legend)",
-                                 "hours"), width="stretch")
-    totals = totals(period)
-    labels = ["< 1 h", "1–4 h", "4–8 h", "8–24 h", "> 24 h", "unanswered"]
-    columns = ["count_under_1h", "count_1_4h", "count_4_8h", "count_8_24h", "count_over_24h", "unanswered"]
-    counts = [int(totals[c].sum()) for c in columns]
-    st.plotly_chart(charts.buckets(labels, counts, f"How fast tickets got a first reply · {period_label(filters)}"),
-                    width="stretch")
+chart(charts.trend(trend, "median_hours", "p90_hours", "Median first response per month", "hours"),
+      "No tickets in the 12 months up to the period's end: pick a period the data covers, or clear the filters.")
+labels = ["< 1 h", "1–4 h", "4–8 h", "8–24 h", "> 24 h", "unanswered"]
+columns = ["count_under_1h", "count_1_4h", "count_4_8h", "count_8_24h", "count_over_24h", "unanswered"]
+chart(charts.buckets(labels, [int(period[c].sum()) for c in columns],
+                     f"How fast tickets got a first reply · {period_label(filters)}"),
+      f"No tickets created in {period_label(filters)}.")
 explain("first_response_trend")

@@ -1,4 +1,8 @@
 -- Bug age (open bugs at the end of the period) and time to fix, overall and per product line.
+-- In plain words: Bug age: the bugs still open at the end of the period (created before it ended, not fixed by
+--   then) and how old they were then, in days; how many are older than a year. Time to fix: for
+--   the bugs fixed in the period (not closed as not planned or duplicate), days from creation to
+--   fix. Which tracker issues count as bugs is set per tracker in the settings.
 -- Grain: one row per product line plus one total row (product_line is null).
 -- Params: $start_at (inclusive), $end_at (exclusive, = "as of"); $product_lines (empty = all).
 -- Definition: bugs are issues the settings call bugs (pull requests never are).

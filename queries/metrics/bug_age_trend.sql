@@ -1,4 +1,6 @@
 -- Bugs per month: open at the month's end with their median age, created, and fixed.
+-- In plain words: Per calendar month: the bugs open at the month's end and their median age, the bugs created,
+--   the bugs fixed, and the median time to fix (see Bug age).
 -- Grain: one row per (month_start, product_line), plus per month a total row (product_line null).
 -- Params: $start_at, $end_at, $product_lines (empty = all), $tz (the zone months are cut in).
 -- Definition: as bug_age.sql, with each month's end (or $end_at, if earlier) as "as of".

@@ -1,4 +1,7 @@
 -- Bugs with linked tickets, ranked: the "still hurting" list comes first.
+-- In plain words: The bugs that cost support tickets, ranked. A bug is still hurting when it is open at the
+--   period's end, is older than the threshold in the settings (90 days unless set) and got new
+--   linked tickets in the period. Listed first, most tickets in the period first, then oldest.
 -- Grain: one row per bug (issues the settings call bugs) with at least one linked ticket
 --   created before $end_at.
 -- Params: $start_at (inclusive), $end_at (exclusive, = "as of"), $tz (months of the

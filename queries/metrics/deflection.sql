@@ -1,4 +1,7 @@
 -- Deflection rate, overall and per product line.
+-- In plain words: Deflection rate: help-center or chatbot sessions that ended without a ticket, as a share of
+--   those sessions plus the tickets created in the period. 40 % means four in ten people who needed
+--   help got it without a ticket. Priority and channel filters do not apply to sessions.
 -- Grain: one row per product line plus one total row (product_line is null).
 -- Params: $start_at (inclusive), $end_at (exclusive); $product_lines (empty list = all).
 -- Definition: self-service sessions resolved without a ticket in the period, divided by

@@ -1,4 +1,6 @@
 -- Deflection per month, overall and per product line, with the volumes behind it.
+-- In plain words: The deflection rate of each calendar month, with the self-service sessions and the tickets
+--   behind it (see Deflection rate).
 -- Grain: one row per (month_start, product_line), plus per month a total row (product_line null).
 -- Params: $start_at, $end_at, $product_lines (empty = all), $tz (the zone months are cut in).
 -- Definition: as deflection.sql, by month in $tz.

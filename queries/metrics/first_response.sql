@@ -1,4 +1,9 @@
 -- First-response time and ticket volume, overall and per product line.
+-- In plain words: First response: for the tickets created in the period, the time from the ticket's creation
+--   to the first public reply by an agent, in calendar hours (business hours where an export has
+--   only those). The tile shows the median: half the tickets got their first reply faster. p90:
+--   nine in ten got it faster. Tickets still without a reply are counted as unanswered, not as
+--   zero and not in the median.
 -- Grain: one row per product line plus one total row (product_line is null).
 -- Params: $start_at (inclusive), $end_at (exclusive) as UTC instants of the period's whole
 --   days in the reporting zone; $product_lines, $priorities, $channels (empty list = all).

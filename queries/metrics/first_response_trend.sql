@@ -1,4 +1,6 @@
 -- First-response time per month, overall and per product line (the trend charts, sparklines).
+-- In plain words: The median and p90 first response of each calendar month, for the tickets created in that
+--   month (see First response).
 -- Grain: one row per (month_start, product_line), plus per month a total row (product_line null).
 -- Params: as first_response.sql, plus $tz: the reporting zone that months are cut in.
 -- Definition: as first_response.sql, by the month of creation in $tz.

@@ -1,4 +1,8 @@
 -- Customer impact of known bugs, overall and per product line.
+-- In plain words: Tickets about known bugs: the tickets created in the period that are linked to a tracker issue
+--   that is a bug (by a links export, an issue key in a tag, a field or the subject, or the
+--   tracker's list of ticket ids), and their share of all tickets created. Impacting bugs: bugs
+--   open at the period's end with at least one linked ticket.
 -- Grain: one row per product line plus one total row (product_line is null).
 -- Params: $start_at (inclusive), $end_at (exclusive, = "as of"); $product_lines, $priorities,
 --   $channels (empty list = all).

@@ -1,4 +1,6 @@
 -- Tickets about known bugs per month, overall and per product line.
+-- In plain words: The tickets about known bugs, and their share of all tickets, for each calendar month of
+--   ticket creation (see Tickets about known bugs).
 -- Grain: one row per (month_start, product_line), plus per month a total row (product_line null).
 -- Params: $start_at, $end_at, $tz (the zone months are cut in), $product_lines, $priorities,
 --   $channels (empty list = all).

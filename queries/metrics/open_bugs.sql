@@ -1,4 +1,5 @@
 -- The open bugs at the end of the period, oldest first (the "oldest open bugs" table and
+-- In plain words: The bugs open at the end of the period, oldest first, with their age in days then.
 -- the age buckets).
 -- Grain: one row per open bug.
 -- Params: $end_at (exclusive end of the period = "as of"); $product_lines (empty = all).

@@ -1,4 +1,7 @@
 -- Resolution time, overall and per product line.
+-- In plain words: Resolution: for the tickets solved in the period (their final solve), the time from creation
+--   to solve, in calendar hours; tickets closed by merging into another are left out. Reopened:
+--   the share of those tickets that were reopened at least once.
 -- Grain: one row per product line plus one total row (product_line is null).
 -- Params: $start_at (inclusive), $end_at (exclusive); $product_lines, $priorities, $channels
 --   (empty list = all).

@@ -1,4 +1,6 @@
 -- Resolution time per month of solve, overall and per product line.
+-- In plain words: The median and p90 resolution time of each calendar month, for the tickets solved in that
+--   month, and the share of them that were reopened (see Resolution).
 -- Grain: one row per (month_start, product_line), plus per month a total row (product_line null).
 -- Params: as resolution.sql, plus $tz: the reporting zone that months are cut in.
 -- Definition: as resolution.sql, by the month of solved_at in $tz.

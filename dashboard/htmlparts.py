@@ -1,0 +1,179 @@
+"""HTML for the overview's tiles and product-line table, shared by the dashboard (st.html)
+and the meeting pack, so both look and read the same.
+
+Every text is HTML-escaped here; no markdown is ever interpreted. Sizes in meeting mode
+follow the screen width (vw), so a 1920 px TV and a 1366 px projector both show whole tiles.
+No streamlit here.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from typing import Any, Callable
+
+import pandas as pd
+
+from dashboard.formatting import count, days, hours, is_missing, pct
+from dashboard.tiles import NO_DATA, Change, Tile
+
+
+def e(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+TONE_COLOUR = {"good": "#15803d", "bad": "#b91c1c", "neutral": "#4b5563"}
+
+
+def sparkline_svg(values: list[float | None], tone: str = "neutral", height: int = 40) -> str:
+    """A neutral grey line over the months (gaps where a month has no data), its last point
+    marked in the colour of the tile's change: the line shows the trend, the dot the verdict."""
+    points = [(i, v) for i, v in enumerate(values) if v is not None]
+    label = "12 months: " + ", ".join("no data" if v is None else f"{v:g}" for v in values)
+    if not points:
+        return ""
+    width = 120
+    low, high = min(v for _, v in points), max(v for _, v in points)
+    span = (high - low) or 1
+    step = width / max(len(values) - 1, 1)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return i * step, 4 + (1 - (v - low) / span) * 24 if high != low else 16
+
+    runs, run = [], []
+    for i, v in enumerate(values):
+        if v is None:
+            runs, run = runs + [run] if run else runs, []
+        else:
+            run.append(xy(i, v))
+    runs += [run] if run else []
+    lines = "".join(
+        '<polyline fill="none" stroke="#6b7280" stroke-width="2" vector-effect="non-scaling-stroke" points="'
+        + " ".join(f"{x:.1f},{y:.1f}" for x, y in r) + '"/>' for r in runs)
+    last_x, last_y = xy(*points[-1])
+    dot = (f'<line x1="{last_x:.1f}" y1="{last_y:.1f}" x2="{last_x:.1f}" y2="{last_y:.1f}" stroke="{TONE_COLOUR[tone]}" '
+           'stroke-width="9" stroke-linecap="round" vector-effect="non-scaling-stroke"/>')
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-4 0 128 32" preserveAspectRatio="none">'
+           f'{lines}{dot}</svg>')
+    # As an image: st.html's sanitiser drops inline <svg>, and an <img> keeps its own box.
+    source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return f'<img class="ph-spark" src="{source}" height="{height}" alt="{e(label)}">'
+
+
+
+def change_html(change: Change | None, css: str) -> str:
+    if change is None:
+        return ""
+    word = {"good": "better", "bad": "worse", "neutral": ""}[change.tone]
+    return (f'<div class="{css} {change.tone}"><span class="ph-arrow">{change.arrow}</span> {e(change.text)}'
+            f'{f" {word}" if word else ""} <span class="ph-vs">vs {e(change.against)}</span></div>')
+
+
+def tile_html(tile: Tile, spark: list[float | None] | None) -> str:
+    value_class = "ph-value" if tile.has_data else "ph-value ph-none"
+    chart = sparkline_svg(spark, tile.change.tone if tile.change else "neutral") if spark and tile.has_data else ""
+    return (f'<div class="ph-tile" data-label="{e(tile.label)}"><div class="ph-label">{e(tile.label)}</div>'
+            f'<div class="{value_class}">{e(tile.value)}</div>{change_html(tile.change, "ph-delta")}'
+            f'{change_html(tile.year_ago, "ph-delta ph-year")}{chart}'
+            f'<div class="ph-caption">{e(tile.caption)}</div></div>')
+
+
+def tiles_html(tiles: list[Tile], sparks: dict[str, list[float | None]], meeting: bool = False) -> str:
+    """The tile row: as many tiles as there are, in equal columns that wrap on a narrow screen."""
+    body = "".join(tile_html(t, sparks.get(t.label)) for t in tiles)
+    return f'<div class="ph-tiles{" ph-meeting" if meeting else ""}" style="--ph-count: {len(tiles)}">{body}</div>'
+
+
+def table_html(frame: pd.DataFrame, formats: dict[str, Callable[[Any], str]] | None = None, css_class: str = "",
+               tones: dict[str, Callable[[Any], str]] | None = None) -> str:
+    """A table of text: a formatter returns HTML, any other value is escaped text; a missing
+    value reads 'no data'. `tones` gives a cell the class good/bad/neutral."""
+    formats, tones = formats or {}, tones or {}
+    head = "".join(f"<th>{e(c)}</th>" for c in frame.columns)
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, record, strict=True):
+            tone = f' class="{tones[column](value)}"' if column in tones and not is_missing(value) else ""
+            if not isinstance(value, (list, tuple)) and is_missing(value):
+                cells.append(f'<td><span class="ph-na">{NO_DATA}</span></td>')
+            else:
+                cells.append(f"<td{tone}>{formats[column](value) if column in formats else e(value)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+STYLE = """
+.ph-tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: .8rem; }
+.ph-tile { border: 1px solid #d1d5db; border-radius: .6rem; padding: .8rem 1rem; min-width: 0;
+           overflow-wrap: anywhere; background: #fff; display: flex; flex-direction: column; }
+.ph-tile .ph-spark { margin-top: auto; }
+.ph-label { font-size: .95rem; color: #374151; }
+.ph-value { font-size: 2.2rem; font-weight: 650; line-height: 1.15; white-space: nowrap; color: #111827; }
+.ph-value.ph-none { color: #6b7280; font-weight: 500; }
+.ph-delta { font-size: .9rem; font-weight: 600; } .ph-delta .ph-vs { color: #4b5563; font-weight: 400; }
+.ph-delta.ph-year { font-size: .8rem; font-weight: 500; }
+.ph-delta.good { color: #15803d; } .ph-delta.bad { color: #b91c1c; } .ph-delta.neutral { color: #4b5563; }
+.ph-spark { width: 100%; height: 40px; display: block; padding: .3rem 0; }
+.ph-caption { font-size: .8rem; color: #4b5563; margin-top: .2rem; }
+.ph-na { color: #6b7280; font-size: .85em; }
+.ph-meeting.ph-tiles { grid-template-columns: repeat(var(--ph-count), minmax(0, 1fr)); gap: 1vw; }
+.ph-meeting .ph-tile { padding: .8vw 1vw; border-width: 2px; }
+.ph-meeting .ph-label { font-size: 1.5vw; line-height: 1.2; font-weight: 600; }
+.ph-meeting .ph-value { font-size: 3.5vw; }
+.ph-meeting .ph-value.ph-none { font-size: 2.4vw; }
+.ph-meeting .ph-delta { font-size: 1.5vw; line-height: 1.25; }
+.ph-meeting .ph-delta.ph-year { font-size: 1.15vw; }
+.ph-meeting .ph-caption { font-size: 1vw; }
+.ph-meeting .ph-spark { height: 3vw; }
+table.ph-lines { border-collapse: collapse; width: 100%; font-size: .9rem; table-layout: auto; }
+table.ph-lines th, table.ph-lines td { text-align: right; padding: .35rem .6rem; border-bottom: 1px solid #e5e7eb; }
+table.ph-lines th { background: #f9fafb; font-weight: 600; color: #374151; vertical-align: bottom; }
+table.ph-lines th:first-child, table.ph-lines td:first-child { text-align: left; overflow-wrap: anywhere; }
+table.ph-lines td.good { color: #15803d; } table.ph-lines td.bad { color: #b91c1c; }
+table.ph-lines.ph-meeting { font-size: 1.3vw; table-layout: fixed; }
+table.ph-lines.ph-meeting th { font-size: 1.05vw; }
+table.ph-lines.ph-list { table-layout: auto; }
+table.ph-list th, table.ph-list td { text-align: left; overflow-wrap: anywhere; }
+table.ph-list img.ph-spark { min-width: 6vw; }
+table.ph-list img.ph-spark { height: 2vw; }
+"""
+
+# The product-line table: each column's cell format, and its header once the unit is in the cells.
+_HOURS = ("Median first response (h)", "p90 first response (h)", "Median resolution (h)")
+_PERCENT = ("Reopened %", "Deflection %", "Bug tickets %")
+MEETING_COLUMNS = ("Product line", "Tickets", "Median first response (h)", "Change vs previous (h)",
+                   "Median resolution (h)", "Open bugs", "Deflection %", "Bug tickets %")
+MEETING_ROWS = 6  # product lines shown on the shared screen; the rest are counted below the table
+
+
+def _cell(column: str) -> Callable[[Any], str]:
+    if column in _HOURS:
+        return lambda v: e(hours(v))
+    if column in _PERCENT:
+        return lambda v: e(pct(v))
+    if column == "Change vs previous (h)":
+        return lambda v: e("±0 h" if round(v, 1) == 0 else f"{v:+.1f} h")
+    if column == "Median bug age (d)":
+        return lambda v: e(days(v))
+    return lambda v: e(count(v))
+
+
+def _lower_is_better(value: Any) -> str:
+    shown = round(value, 1)
+    return "neutral" if shown == 0 else "bad" if shown > 0 else "good"
+
+
+def product_line_html(table: pd.DataFrame, meeting: bool = False, previous: str = "previous") -> str:
+    """The product-line table: units in the cells; on the shared screen the columns that fit
+    and the lines with most tickets (the rest counted in a last line)."""
+    shown = table[list(MEETING_COLUMNS)].head(MEETING_ROWS) if meeting else table
+    headers = {c: c.replace(" (h)", "").replace(" (d)", "").replace(" %", "") for c in shown.columns}
+    headers["Change vs previous (h)"] = f"Change vs {previous}"
+    formats = {headers[c]: _cell(c) for c in shown.columns if c != "Product line"}
+    out = table_html(shown.rename(columns=headers), formats, "ph-lines ph-meeting" if meeting else "ph-lines",
+                     {headers["Change vs previous (h)"]: _lower_is_better})
+    hidden = len(table) - len(shown)
+    if hidden:
+        out += f'<p class="ph-caption">and {hidden} more product lines: see the dashboard without meeting mode</p>'
+    return out
