@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import pandas as pd
@@ -82,6 +82,7 @@ class Coverage:
 
     spans: dict[str, tuple[dt.date, dt.date]]
     months: dict[str, frozenset[dt.date]]
+    full_months: dict[str, frozenset[dt.date]] = field(default_factory=dict)  # data in their last week
 
     def has(self, entity: str, period: Filters) -> bool:
         """Whether the data of `entity` has any month in the period."""
@@ -112,14 +113,14 @@ class Coverage:
         return min(self.spans[self.main_entity][1], today) if self.main_entity else today
 
     def default_month(self, today: dt.date) -> tuple[dt.date, dt.date]:
-        """The period a dashboard opens on: the last calendar month that ended by the last day
-        of the main data (main_entity) and has any of it; the calendar's last month without data."""
+        """The period a dashboard opens on: the last full month of the main data (main_entity;
+        full = it has data in the month's last week) that has ended by today; else the last
+        month with any of it; the calendar's last month when there is no data."""
         entity = self.main_entity
         if entity is None:
             return last_full_month(today)
-        last = self.main_last_day(today)
-        full = [m for m in self.months[entity] if months_back(m, -1) <= last + dt.timedelta(days=1)]
-        month = max(full) if full else max(self.months[entity])
+        ended = [m for m in self.full_months.get(entity, ()) if months_back(m, -1) <= today]
+        month = max(ended) if ended else max(self.months[entity])
         return month, months_back(month, -1) - dt.timedelta(days=1)
 
 
@@ -134,8 +135,10 @@ def _months_of(period: Filters) -> list[dt.date]:
 def coverage(warehouse: Warehouse, timezone: str) -> Coverage:
     frame = warehouse.query("metrics/coverage", {"tz": timezone})
     day = lambda value: pd.Timestamp(value).date()  # noqa: E731
-    return Coverage({row.entity: (day(row.first_day), day(row.last_day)) for row in frame.itertuples()},
-                    {row.entity: frozenset(day(m) for m in row.months) for row in frame.itertuples()})
+    rows = list(frame.itertuples())
+    return Coverage({row.entity: (day(row.first_day), day(row.last_day)) for row in rows},
+                    {row.entity: frozenset(day(m) for m in row.months) for row in rows},
+                    {row.entity: frozenset(day(m) for m in row.full_months) for row in rows})
 
 
 def plain_definition(name: str) -> str:

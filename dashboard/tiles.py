@@ -190,6 +190,12 @@ TABLE_COLUMNS = ("Product line", "Tickets", "Median first response (h)", "Change
                  "p90 first response (h)", "Median resolution (h)", "Reopened %", "Open bugs", "Median bug age (d)",
                  "Deflection %", "Bug tickets %")
 WHOLE_COLUMNS = ("Product line", "Tickets", "Open bugs")
+TABLE_ENTITIES = {  # the data each column needs in the period (Coverage)
+    "tickets": ("Tickets", "Median first response (h)", "Change vs previous (h)", "p90 first response (h)",
+                "Median resolution (h)", "Reopened %", "Bug tickets %"),
+    "issues": ("Open bugs", "Median bug age (d)"),
+    "self_service": ("Deflection %",),
+}
 
 
 @dataclass(frozen=True)
@@ -227,7 +233,7 @@ def comparison_caption(filters: Filters, coverage: Coverage) -> str:
                            for p in comparisons(filters, coverage))
     span = f"The data covers {day(coverage.first_day)} – {day(coverage.last_day)}."
     if not coverage.has_any(filters):
-        return f"{scope}. No data in {period_label(filters)}: {span} Pick a period inside it."
+        return f"{scope}. No data in {period_label(filters)}. {span} Pick a period inside it."
     return f"{scope}, compared with {against}. {span}" if against else f"{scope}. Nothing to compare with: {span}"
 
 
@@ -276,4 +282,9 @@ def overview(warehouse: Warehouse, counts: dict[str, int], filters: Filters, met
     table = product_line_table(
         lambda name, previous: metric(name, filters.previous() if previous else filters),
         has_previous=filters.previous() in reached)
+    for entity, columns in TABLE_ENTITIES.items():  # a stale snapshot is no data, as on the tiles
+        if not coverage.has(entity, filters):
+            table[list(columns)] = None
+    if table.drop(columns="Product line").isna().all(axis=None):
+        table = table.iloc[:0]
     return Overview(now, before, year_ago, tile_list, sparks, table, memo, coverage)

@@ -225,3 +225,44 @@ def test_a_period_in_the_link_is_the_period_shown() -> None:
     assert at.selectbox(key="preset").value == "Custom"
     assert any("March 2025" in h.value for h in at.header)
     assert not at.warning
+
+
+def test_october_is_compared_with_september_and_a_year_earlier() -> None:
+    at = run({"from": "2026-10-01", "to": "2026-10-31"})
+    assert any("compared with September 2026 and October 2025" in c.value for c in at.caption)
+    overview = next(h.value for h in at.html if "ph-tile" in h.value)
+    assert "vs Sep 2026" in overview and "vs Oct 2025" in overview and "vs 31 Aug" not in overview
+
+
+def test_the_sample_opens_on_its_last_full_month_whatever_the_date() -> None:
+    at = run()  # the calendar says November 2026 or later; the sample ends with October 2026
+    assert any(h.value == "Overview · October 2026" for h in at.header)
+    assert any("The data covers" in c.value for c in at.sidebar.caption)
+
+
+def test_a_period_after_the_data_shows_no_data_never_zero() -> None:
+    at = run({"from": "2026-11-01", "to": "2026-11-20"})
+    assert set(tiles(at).values()) == {"no data"}
+    assert not any("<table" in h.value for h in at.html)
+    at.switch_page("app_pages/first_response.py").run()
+    assert any("No tickets created in 1 Nov – 20 Nov 2026" in i.value for i in at.info)
+
+
+def test_the_real_exports_open_on_numbers_without_touching_a_filter(monkeypatch) -> None:
+    from tests.conftest import REAL_EXPORTS
+
+    if not REAL_EXPORTS.is_dir():
+        pytest.skip("the shared real exports are not here")
+    monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(REAL_EXPORTS))
+    at = run()
+    values = tiles(at)
+    assert values["Tickets created"] == "21" and values["Median first response"] != "no data"
+    at.switch_page("app_pages/data_report.py").run()
+    assert any("[sources.jira]" in c.value and '"DOIT" = "DOIT"' in c.value for c in at.code)
+
+
+def test_the_link_to_this_view_pins_the_period() -> None:
+    at = run({"product_line": "Billing"})  # "Last month": October 2026 today, but not in a mailed link
+    (link,) = [c.value for c in at.sidebar.code]
+    assert link.endswith("?product_line=Billing&from=2026-10-01&to=2026-10-31")
+    assert "preset" not in link

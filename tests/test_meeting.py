@@ -1,0 +1,91 @@
+"""What the room reads: comparisons, 'no data', the default period, tiles' good/bad, the
+product-line values of a first run. Cases small enough to check in your head."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dashboard.filters import Filters
+from dashboard.htmlparts import sparkline_svg, tile_html
+from dashboard.mapping import field_values, format_field_values
+from dashboard.metrics import coverage
+from dashboard.tiles import Tile, change
+
+TICKETS = """\
+Id,Status,Via,Group,Created at
+1,Open,Mail,billing,2024-01-10 10:00:00
+2,Open,Mail,billing,2024-02-27 10:00:00
+3,Open,Mail,mobile,2024-03-05 10:00:00
+4,Open,Mail,mobile,2024-03-06 10:00:00
+"""
+
+
+def test_coverage_knows_which_months_have_data_and_which_run_to_their_end(load_files) -> None:
+    w, _ = load_files({"tickets.csv": TICKETS})
+    spans = coverage(w, "UTC")
+    assert spans.spans["tickets"] == (dt.date(2024, 1, 10), dt.date(2024, 3, 6))
+    assert spans.months["tickets"] == {dt.date(2024, 1, 1), dt.date(2024, 2, 1), dt.date(2024, 3, 1)}
+    assert spans.full_months["tickets"] == {dt.date(2024, 2, 1)}  # 27 Feb is in February's last week
+    march, april = Filters(dt.date(2024, 3, 1), dt.date(2024, 3, 31)), Filters(dt.date(2024, 4, 1), dt.date(2024, 4, 30))
+    assert spans.has("tickets", march) and not spans.has("tickets", april) and not spans.has("issues", march)
+    assert spans.reaches("tickets", march.previous()) and not spans.reaches("tickets", march.year_ago())
+    # the default period: the last full month, not the calendar's last month
+    assert spans.default_month(dt.date(2026, 11, 25)) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    assert spans.default_month(dt.date(2024, 2, 20)) == (dt.date(2024, 3, 1), dt.date(2024, 3, 31))  # none ended
+
+
+def test_a_month_after_the_data_reads_no_data_not_zero(load_files) -> None:
+    from dashboard.tiles import overview
+    from dashboard.metrics import run_metric
+
+    w, report = load_files({"tickets.csv": TICKETS})
+    april = Filters(dt.date(2024, 4, 1), dt.date(2024, 4, 30))
+    shown = overview(w, report.counts, april, lambda name, period: run_metric(w, name, period), coverage(w, "UTC"))
+    values = {t.label: t.value for t in shown.tiles}
+    assert values["Tickets created"] == "no data" and values["Median first response"] == "no data"
+    assert all(t.change is None for t in shown.tiles) and shown.table.empty
+    march = Filters(dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+    shown = overview(w, report.counts, march, lambda name, period: run_metric(w, name, period), coverage(w, "UTC"))
+    created = next(t for t in shown.tiles if t.label == "Tickets created")
+    assert (created.value, created.change.text, created.change.against, created.year_ago) == ("2", "+1", "Feb 2024", None)
+    assert shown.sparks["Tickets created"] == [None] * 9 + [1.0, 1.0, 2.0]  # Apr 2023 .. Mar 2024, gaps stay gaps
+
+
+def test_a_change_is_good_bad_or_neutral_the_way_the_number_should_move() -> None:
+    assert change(4.0, 3.3, " h", "lower", "Sep 2026").tone == "bad"
+    assert change(4.0, 4.04, " h", "lower", "Sep 2026").text == "±0 h"  # shows as zero: neutral, not red
+    assert change(4.0, 4.04, " h", "lower", "Sep 2026").tone == "neutral"
+    assert change(50.4, 46.6, " pts", "higher", "Sep 2026").text == "+3.8 pts"
+    assert change(50.4, 46.6, " pts", "higher", "Sep 2026").tone == "good"
+    assert change(765, 795, "", "neither", "Sep 2026").tone == "neutral"
+    assert change(None, 1.0, " h", "lower", "Sep 2026") is None
+
+
+def test_a_tile_says_better_or_worse_in_words_and_marks_only_the_last_point() -> None:
+    tile = Tile("Median first response", "4.0 h", "lower", change(4.0, 3.3, " h", "lower", "Sep 2026"))
+    text = tile_html(tile, [1.0, None, 3.0])
+    assert "+0.7 h worse" in text and "vs Sep 2026" in text and 'class="ph-delta bad"' in text
+    assert 'alt="12 months: 1, no data, 3"' in text
+    assert sparkline_svg([None, None]) == ""
+    hostile = tile_html(Tile("<b>x</b>", "<script>", caption="- of tickets"), None)
+    assert "<script>" not in hostile and "&lt;b&gt;x&lt;/b&gt;" in hostile
+
+
+def test_first_run_lists_the_product_line_values_and_a_snippet(load_files) -> None:
+    w, _ = load_files({"tickets.csv": TICKETS})
+    (zendesk,) = field_values(w)
+    assert (zendesk.source, zendesk.field, zendesk.values) == (
+        "zendesk", "group", [("billing", 2, False), ("mobile", 2, False)])
+    printed = format_field_values([zendesk])
+    assert '[sources.zendesk]\nproduct_line_from = "group"\nproduct_lines = { "billing" = "billing", "mobile" = "mobile" }' \
+        in printed
+
+
+def test_a_mapping_key_that_matches_nothing_is_a_warning_naming_it(load_files) -> None:
+    settings = '[sources.zendesk]\nproduct_lines = { Billing = "Billing", mobile = "Mobile App" }\n'
+    w, _ = load_files({"tickets.csv": TICKETS, "health.toml": settings})
+    (zendesk,) = field_values(w)
+    assert zendesk.unmatched_keys == ["Billing"]
+    (warning,) = zendesk.warnings()
+    assert "'Billing' matches no group" in warning and "did you mean 'billing'?" in warning and "'mobile' (2)" in warning
+    assert "mobile: 2 rows -> Mobile App" in format_field_values([zendesk])
