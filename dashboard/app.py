@@ -12,7 +12,8 @@ from dashboard import data
 from dashboard.config import load_settings
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, months_back
-from dashboard.formatting import day, when
+from dashboard.formatting import when
+from dashboard.tiles import coverage_text
 from dashboard.views import FILTERS_KEY, MODEL_KEY, is_meeting
 
 UNBOUND_PARAMS = ("mode", "from", "to")  # URL values no widget is bound to
@@ -28,7 +29,8 @@ header[data-testid="stHeader"] {display: none;}
 .st-key-ph_pages a p, .st-key-ph_pages a span {font-size: max(15px, 1.05vw) !important;}
 h1, h2 {font-size: max(26px, 2.3vw) !important; padding: .1rem 0 !important;}
 h3 {font-size: max(20px, 1.5vw) !important;}
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: max(15px, 1.05vw) !important;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: max(15px, 1.1vw) !important;
+    color: #374151 !important;}
 [data-testid="stMarkdownContainer"] p, [data-testid="stExpander"] summary p {font-size: max(16px, 1.1vw);}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: max(36px, 3.2vw) !important; font-weight: 650;}
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {font-size: max(16px, 1.3vw) !important;}
@@ -140,8 +142,8 @@ def sidebar(model: data.Model) -> Filters:
         with st.expander("Link to this view", icon=":material/link:"):
             st.caption("Pins the period, so the link shows the same months whenever it is opened.")
             st.code(view_link(start, end), language=None, wrap_lines=True)
-        if coverage.first_day:
-            st.caption(f"The data covers {day(coverage.first_day)} – {day(coverage.last_day)}")
+        if coverage.spans:
+            st.caption(" · ".join(coverage_text(coverage, entity) for entity in coverage.spans))
         else:
             st.caption("The data folder has no tickets, issues or sessions yet.")
         st.caption(f"Data folder: {model.report.data_dir}")

@@ -40,9 +40,9 @@ def for_the_room(fig: go.Figure, height: int) -> go.Figure:
     """Meeting mode: type readable from the back of the room, the chart fitted to the screen;
     the p90 lines (legend-only toggles nobody clicks on a shared screen) left out."""
     fig.data = [trace for trace in fig.data if trace.visible != "legendonly"]
-    fig.update_layout(template="plotly_white", font={"size": 18, "color": "#111827"}, title_font_size=24,
-                      legend_font_size=18, height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10})
-    fig.update_xaxes(tickfont_size=15)
+    fig.update_layout(template="plotly_white", font={"size": 19, "color": "#111827"}, title_font_size=24,
+                      legend_font_size=19, height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    fig.update_xaxes(tickfont_size=16)
     return fig
 
 
@@ -86,5 +86,6 @@ def deflection(frame: pd.DataFrame) -> go.Figure:
                          marker_color=PALETTE[0]))
     fig.add_trace(go.Scatter(x=frame["month_start"], y=frame["rate_pct"], name="Deflection rate %", yaxis="y2",
                              mode="lines+markers", line={"color": "#111827", "width": 3}))
-    fig.update_layout(barmode="stack", yaxis2={"overlaying": "y", "side": "right", "title": "%", "rangemode": "tozero"})
+    fig.update_layout(barmode="stack", yaxis2={"overlaying": "y", "side": "right", "title": "%", "rangemode": "tozero",
+                                               "tickformat": ".0f"})
     return _by_month(_layout(fig, "Deflection rate and the volumes behind it", "sessions / tickets"))

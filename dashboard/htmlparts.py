@@ -124,7 +124,7 @@ STYLE = """
 .ph-meeting .ph-value.ph-none { font-size: 2.4vw; }
 .ph-meeting .ph-delta { font-size: 1.5vw; line-height: 1.25; }
 .ph-meeting .ph-delta.ph-year { font-size: 1.15vw; }
-.ph-meeting .ph-caption { font-size: 1vw; }
+.ph-meeting .ph-caption { font-size: 1.15vw; color: #374151; }
 .ph-meeting .ph-spark { height: 3vw; }
 table.ph-lines { border-collapse: collapse; width: 100%; font-size: .9rem; table-layout: auto; }
 table.ph-lines th, table.ph-lines td { text-align: right; padding: .35rem .6rem; border-bottom: 1px solid #e5e7eb; }
@@ -152,8 +152,8 @@ def _cell(column: str) -> Callable[[Any], str]:
         return lambda v: e(hours(v))
     if column in _PERCENT:
         return lambda v: e(pct(v))
-    if column == "Change vs previous (h)":
-        return lambda v: e("±0 h" if round(v, 1) == 0 else f"{v:+.1f} h")
+    if column == "Change vs previous (h)":  # an arrow too: never colour alone
+        return lambda v: e("±0 h" if round(v, 1) == 0 else f"{'▲' if v > 0 else '▼'} {v:+.1f} h")
     if column == "Median bug age (d)":
         return lambda v: e(days(v))
     return lambda v: e(count(v))

@@ -42,7 +42,7 @@ def month_filters(month: str, timezone: str, product_lines: tuple[str, ...] = ()
 
 def _figure_html(fig: go.Figure, first: bool) -> str:
     """A chart of a fixed size that fits the printable width of A4 and Letter paper, portrait."""
-    fig.update_layout(width=CHART_WIDTH, height=340)
+    fig.update_layout(width=CHART_WIDTH, height=340, template="plotly_white")
     return fig.to_html(full_html=False, include_plotlyjs=first, config={"displaylogo": False, "responsive": False})
 
 
@@ -143,7 +143,7 @@ table.hurting img.ph-spark { width: 120px; }
 .charts { display: flex; flex-wrap: wrap; gap: 1rem; }
 .chart { break-inside: avoid; width: 660px; max-width: 100%; }
 .definitions p { max-width: 60rem; }
-@page { margin: 1cm; }
+@page { margin: 1cm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #4b5563; } }
 @media print {
   body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
   .ph-tiles { grid-template-columns: repeat(3, minmax(0, 1fr)); }

@@ -90,8 +90,7 @@ def tiles(now: dict[str, Any], before: dict[str, Any] | None, year_ago: dict[str
         if entity not in coverage.spans or (needs_links and not counts.get("links", 0)):
             return Tile(label, NO_DATA, better, caption=missing["links" if entity in coverage.spans else entity])
         if not coverage.has(entity, filters):
-            first, last = coverage.spans[entity]
-            return Tile(label, NO_DATA, better, caption=f"The data covers {day(first)} – {day(last)}.", spark=spark)
+            return Tile(label, NO_DATA, better, caption=coverage_text(coverage, entity) + ".", spark=spark)
         value = _get(now, path)
         return Tile(
             label, NO_DATA if is_missing(value) else shown(value), better,
@@ -223,6 +222,15 @@ def comparisons(filters: Filters, coverage: Coverage) -> list[Filters]:
             if any(coverage.reaches(entity, period) for entity in coverage.spans)]
 
 
+ENTITY_NAMES = {"tickets": "Tickets", "issues": "Tracker issues", "self_service": "Self-service sessions"}
+
+
+def coverage_text(coverage: Coverage, entity: str) -> str:
+    """'Tickets cover 1 Nov 2024 – 31 Oct 2026'."""
+    first, last = coverage.spans[entity]
+    return f"{ENTITY_NAMES[entity]} cover {day(first)} – {day(last)}"
+
+
 def comparison_caption(filters: Filters, coverage: Coverage) -> str:
     """What the changes are against, in the words of the room: 'vs September 2026 and October
     2025', or the dates of a previous period of equal length; and what the data covers."""
@@ -231,7 +239,7 @@ def comparison_caption(filters: Filters, coverage: Coverage) -> str:
         return f"{scope}. No data yet."
     against = " and ".join(period_label(p) if filters.months else f"{period_label(p)} (the same number of days)"
                            for p in comparisons(filters, coverage))
-    span = f"The data covers {day(coverage.first_day)} – {day(coverage.last_day)}."
+    span = coverage_text(coverage, coverage.main_entity or "tickets") + "."
     if not coverage.has_any(filters):
         return f"{scope}. No data in {period_label(filters)}. {span} Pick a period inside it."
     return f"{scope}, compared with {against}. {span}" if against else f"{scope}. Nothing to compare with: {span}"

@@ -101,6 +101,14 @@ def meeting_pack_button(filters: Filters) -> None:
     )
 
 
+def heading(page: str, filters: Filters) -> None:
+    """'First response · October 2026', and the product lines when some are chosen: on the
+    shared screen the filter must be in the title, not only in the sidebar."""
+    lines = filters.product_lines
+    scope = "" if not lines else f" · {', '.join(lines)}" if len(lines) <= 2 else f" · {len(lines)} product lines"
+    st.header(f"{page} · {period_label(filters)}{scope}", anchor=False)
+
+
 def is_meeting() -> bool:
     """Meeting mode (?mode=meeting): the shared screen."""
     return st.query_params.get("mode") == "meeting"

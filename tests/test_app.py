@@ -237,7 +237,7 @@ def test_october_is_compared_with_september_and_a_year_earlier() -> None:
 def test_the_sample_opens_on_its_last_full_month_whatever_the_date() -> None:
     at = run()  # the calendar says November 2026 or later; the sample ends with October 2026
     assert any(h.value == "Overview · October 2026" for h in at.header)
-    assert any("The data covers" in c.value for c in at.sidebar.caption)
+    assert any("Tickets cover 1 Nov 2024 – 31 Oct 2026" in c.value for c in at.sidebar.caption)
 
 
 def test_a_period_after_the_data_shows_no_data_never_zero() -> None:

@@ -10,14 +10,15 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.metrics import totals
 from dashboard.views import (
-    ISSUE_COLUMNS, chart, current_filters, current_model, explain, issue_table, no_tracker_note, period_label, show_table,
+    ISSUE_COLUMNS, chart, current_filters, current_model, explain, heading, issue_table, no_tracker_note,
+    period_label, show_table,
 )
 
 model = current_model()
 filters = current_filters()
 key = model.fingerprint
 
-st.header(f"Bug age · {period_label(filters)}", anchor=False)
+heading("Bug age", filters)
 st.caption("Open bugs at the end of the period and how old they are; time to fix for bugs fixed in the period.")
 if model.report.counts.get("issues", 0) == 0:
     no_tracker_note()

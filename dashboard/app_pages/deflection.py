@@ -9,12 +9,12 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.metrics import totals
-from dashboard.views import chart, current_filters, current_model, explain, period_label
+from dashboard.views import chart, current_filters, current_model, explain, heading, period_label
 
 model = current_model()
 filters = current_filters()
 
-st.header(f"Deflection · {period_label(filters)}", anchor=False)
+heading("Deflection", filters)
 st.caption("Self-service sessions resolved without a ticket ÷ (those sessions + tickets created).")
 if model.report.counts.get("self_service_rows", 0) == 0:
     st.info("No self-service export found. Add a sessions CSV (session_id, started_at, product_line, channel, "
@@ -23,5 +23,5 @@ if model.report.counts.get("self_service_rows", 0) == 0:
 trend = data.metric("deflection_trend", filters.trailing_months(12), model.fingerprint)
 empty = "No self-service sessions or tickets in the 12 months up to the period's end: pick a period the data covers."
 chart(charts.deflection(totals(trend)), empty)
-chart(charts.trend(trend, "rate_pct", None, "Deflection rate by product line", "%"), empty)
+chart(charts.trend(trend, "rate_pct", None, "Deflection rate by product line", "%", series=""), empty)
 explain("deflection_trend")

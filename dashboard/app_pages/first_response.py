@@ -9,21 +9,26 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.metrics import totals
-from dashboard.views import chart, current_filters, current_model, explain, period_label
+from dashboard.views import chart, current_filters, current_model, explain, heading, is_meeting, period_label
 
 filters = current_filters()
 key = current_model().fingerprint
 trend = data.metric("first_response_trend", filters.trailing_months(12), key)
 period = totals(data.metric("first_response_trend", filters, key))
 
-st.header(f"First response · {period_label(filters)}", anchor=False)
+heading("First response", filters)
 st.caption("First public agent reply minus creation, calendar hours, for tickets created in the month. "
            "Unanswered tickets are counted apart, not as zero.")
-chart(charts.trend(trend, "median_hours", "p90_hours", "Median first response per month", "hours"),
-      "No tickets in the 12 months up to the period's end: pick a period the data covers, or clear the filters.")
+# On the shared screen the two charts stand side by side, so the page fits a 1366x768 screen too.
+left, right = st.columns([3, 2]) if is_meeting() else (st.container(), st.container())
+with left:
+    chart(charts.trend(trend, "median_hours", "p90_hours", "Median first response per month", "hours"),
+          "No tickets in the 12 months up to the period's end: pick a period the data covers, or clear the filters.",
+          height=440)
 labels = ["< 1 h", "1–4 h", "4–8 h", "8–24 h", "> 24 h", "unanswered"]
 columns = ["count_under_1h", "count_1_4h", "count_4_8h", "count_8_24h", "count_over_24h", "unanswered"]
-chart(charts.buckets(labels, [int(period[c].sum()) for c in columns],
-                     f"How fast tickets got a first reply · {period_label(filters)}"),
-      f"No tickets created in {period_label(filters)}.")
+with right:
+    chart(charts.buckets(labels, [int(period[c].sum()) for c in columns],
+                         f"How fast tickets got a first reply · {period_label(filters)}"),
+          f"No tickets created in {period_label(filters)}.", height=440)
 explain("first_response_trend")

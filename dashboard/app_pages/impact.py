@@ -13,8 +13,8 @@ from dashboard.downloads import csv_bytes
 from dashboard.metrics import still_hurting, total_row
 from dashboard.tiles import NO_DATA, Tile
 from dashboard.views import (
-    ISSUE_COLUMNS, chart, count, current_filters, current_model, explain, is_meeting, issue_table, no_tracker_note,
-    pct, period_label, show_table, show_tiles,
+    ISSUE_COLUMNS, chart, count, current_filters, current_model, explain, heading, is_meeting, issue_table,
+    no_tracker_note, pct, period_label, show_table, show_tiles,
 )
 
 model = current_model()
@@ -22,7 +22,7 @@ filters = current_filters()
 key = model.fingerprint
 settings = model.warehouse.settings
 
-st.header(f"Customer impact · {period_label(filters)}", anchor=False)
+heading("Customer impact", filters)
 st.caption("Which known bugs keep costing support tickets: tickets are tied to tracker issues by the links "
            "the exports carry (see the README).")
 if model.report.counts.get("issues", 0) == 0:

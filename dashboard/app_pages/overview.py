@@ -15,7 +15,7 @@ from dashboard.formatting import short_period_label
 from dashboard.htmlparts import STYLE, product_line_html
 from dashboard.tiles import comparison_caption
 from dashboard.views import (
-    current_filters, current_model, explain, is_meeting, meeting_pack_button, period_label, show_tiles,
+    current_filters, current_model, explain, heading, is_meeting, meeting_pack_button, period_label, show_tiles,
 )
 
 model = current_model()
@@ -23,7 +23,7 @@ filters = current_filters()
 shown = data.overview(filters, model.fingerprint)
 meeting = is_meeting()
 
-st.header(f"Overview · {period_label(filters)}", anchor=False)
+heading("Overview", filters)
 st.caption(comparison_caption(filters, shown.coverage)
            + ("" if meeting else " Sparklines: the 12 months up to the period's end, the last month marked "
               "green (better) or red (worse) than the one before."))

@@ -9,14 +9,14 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.metrics import totals
-from dashboard.views import chart, current_filters, current_model, explain, period_label
+from dashboard.views import chart, current_filters, current_model, explain, heading, period_label
 
 filters = current_filters()
 key = current_model().fingerprint
 trend = data.metric("resolution_trend", filters.trailing_months(12), key)
 period = totals(data.metric("resolution_trend", filters, key))
 
-st.header(f"Resolution · {period_label(filters)}", anchor=False)
+heading("Resolution", filters)
 st.caption("Solved minus created, calendar hours, for tickets whose final solve falls in the month; "
            "tickets closed by merge are left out.")
 none_solved = "No solved tickets in the 12 months up to the period's end: pick a period the data covers."
@@ -28,5 +28,5 @@ with left:
     chart(charts.buckets(labels, [int(period[c].sum()) for c in columns], f"Time to solve · {period_label(filters)}"),
           f"No tickets solved in {period_label(filters)}.")
 with right:
-    chart(charts.trend(trend, "reopened_pct", None, "Reopened share of solved tickets", "%"), none_solved)
+    chart(charts.trend(trend, "reopened_pct", None, "Reopened share of solved tickets", "%", series=""), none_solved)
 explain("resolution_trend")
