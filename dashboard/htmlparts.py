@@ -117,6 +117,7 @@ STYLE = """
 .ph-spark { width: 100%; height: 40px; display: block; padding: .3rem 0; }
 .ph-caption { font-size: .8rem; color: #4b5563; margin-top: .2rem; }
 .ph-na { color: #6b7280; font-size: .85em; }
+.ph-more { color: #374151; font-size: max(15px, 1.1vw); margin: .3rem 0; }
 .ph-meeting.ph-tiles { grid-template-columns: repeat(var(--ph-count), minmax(0, 1fr)); gap: 1vw; }
 .ph-meeting .ph-tile { padding: .8vw 1vw; border-width: 2px; }
 .ph-meeting .ph-label { font-size: 1.5vw; line-height: 1.2; font-weight: 600; }
@@ -175,5 +176,5 @@ def product_line_html(table: pd.DataFrame, meeting: bool = False, previous: str 
                      {headers["Change vs previous (h)"]: _lower_is_better})
     hidden = len(table) - len(shown)
     if hidden:
-        out += f'<p class="ph-caption">and {hidden} more product lines: see the dashboard without meeting mode</p>'
+        out += f'<p class="ph-more">and {hidden} more product lines: see the dashboard without meeting mode</p>'
     return out

@@ -74,7 +74,7 @@ def show_table(frame: pd.DataFrame, column_config: dict[str, Any], meeting_rows:
                for c in shown.columns}
     body = table_html(shown.rename(columns=labels), formats, "ph-lines ph-meeting ph-list")
     hidden = len(frame) - len(shown)
-    more = f'<p class="ph-caption">and {hidden} more: see the dashboard without meeting mode</p>' if hidden else ""
+    more = f'<p class="ph-more">and {hidden} more: see the dashboard without meeting mode</p>' if hidden else ""
     st.html(f"<style>{STYLE}</style>{body}{more}")
 
 
@@ -114,15 +114,18 @@ def is_meeting() -> bool:
     return st.query_params.get("mode") == "meeting"
 
 
-def chart(fig: go.Figure, empty: str, height: int = 360) -> None:
+def chart(fig: go.Figure, empty: str, height: int = 360, narrow: bool = False) -> None:
     """A plotly chart across its column, or, when it has nothing to draw, why (never an empty
     frame with axes from -1 to 1). In meeting mode its type is sized for the room and its
-    height fitted to the screen (`height`: the page's share of it)."""
+    height fitted to the screen (`height`: the page's share of it); a `narrow` chart (a third
+    of the screen) labels every other month."""
     if not charts.has_data(fig):
         st.info(empty, icon=":material/query_stats:")
         return
     if is_meeting():
         charts.for_the_room(fig, height)
+        if narrow and fig.layout.xaxis.dtick == "M1":
+            fig.update_xaxes(dtick="M2")
         st.plotly_chart(fig, width="stretch", theme=None, config={"displaylogo": False, "displayModeBar": False})
     else:
         st.plotly_chart(fig, width="stretch", config={"displaylogo": False})

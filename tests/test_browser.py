@@ -209,8 +209,9 @@ def test_a_script_in_a_bug_title_does_not_run(hostile_app_url, browser) -> None:
 
 # -- meeting mode on a shared screen ---------------------------------------------------------
 
-MEETING_PAGES = [("", "Overview"), ("first_response", "First response"), ("resolution", "Resolution"),
-                 ("bugs", "Bug age"), ("deflection", "Deflection"), ("impact", "Customer impact"), ("data_report", "Data")]
+MEETING_PAGES = [("", "Overview", 0), ("first_response", "First response", 2), ("resolution", "Resolution", 3),
+                 ("bugs", "Bug age", 3), ("deflection", "Deflection", 2), ("impact", "Customer impact", 2),
+                 ("data_report", "Data", 0)]  # (path, title, plotly charts drawn)
 
 # What a person three metres away would see as broken, measured in the page: anything past the
 # right edge, tile text cut, a chart drawn outside its frame, a table scrolling sideways.
@@ -241,13 +242,16 @@ FIT_PROBLEMS = """() => {
 }"""
 
 
-def _settled(page, title: str) -> None:
-    """Wait until the page's header is `title · ...` and Streamlit has finished the rerun."""
+def _settled(page, title: str, charts: int = 0) -> None:
+    """Wait until the page's header is `title · ...`, Streamlit has finished the rerun and
+    `charts` plotly charts are drawn (axes ticks present)."""
     page.locator("h2", has_text=f"{title}").first.wait_for(timeout=90_000)
     page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
+        """(charts) => !document.querySelector('[data-testid="stStatusWidget"]')
                  && !document.querySelector('[data-stale="true"]')
-                 && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0""", timeout=90_000)
+                 && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0
+                 && [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.querySelector('g.xtick')).length
+                    >= charts""", arg=charts, timeout=90_000)
     page.wait_for_timeout(1200)  # plotly lays out after the DOM settles
 
 
@@ -256,8 +260,8 @@ def test_meeting_mode_fits_the_screen_and_the_presenter_moves_by_keyboard(app_ur
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(app_url + "/?mode=meeting&from=2026-10-01&to=2026-10-31", wait_until="domcontentloaded")
-    for index, (path, title) in enumerate(MEETING_PAGES):
-        _settled(page, title)
+    for index, (path, title, charts) in enumerate(MEETING_PAGES):
+        _settled(page, title, charts)
         assert page.locator('[data-testid="stSidebar"]').is_hidden()
         assert page.evaluate(FIT_PROBLEMS) == [], f"{title} at {width}x{height}"
         if path == "":

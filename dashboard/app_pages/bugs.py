@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.metrics import totals
 from dashboard.views import (
-    ISSUE_COLUMNS, chart, current_filters, current_model, explain, heading, issue_table, no_tracker_note,
+    ISSUE_COLUMNS, chart, current_filters, current_model, explain, heading, is_meeting, issue_table, no_tracker_note,
     period_label, show_table,
 )
 
@@ -28,16 +28,18 @@ open_bugs = data.metric("open_bugs", filters, key)
 trend = data.metric("bug_age_trend", filters.trailing_months(12), key)
 edges = [(0, 30, "< 30 d"), (30, 90, "30–90 d"), (90, 180, "90–180 d"), (180, 365, "180–365 d"), (365, 1e9, "> 1 year")]
 counts = [int(((open_bugs["age_days"] >= lo) & (open_bugs["age_days"] < hi)).sum()) for lo, hi, _ in edges]
-left, right = st.columns(2)
+# On the shared screen the three charts stand in one row, so the oldest bugs fit below them.
+left, middle, right = st.columns(3) if is_meeting() else (*st.columns(2), st.container())
 with left:
     chart(charts.buckets([e[2] for e in edges], counts, "Open bugs by age", "bugs"),
-          f"No bug was open at the end of {period_label(filters)}.", height=330)
-with right:
+          f"No bug was open at the end of {period_label(filters)}.", height=360)
+with middle:
     chart(charts.bars_by_month(totals(trend), {"created": "Created", "fixed": "Fixed"},
                                "Bugs created vs fixed per month", "bugs"),
-          "No bug created or fixed in the 12 months up to the period's end.", height=330)
-chart(charts.trend(trend, "median_days_to_fix", None, "Median time to fix per month", "days"),
-      "No bug fixed in the 12 months up to the period's end.", height=330)
+          "No bug created or fixed in the 12 months up to the period's end.", height=360, narrow=True)
+with right:
+    chart(charts.trend(trend, "median_days_to_fix", None, "Median time to fix per month", "days", series=""),
+          "No bug fixed in the 12 months up to the period's end.", height=360, narrow=True)
 
 st.subheader("Oldest open bugs", anchor=False)
 if open_bugs.empty:

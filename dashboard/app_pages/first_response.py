@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data
+from dashboard.formatting import short_period_label
 from dashboard.metrics import totals
 from dashboard.views import chart, current_filters, current_model, explain, heading, is_meeting, period_label
 
@@ -29,6 +30,6 @@ labels = ["< 1 h", "1–4 h", "4–8 h", "8–24 h", "> 24 h", "unanswered"]
 columns = ["count_under_1h", "count_1_4h", "count_4_8h", "count_8_24h", "count_over_24h", "unanswered"]
 with right:
     chart(charts.buckets(labels, [int(period[c].sum()) for c in columns],
-                         f"How fast tickets got a first reply · {period_label(filters)}"),
+                         f"Time to first reply · {short_period_label(filters)}"),
           f"No tickets created in {period_label(filters)}.", height=440)
 explain("first_response_trend")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data
+from dashboard.formatting import short_period_label
 from dashboard.metrics import totals
 from dashboard.views import chart, current_filters, current_model, explain, heading, period_label
 
@@ -25,7 +26,7 @@ left, right = st.columns(2)
 labels = ["< 1 d", "1–3 d", "3–7 d", "7–30 d", "> 30 d"]
 columns = ["count_under_1d", "count_1_3d", "count_3_7d", "count_7_30d", "count_over_30d"]
 with left:
-    chart(charts.buckets(labels, [int(period[c].sum()) for c in columns], f"Time to solve · {period_label(filters)}"),
+    chart(charts.buckets(labels, [int(period[c].sum()) for c in columns], f"Time to solve · {short_period_label(filters)}"),
           f"No tickets solved in {period_label(filters)}.")
 with right:
     chart(charts.trend(trend, "reopened_pct", None, "Reopened share of solved tickets", "%", series=""), none_solved)
