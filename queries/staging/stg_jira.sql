@@ -90,6 +90,7 @@ final as (
             case when created is null then 'no Created date' end,
             ph_bad_instant('Created', created, created_ts),
             ph_bad_instant('Resolved', resolved, resolved_ts),
+            ph_bad_instant('Updated', updated, updated_ts),
             case when resolved_ts < created_ts then 'Resolved is before Created' end
         ) as reject_reason
     from parsed
