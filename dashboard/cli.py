@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard import PROJECT_ROOT, SAMPLE_DATA_DIR
+from dashboard.config import check_zone
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, last_full_month, parse_date
 from dashboard.warehouse import LoadReport, Warehouse, open_warehouse
@@ -89,6 +90,9 @@ def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
     if isinstance(value, dict):
         for key, inner in value.items():
             _flatten(f"{prefix}.{key}" if prefix else key, inner, out)
+    elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        for index, item in enumerate(value, start=1):  # e.g. the still-hurting bugs, one key per field
+            _flatten(f"{prefix}.{index}", item, out)
     elif isinstance(value, list):
         out[prefix] = ";".join(map(str, value))
     else:
@@ -115,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return _serve(args)
+        if getattr(args, "timezone", None):
+            check_zone(args.timezone, "--timezone")
         warehouse, report = open_warehouse(args.data, args.config)
         if args.command == "check":
             print(json.dumps(report.as_dict(), indent=2) if args.json else format_check(report))

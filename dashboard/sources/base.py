@@ -182,6 +182,30 @@ def special_file_kind(mode: int) -> str:
     return "a special file"
 
 
+def _refuse_nul_bytes(path: Path, raw: bytes, tail: bytes, size: int, skipped: int) -> None:
+    """NUL bytes never occur in a UTF-8 export: a binary file, UTF-16 without its byte-order
+    mark, or text followed by zeros (an unfinished download or copy, however long the zeros)."""
+    first = raw.find(b"\x00")
+    if first < 0 and b"\x00" not in tail:
+        return
+    zeros_to_the_end = (
+        first > 0 and not raw[first:].strip(b"\x00") and not tail.strip(b"\x00")
+        and b"\n" in raw[:first] and not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", raw[:first])
+    )
+    if 0 <= first < 4096 and not zeros_to_the_end:
+        if _looks_like_utf16_without_bom(raw):
+            raise ProductHealthError(
+                f"{path}: UTF-16 text without a byte-order mark: re-save it as UTF-8 (or UTF-16 with a BOM)"
+            )
+        raise ProductHealthError(f"{path}: this is a binary file, not a CSV or JSON export")
+    at = first if first >= 0 else size - len(tail) + tail.find(b"\x00")
+    raise ProductHealthError(
+        f"{path}: NUL bytes (binary zeros) from byte {at + skipped:,}"
+        + (" to the end" if zeros_to_the_end else "")
+        + ", as an unfinished download or copy leaves: download or copy the file again"
+    )
+
+
 def sniff(path: Path) -> Sniffed:
     """Recognise the container (CSV or JSON) by content; raise ProductHealthError if neither."""
     try:
@@ -206,20 +230,8 @@ def sniff(path: Path) -> Sniffed:
     if raw.startswith(b"PK\x03\x04"):
         raise ProductHealthError(f"{path}: this is a zip archive, not an export; unzip it into the data folder")
     is_utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if b"\x00" in raw[:4096] and not is_utf16:
-        if _looks_like_utf16_without_bom(raw):
-            raise ProductHealthError(
-                f"{path}: UTF-16 text without a byte-order mark: re-save it as UTF-8 (or UTF-16 with a BOM)"
-            )
-        raise ProductHealthError(f"{path}: this is a binary file, not a CSV or JSON export")
     if not is_utf16:
-        nul = (raw + tail).find(b"\x00") if b"\x00" in raw or b"\x00" in tail else -1
-        if nul >= 0:
-            at = nul if nul < len(raw) else size - len(tail) + (nul - len(raw))
-            raise ProductHealthError(
-                f"{path}: NUL bytes (binary zeros) from byte {at + skipped:,}, as an unfinished download or "
-                "copy leaves: download or copy the file again"
-            )
+        _refuse_nul_bytes(path, raw, tail, size, skipped)
     text, encoding = _decode_sample(raw)
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped[:1] in ("{", "["):
