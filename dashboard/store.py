@@ -24,7 +24,6 @@ files that a killed build left behind.
 from __future__ import annotations
 
 import dataclasses
-import fcntl
 import hashlib
 import json
 import os
@@ -35,6 +34,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: builds there are not serialised between processes
+    fcntl = None  # type: ignore[assignment]
 
 from dashboard import PROJECT_ROOT, QUERIES_DIR
 from dashboard.config import CONFIG_FILE_NAME, Settings
@@ -172,11 +176,13 @@ def _try_open(target: Path, settings: Settings, threads: int | None) -> tuple[Wa
 def _build_lock(folder: Path):
     """Hold the folder's build lock (waiting for another process's build to finish)."""
     with open(folder / ".build.lock", "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            if fcntl is not None:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _remove_leftovers(folder: Path) -> None:

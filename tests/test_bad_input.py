@@ -218,3 +218,9 @@ def test_a_load_failure_and_a_build_are_logged_one_line_each(load_files) -> None
     assert any(m.startswith("load failed: ") and "empty.csv: the file is empty" in m for m in messages)
     assert any(m.startswith("built the model of ") for m in messages)
     assert all("\n" not in m for m in messages)
+
+
+def test_sessions_without_an_id_are_never_merged_with_each_other(load_files) -> None:
+    rows = "session_id,started_at,product_line,channel,outcome\n" + ",2024-03-01 10:00:00,B,chatbot,resolved\n" * 2
+    w, report = load_files({"sessions.csv": rows})
+    assert w.sql("select count(*) n from self_service")["n"][0] == 2 and not report.failed

@@ -10,6 +10,7 @@ cfg as (
 
 sessions as (
     select
+        'session' as row_kind,
         raw.session_id,
         ph_instant(raw.started_at, cfg.timezone, ph_iso_local(raw.started_at)) as started_at,
         raw.started_at as started_raw,
@@ -33,6 +34,7 @@ sessions as (
 
 daily as (
     select
+        'daily' as row_kind,
         null::varchar as session_id,
         ph_instant(raw.date, cfg.timezone, ph_iso_local(raw.date)) as started_at,
         raw.date as started_raw,
@@ -61,6 +63,7 @@ daily as (
 final as (
     select
         'self_service' as source,
+        row_kind,
         session_id,
         started_at,
         coalesce(nullif(trim(product_line), ''), 'Unassigned') as product_line,
