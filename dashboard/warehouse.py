@@ -330,8 +330,12 @@ class Warehouse:
                 file_report.notes.append("read as utf-16, not UTF-8")
             elif sniffed.encoding == "latin-1" and sniffed.kind == "json":
                 file_report.notes.append(f"read as {single_byte_encoding(path)}, not UTF-8")
-            if sniffed.skip_lines:
-                file_report.notes.append(f"line 1 is Excel's 'sep={sniffed.delimiter}' hint: the header is line 2")
+            if sniffed.excel_sep_line:
+                file_report.notes.append(f"line {sniffed.skip_lines} is Excel's 'sep={sniffed.delimiter}' hint: "
+                                         f"the header is line {sniffed.skip_lines + 1}")
+            elif sniffed.skip_lines:
+                file_report.notes.append(f"{sniffed.skip_lines} blank lines before the header: "
+                                         f"the header is line {sniffed.skip_lines + 1}")
             if sniffed.kind == "csv" and sniffed.delimiter != ",":
                 file_report.notes.append(f"delimiter {sniffed.delimiter!r}")
             fmt.load(self.con, sniffed, self.settings, file_report, custom)

@@ -224,3 +224,11 @@ def test_sessions_without_an_id_are_never_merged_with_each_other(load_files) -> 
     rows = "session_id,started_at,product_line,channel,outcome\n" + ",2024-03-01 10:00:00,B,chatbot,resolved\n" * 2
     w, report = load_files({"sessions.csv": rows})
     assert w.sql("select count(*) n from self_service")["n"][0] == 2 and not report.failed
+
+
+def test_blank_lines_before_the_header_are_skipped_and_lines_still_count_them(load_files) -> None:
+    rows = "\n\n" + GOOD_SESSIONS + "b,2024-03-01 10:00:00,Billing,chatbot,maybe\n"
+    w, report = load_files({"sessions.csv": rows.encode()})  # bytes: written as they are
+    f = file_report(report, "sessions.csv")
+    assert f.rows_loaded == 1 and [r.line for r in f.rejects] == [5]
+    assert "2 blank lines before the header: the header is line 3" in f.notes

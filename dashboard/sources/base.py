@@ -104,7 +104,8 @@ class Sniffed:
     delimiter: str = ","
     encoding: str = "utf-8"  # utf-8 | utf-16 | latin-1 (single-byte: read as windows-1252)
     document: Any = None
-    skip_lines: int = 0  # lines before the header (Excel's 'sep=;' hint)
+    skip_lines: int = 0  # lines before the header (blank, or Excel's 'sep=;' hint)
+    excel_sep_line: bool = False
 
 
 def normalise_header(name: str) -> str:
@@ -242,7 +243,7 @@ def sniff(path: Path) -> Sniffed:
             "written; remove the blank space"
         )
     first_line = stripped.split("\n", 1)[0].rstrip("\r")
-    skip_lines = 0
+    skip_lines = text[: len(text) - len(stripped)].count("\n")  # blank lines before the header
     excel_hint = _EXCEL_SEP_LINE.fullmatch(first_line)
     if excel_hint:
         # Excel writes 'sep=;' as a first line to say which delimiter follows; the header is line 2.
@@ -251,7 +252,7 @@ def sniff(path: Path) -> Sniffed:
             raise ProductHealthError(f"{path}: line 1: Excel's 'sep=' line names the delimiter "
                                      f"{delimiter!r}; only comma, semicolon, tab and | are read")
         stripped = stripped.split("\n", 1)[1] if "\n" in stripped else ""
-        skip_lines = 1
+        skip_lines += 1
         if not stripped.strip():
             raise ProductHealthError(f"{path}: line 2: Excel's 'sep=' line but no header after it")
     else:
@@ -264,7 +265,7 @@ def sniff(path: Path) -> Sniffed:
     except (csv.Error, StopIteration) as exc:
         raise ProductHealthError(f"{path}: line {1 + skip_lines}: the header row cannot be read: {exc}") from None
     return Sniffed(path=path, kind="csv", header=tuple(header), delimiter=delimiter, encoding=encoding,
-                   skip_lines=skip_lines)
+                   skip_lines=skip_lines, excel_sep_line=bool(excel_hint))
 
 
 def load_json(path: Path, encoding: str) -> Any:

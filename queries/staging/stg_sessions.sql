@@ -74,7 +74,10 @@ final as (
         _file,
         _row,
         _line,
-        coalesce(reject_reason, ph_bad_instant('started_at', started_raw, started_at)) as reject_reason
+        coalesce(
+            reject_reason,
+            ph_bad_instant(case row_kind when 'daily' then 'date' else 'started_at' end, started_raw, started_at)
+        ) as reject_reason
     from (select * from sessions union all select * from daily)
 )
 
