@@ -93,10 +93,15 @@ create or replace macro ph_bad_minutes(label, raw) as case
     when ph_minutes(raw) > 5256000 then label || ' of ' || left(raw, 20) || ' minutes is longer than ten years'
 end;
 
--- A count such as Zendesk's Reopens: digits only; why it cannot be used, or null.
+-- A count such as Zendesk's Reopens or a daily number of sessions: digits only. (A plain
+-- cast would read '12.5' as 13, '1e3' as 1000 and '0x10' as 16.)
+create or replace macro ph_count(raw) as case
+    when regexp_full_match(trim(raw), '[0-9]{1,9}') then trim(raw)::integer
+end;
+
+-- Why a count cannot be used, or null.
 create or replace macro ph_bad_count(label, raw) as case
-    when raw is not null and not regexp_full_match(raw, '[0-9]{1,9}')
-        then label || ' ''' || left(raw, 20) || ''' is not a count'
+    when raw is not null and ph_count(raw) is null then label || ' ''' || left(raw, 20) || ''' is not a count'
 end;
 
 -- Zendesk's generated_timestamp (seconds since 1970) as an instant; null when it is not a

@@ -232,3 +232,16 @@ def test_blank_lines_before_the_header_are_skipped_and_lines_still_count_them(lo
     f = file_report(report, "sessions.csv")
     assert f.rows_loaded == 1 and [r.line for r in f.rejects] == [5]
     assert "2 blank lines before the header: the header is line 3" in f.notes
+
+
+@pytest.mark.parametrize(("column", "value"), [("sessions", "12.5"), ("sessions", "1e3"), ("resolved", "0x10"),
+                                               ("escalated", "n/a"), ("escalated", "1,000")])
+def test_daily_counts_that_are_not_whole_numbers_are_rejected_not_rounded(load_files, column, value) -> None:
+    row = {"sessions": "20", "resolved": "4", "escalated": "3"} | {column: value}
+    daily = ("date,product_line,channel,sessions,resolved,escalated\n"
+             f'2024-03-01,Billing,chatbot,"{row["sessions"]}","{row["resolved"]}","{row["escalated"]}"\n'
+             "2024-03-02,Billing,chatbot,10,4,3\n")
+    w, report = load_files({"daily.csv": daily})
+    f = file_report(report, "daily.csv")
+    assert [(r.line, f"{column} '{value}' is not a count" in r.reason) for r in f.rejects] == [(2, True)]
+    assert w.sql("select sum(count_sessions) n from self_service")["n"][0] == 10

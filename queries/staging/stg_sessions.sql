@@ -40,20 +40,21 @@ daily as (
         raw.date as started_raw,
         raw.product_line,
         raw.channel,
-        try_cast(raw.sessions as integer) as count_sessions,
-        try_cast(raw.resolved as integer) as count_resolved,
-        try_cast(raw.escalated as integer) as count_escalated,
+        ph_count(raw.sessions) as count_sessions,
+        ph_count(raw.resolved) as count_resolved,
+        ph_count(raw.escalated) as count_escalated,
         raw._file,
         raw._row,
         raw._line,
         case
             when raw.date is null then 'no date'
-            when try_cast(raw.sessions as integer) is null or try_cast(raw.sessions as integer) < 0
+            when ph_count(raw.sessions) is null
                 then 'sessions ''' || left(coalesce(raw.sessions, ''), 40) || ''' is not a count'
-            when try_cast(raw.resolved as integer) is null or try_cast(raw.resolved as integer) < 0
+            when ph_count(raw.resolved) is null
                 then 'resolved ''' || left(coalesce(raw.resolved, ''), 40) || ''' is not a count'
-            when try_cast(raw.resolved as integer) + coalesce(try_cast(raw.escalated as integer), 0)
-                > try_cast(raw.sessions as integer)
+            when raw.escalated is not null and ph_count(raw.escalated) is null
+                then 'escalated ''' || left(raw.escalated, 40) || ''' is not a count'
+            when ph_count(raw.resolved) + coalesce(ph_count(raw.escalated), 0) > ph_count(raw.sessions)
                 then 'resolved + escalated is more than sessions'
         end as reject_reason
     from raw_sessions_daily_csv as raw
