@@ -225,10 +225,14 @@ class _Checker:
 def load_settings(data_dir: Path | None = None, config_path: Path | None = None) -> Settings:
     """Read `config_path`, else `<data_dir>/health.toml`, else return the defaults."""
     path = config_path
-    if path is None and data_dir is not None and (data_dir / CONFIG_FILE_NAME).is_file():
-        path = data_dir / CONFIG_FILE_NAME
+    if path is None and data_dir is not None:
+        beside = data_dir / CONFIG_FILE_NAME
+        if beside.is_file() or beside.exists() or beside.is_symlink():
+            path = beside
     if path is None:
         return Settings()
+    if Path(path).exists() and not Path(path).is_file():  # a FIFO would make the read wait for ever
+        raise ProductHealthError(f"{path}: the settings file is not a regular file (a folder, pipe or device)")
     try:
         text = Path(path).read_text(encoding="utf-8-sig")  # Windows editors may save a BOM
     except (OSError, UnicodeDecodeError) as exc:

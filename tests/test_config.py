@@ -77,3 +77,13 @@ def test_an_inline_table_error_names_the_line_of_the_table(tmp_path: Path) -> No
 def test_a_settings_file_saved_with_a_bom_is_read(tmp_path: Path) -> None:
     (tmp_path / "health.toml").write_bytes(b"\xef\xbb\xbf" + b'timezone = "Europe/Berlin"\n')
     assert load_settings(tmp_path).timezone == "Europe/Berlin"
+
+
+def test_a_settings_file_that_is_a_fifo_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "health.toml")
+    with pytest.raises(ProductHealthError, match="the settings file is not a regular file"):
+        load_settings(tmp_path)
+    with pytest.raises(ProductHealthError, match="the settings file is not a regular file"):
+        load_settings(config_path=tmp_path / "health.toml")
