@@ -245,3 +245,14 @@ def test_daily_counts_that_are_not_whole_numbers_are_rejected_not_rounded(load_f
     f = file_report(report, "daily.csv")
     assert [(r.line, f"{column} '{value}' is not a count" in r.reason) for r in f.rejects] == [(2, True)]
     assert w.sql("select sum(count_sessions) n from self_service")["n"][0] == 10
+
+
+def test_a_nul_byte_inside_a_row_rejects_that_row_with_its_line(load_files) -> None:
+    rows = ("session_id,started_at,product_line,channel,outcome\n"
+            + "".join(f"s{i},2024-03-01 10:00:00,Billing,,resolved\n" for i in range(300))  # NULs past the first 4 KiB
+            + "bad,2024-03-01 10:00:00,Bill\x00ing,chatbot,resolved\n" + "last,2024-03-01 10:00:00,Billing,,resolved\n")
+    w, report = load_files({"sessions.csv": rows.encode()})
+    f = file_report(report, "sessions.csv")
+    assert f.error is None and [(r.line, "NUL byte" in r.reason) for r in f.rejects] == [(302, True)]
+    assert w.sql("select count(*) n from self_service")["n"][0] == 301
+    assert w.sql("select max(_line) n from self_service")["n"][0] == 303

@@ -199,12 +199,13 @@ def _refuse_nul_bytes(path: Path, raw: bytes, tail: bytes, size: int, skipped: i
                 f"{path}: UTF-16 text without a byte-order mark: re-save it as UTF-8 (or UTF-16 with a BOM)"
             )
         raise ProductHealthError(f"{path}: this is a binary file, not a CSV or JSON export")
-    at = first if first >= 0 else size - len(tail) + tail.find(b"\x00")
-    raise ProductHealthError(
-        f"{path}: NUL bytes (binary zeros) from byte {at + skipped:,}"
-        + (" to the end" if zeros_to_the_end else "")
-        + ", as an unfinished download or copy leaves: download or copy the file again"
-    )
+    if zeros_to_the_end or (first < 0 and not tail[tail.find(b"\x00"):].strip(b"\x00")):
+        at = first if first >= 0 else size - len(tail) + tail.find(b"\x00")
+        raise ProductHealthError(
+            f"{path}: NUL bytes (binary zeros) from byte {at + skipped:,} to the end, as an unfinished "
+            "download or copy leaves: download or copy the file again"
+        )
+    # NUL bytes inside the text: the rows that hold them are rejected when the file is read.
 
 
 def sniff(path: Path) -> Sniffed:
@@ -448,16 +449,25 @@ def load_csv(
         report.rejects.append(Reject(int(line), _reject_reason(error_type, message)))
     report.rows_rejected += len(rejected_lines)
     report.header_line = 1 + sniffed.skip_lines
+    report.rejected_lines.extend(rejected_lines)
+    # DuckDB keeps a NUL byte inside a value; no export writes one (damaged data).
+    any_nul = " or ".join(f"coalesce(contains(c{i}, chr(0)), false)" for i in range(len(sniffed.header)))
+    with_nul = [row for (row,) in con.execute(
+        f"select rowid + 1 from temp._load where {any_nul} order by 1"
+    ).fetchall()]
+    for row in with_nul:
+        report.rejects.append(Reject(report.record_line(row), "a NUL byte (binary zero) in the row: damaged data"))
+    report.rows_rejected += len(with_nul)
     select = ", ".join(exprs)
     # _row is the ordinal among loaded rows (DuckDB keeps file order, and a fresh table's
     # rowid counts its rows from 0); record_line() maps it back to the record number by
     # stepping over the records the reader rejected.
-    report.rejected_lines.extend(rejected_lines)
     con.execute(
         f"""
         insert into {table}
         select {select}, $file as _file, rowid + 1 as _row, rowid + $first_row_line as _line
         from temp._load
+        where not ({any_nul})
         """,
         {"file": str(sniffed.path), "first_row_line": 2 + sniffed.skip_lines},
     )
