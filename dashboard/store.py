@@ -6,7 +6,7 @@ folder is read-only, `~/.cache/product-health/<hash of the folder path>/`;
 `PRODUCT_HEALTH_CACHE` overrides the root.
 
 The model of a folder is `model-<key>.duckdb`, where the key is a hash of every export's
-path, size and modification time, the settings file, and the code that reads and models
+path and identity (see below), the settings file, and the code that reads and models
 them. Opening a folder whose key has a model opens that file read-only (the warm start).
 Otherwise a new model is built into a temporary file: the raw rows of every export that is
 unchanged since the newest earlier model are copied from it, only new and changed files are
@@ -14,8 +14,8 @@ read, the staging and marts layers are rebuilt, and the file is renamed into pla
 rename: readers see the old model or the new one, never half of one). Older models are then
 removed; a process still reading one keeps its open file until it is done.
 
-Each file's identity (size, modification time) is recorded as it was *before* the file was
-read, so a file that changes during a build is read again by the next one. One build at a
+Each file's identity (size, modification and change times, inode) is recorded as it was
+*before* the file was read, so a file that changes during a build is read again by the next one. One build at a
 time per folder (a lock file, `.build.lock`): several servers on one data folder (replicas)
 wait for each other's build and then open its result; the lock holder removes temporary
 files that a killed build left behind.
@@ -46,7 +46,7 @@ from dashboard.errors import ProductHealthError
 from dashboard.logs import log
 from dashboard.sources.base import FileReport, Reject
 from dashboard.sources.formats import ALL_FORMATS
-from dashboard.warehouse import LoadReport, Skipped, Warehouse, scan_folder
+from dashboard.warehouse import LoadReport, Skipped, Warehouse, file_identity, scan_folder
 
 STORE_DIR_NAME = ".product-health"
 # DuckDB's buffer memory per model; it spills to disk beyond. PRODUCT_HEALTH_MEMORY_LIMIT overrides.
@@ -89,8 +89,8 @@ def store_dir(data_dir: Path) -> Path:
     raise ProductHealthError(f"nowhere to keep the model of {data_dir}: set PRODUCT_HEALTH_CACHE to a writable folder")
 
 
-def _folder_state(data_dir: Path) -> tuple[dict[str, tuple[int, int]], list[str]]:
-    """(size and mtime of every export, what the walk skipped and why)."""
+def _folder_state(data_dir: Path) -> tuple[dict[str, str], list[str]]:
+    """(the identity of every export (file_identity), what the walk skipped and why)."""
     states, skipped = {}, []
     for entry in scan_folder(data_dir):
         if isinstance(entry, Skipped):
@@ -100,7 +100,7 @@ def _folder_state(data_dir: Path) -> tuple[dict[str, tuple[int, int]], list[str]
             stat = entry.stat()
         except OSError:
             continue
-        states[str(entry)] = (stat.st_size, stat.st_mtime_ns)
+        states[str(entry)] = file_identity(stat)
     return states, skipped
 
 
@@ -113,8 +113,8 @@ def model_key(data_dir: Path, settings: Settings) -> tuple[str, str]:
     base_key = base.hexdigest()[:16]
     digest = hashlib.sha256(base_key.encode())
     states, skipped = _folder_state(data_dir)
-    for path, (size, mtime) in sorted(states.items()):
-        digest.update(f"{path}\0{size}\0{mtime}\n".encode())
+    for path, identity in sorted(states.items()):
+        digest.update(f"{path}\0{identity}\n".encode())
     for entry in skipped:
         digest.update(f"skipped\0{entry}\n".encode())
     return digest.hexdigest()[:16], base_key
@@ -247,11 +247,11 @@ def _build(data_dir: Path, settings: Settings, folder: Path, target: Path, key: 
             warehouse.con.execute("create table ph_meta (key varchar, base_key varchar, report varchar)")
             warehouse.con.execute("insert into ph_meta values ($key, $base, $report)",
                                   {"key": key, "base": base_key, "report": _report_json(report)})
-            warehouse.con.execute("create table ph_files (path varchar, size bigint, mtime_ns bigint, reader varchar)")
+            warehouse.con.execute("create table ph_files (path varchar, identity varchar, reader varchar)")
             # Identities as taken before each file was read: one that changed since is read again.
-            rows = [(f.path, *reuse.states.get(f.path, (-1, -1)), reuse.readers.get(f.path, "")) for f in report.files]
+            rows = [(f.path, reuse.states.get(f.path, ""), reuse.readers.get(f.path, "")) for f in report.files]
             if rows:
-                warehouse.con.executemany("insert into ph_files values (?, ?, ?, ?)", rows)
+                warehouse.con.executemany("insert into ph_files values (?, ?, ?)", rows)
             warehouse.con.execute("detach database if exists previous")
             warehouse.con.execute("checkpoint")
         finally:
@@ -278,15 +278,15 @@ class _Reuser:
     def __init__(self, warehouse: Warehouse, previous: Path | None) -> None:
         self.warehouse = warehouse
         self.readers: dict[str, str] = {}
-        self.states: dict[str, tuple[int, int]] = {}  # (size, mtime) before the file was read
-        self.known: dict[str, tuple[int, int, str]] = {}
+        self.states: dict[str, str] = {}  # each file's identity before it was read
+        self.known: dict[str, tuple[str, str]] = {}
         self.read = self.copied = 0
         if previous is not None:
             warehouse.con.execute("attach $path as previous (read_only)", {"path": str(previous)})
-            for path, size, mtime, reader in warehouse.con.execute(
-                "select path, size, mtime_ns, reader from previous.ph_files"
+            for path, identity, reader in warehouse.con.execute(
+                "select path, identity, reader from previous.ph_files"
             ).fetchall():
-                self.known[path] = (size, mtime, reader)
+                self.known[path] = (identity, reader)
 
     def __call__(self, path: Path) -> FileReport | None:
         known = self.known.get(str(path))
@@ -295,16 +295,16 @@ class _Reuser:
         except OSError:
             stat = None
         if stat is not None:
-            self.states[str(path)] = (stat.st_size, stat.st_mtime_ns)
-        if known and stat and known[:2] == (stat.st_size, stat.st_mtime_ns) and known[2]:
+            self.states[str(path)] = file_identity(stat)
+        if known and stat and known[0] == file_identity(stat) and known[1]:
             for fmt in ALL_FORMATS:
                 self.warehouse.con.execute(
                     f"insert into {fmt.table} select * from previous.{fmt.table} where _file = $file",
                     {"file": str(path)},
                 )
-            self.readers[str(path)] = known[2]
+            self.readers[str(path)] = known[1]
             self.copied += 1
-            return _file_report(json.loads(known[2]))
+            return _file_report(json.loads(known[1]))
         self.read += 1
         report = self.warehouse.load_file(path)
         self.readers[str(path)] = json.dumps(dataclasses.asdict(report))

@@ -194,6 +194,12 @@ def data_files(data_dir: Path) -> list[Path]:
     return [entry for entry in scan_folder(data_dir) if isinstance(entry, Path)]
 
 
+def file_identity(stat: os.stat_result) -> str:
+    """What tells one version of a file from another: size, modification and change times, and
+    the inode (a file replaced by an atomic rename, or copied with its old mtime, is new)."""
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_dev}:{stat.st_ino}"
+
+
 def fingerprint(data_dir: Path, config_path: Path | None = None) -> str:
     """Changes when any export or the settings file is added, removed, resized or touched."""
     digest = hashlib.sha256()
@@ -207,7 +213,7 @@ def fingerprint(data_dir: Path, config_path: Path | None = None) -> str:
             stat = path.stat()
         except OSError:
             continue
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        digest.update(f"{path}\0{file_identity(stat)}\n".encode())
     return digest.hexdigest()[:16]
 
 
@@ -340,7 +346,7 @@ class Warehouse:
                 file_report.notes.append(f"delimiter {sniffed.delimiter!r}")
             fmt.load(self.con, sniffed, self.settings, file_report, custom)
             after = path.stat()
-            if (after.st_size, after.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+            if file_identity(after) != file_identity(stat):
                 raise ProductHealthError(
                     f"{path}: the file changed while it was being read (a download or copy still running?); "
                     "it is read again when it stops changing"

@@ -159,3 +159,18 @@ def test_processes_opening_one_folder_at_once_share_one_model_without_lock_error
         assert [p.returncode for p in processes] == [0, 0, 0], [err for _, err in results]
         assert len({out for out, _ in results}) == 1 and all(err == "" for _, err in results)
     assert len(list(store_dir(folder).glob("model-*.duckdb"))) == 1
+
+
+def test_a_file_replaced_with_the_same_size_and_modification_time_is_read_again(folder) -> None:
+    import os
+
+    open_warehouse(folder)[0].close()
+    tickets = folder / "tickets.csv"
+    before = tickets.stat()
+    replacement = folder.parent / "replacement.csv"
+    replacement.write_text(TICKETS.replace("Mail", "Chat"))  # same size
+    os.utime(replacement, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(replacement, tickets)  # an atomic replace, as sync tools do
+    assert (tickets.stat().st_size, tickets.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    warehouse, _ = open_warehouse(folder)
+    assert set(warehouse.sql("select channel from tickets")["channel"]) == {"Chat"}
