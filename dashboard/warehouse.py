@@ -319,6 +319,11 @@ class Warehouse:
             report.files.append(reused if reused is not None else self.load_file(path))
         self.stage = "building the model"
         self.build_model(report)
+        for f in report.files:
+            if f.error is None and f.rows_rejected:
+                first = f.rejects[0] if f.rejects else None
+                example = f"; first at {first.where()}: {first.reason}" if first else ""
+                log.warning("rows rejected: %s: %d rows%s", f.path, f.rows_rejected, " ".join(example.split("\n")))
         return report
 
     def load_file(self, path: Path) -> FileReport:

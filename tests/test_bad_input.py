@@ -210,13 +210,16 @@ def test_a_load_failure_and_a_build_are_logged_one_line_each(load_files) -> None
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     try:
-        load_files({"empty.csv": b"", "good.csv": GOOD_SESSIONS})
+        load_files({"empty.csv": b"", "good.csv": GOOD_SESSIONS,
+                    "bad-row.csv": GOOD_SESSIONS + "b,2024-03-01 10:00:00,Billing,chatbot,maybe\n"})
     finally:
         log.removeHandler(handler)
         log.setLevel(level)
     messages = [r.getMessage() for r in records]
     assert any(m.startswith("load failed: ") and "empty.csv: the file is empty" in m for m in messages)
     assert any(m.startswith("built the model of ") for m in messages)
+    assert any(m.startswith("rows rejected: ") and "bad-row.csv: 1 rows; first at line 3: outcome 'maybe'" in m
+               for m in messages)
     assert all("\n" not in m for m in messages)
 
 
