@@ -259,3 +259,13 @@ def test_a_nul_byte_inside_a_row_rejects_that_row_with_its_line(load_files) -> N
     assert f.error is None and [(r.line, "NUL byte" in r.reason) for r in f.rejects] == [(302, True)]
     assert w.sql("select count(*) n from self_service")["n"][0] == 301
     assert w.sql("select max(_line) n from self_service")["n"][0] == 303
+
+
+@pytest.mark.parametrize("endings", [("\r", "\r", "\r"), ("\n", "\r", "\n"), ("\r\n", "\r", "\n")])
+def test_old_mac_and_mixed_line_endings_are_read_row_by_row(load_files, endings) -> None:
+    header = "session_id,started_at,product_line,channel,outcome"
+    rows = [f"{s},2024-03-01 10:00:00,Billing,chatbot,resolved" for s in "abc"]
+    text = header + endings[0] + rows[0] + endings[1] + rows[1] + endings[2] + rows[2] + endings[2]
+    w, report = load_files({"sessions.csv": text.encode()})
+    assert not report.failed
+    assert w.sql("select session_id, _line from self_service order by 1").values.tolist() == [["a", 2], ["b", 3], ["c", 4]]

@@ -235,6 +235,7 @@ def sniff(path: Path) -> Sniffed:
     if not is_utf16:
         _refuse_nul_bytes(path, raw, tail, size, skipped)
     text, encoding = _decode_sample(raw)
+    text = re.sub(r"\r\n?", "\n", text)  # CRLF, LF or an old Mac's CR: only the first lines are read here
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped[:1] in ("{", "["):
         return Sniffed(path=path, kind="json", encoding=encoding, document=load_json(path, encoding))
@@ -400,7 +401,7 @@ class _ReadableCopy:
                 if self.same_line_endings:
                     if data.endswith(b"\r") and chunk:
                         data, held = data[:-1], b"\r"
-                    data = data.replace(b"\r\n", b"\n")
+                    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
                 sink.write(data)
                 if not chunk:
                     break
@@ -428,10 +429,12 @@ def load_csv(
     except ProductHealthError as exc:
         if "state machine" not in str(exc):
             raise
-        # Rows appended on another system: CRLF and LF lines in one file. DuckDB's strict
-        # parser refuses the whole file; a copy with LF endings reads line by line.
+        # Rows appended on another system: CRLF and LF lines in one file (or the CR of old
+        # Mac exports). DuckDB's strict parser refuses the whole file; a copy with LF endings
+        # reads line by line.
         _read_csv(con, sniffed, report, same_line_endings=True)
-        report.notes.append("mixed line endings (CRLF and LF, rows appended on another system): read line by line")
+        report.notes.append("mixed line endings (CRLF, LF or CR: rows appended on another system): "
+                            "read line by line")
     if sniffed.encoding == "latin-1":
         report.notes.append(f"read as {single_byte_encoding(sniffed.path)}, not UTF-8")
     if con.execute("select count(*) from temp._load").fetchone()[0] == 0 and not con.execute(
