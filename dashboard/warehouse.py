@@ -189,11 +189,6 @@ def scan_folder(data_dir: Path) -> list[Path | Skipped]:
     return found
 
 
-def data_files(data_dir: Path) -> list[Path]:
-    """Every candidate export under `data_dir`, at any depth, in a stable order."""
-    return [entry for entry in scan_folder(data_dir) if isinstance(entry, Path)]
-
-
 def file_identity(stat: os.stat_result) -> str:
     """What tells one version of a file from another: size, modification and change times, and
     the inode (a file replaced by an atomic rename, or copied with its old mtime, is new)."""

@@ -62,7 +62,7 @@ class FileReport:
     modified_ns: int = 0
     size_bytes: int = 0
     rejected_lines: list[int] = field(default_factory=list, repr=False)
-    header_line: int = 1  # 2 when Excel's 'sep=;' line comes first
+    header_line: int = 1  # later after blank lines or Excel's 'sep=;' line
 
     def record_line(self, row: int) -> int:
         """Record number (the file's first line = 1) of the `row`-th loaded CSV row."""
@@ -160,7 +160,7 @@ def _open_regular(path: Path) -> io.BufferedReader:
     """Open a regular file for reading; refuse FIFOs, sockets and devices without blocking
     (opening a FIFO for reading would wait for a writer for ever)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise ProductHealthError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     mode = os.fstat(fd).st_mode
