@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard import PROJECT_ROOT, SAMPLE_DATA_DIR
+from dashboard.config import check_zone
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, check_timezone, parse_date
 from dashboard.mapping import field_values, format_field_values
@@ -91,6 +92,9 @@ def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> None:
     if isinstance(value, dict):
         for key, inner in value.items():
             _flatten(f"{prefix}.{key}" if prefix else key, inner, out)
+    elif isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        for index, item in enumerate(value, start=1):  # e.g. the still-hurting bugs, one key per field
+            _flatten(f"{prefix}.{index}", item, out)
     elif isinstance(value, list):
         out[prefix] = ";".join(map(str, value))
     else:
@@ -117,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return _serve(args)
+        if getattr(args, "timezone", None):
+            check_zone(args.timezone, "--timezone")
         warehouse, report = open_warehouse(args.data, args.config)
         if args.command == "check":
             fields = field_values(warehouse)

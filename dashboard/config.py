@@ -5,12 +5,12 @@ Must not import streamlit. Sensible defaults apply when there is no file at all.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
@@ -130,11 +130,50 @@ class Settings:
         )
 
 
+def _key_parts(dotted: str) -> list[str]:
+    """'sources."zendesk".timezone' -> ['sources', 'zendesk', 'timezone']."""
+    return [part.strip().strip("\"'") for part in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', dotted)]
+
+
 def _line_of(text: str, key: str) -> int | None:
-    """Best-effort line number of `key` in the TOML text (tomllib reports none for semantic errors)."""
-    pattern = re.compile(r"^\s*(\[+\s*)?[\"']?" + re.escape(key) + r"[\"']?\s*(=|\]|\.)", re.M)
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+    """Best-effort line number of the dotted `key` in the TOML text (tomllib reports none for
+    semantic errors): the line that sets it, else the line of its nearest enclosing table
+    (`[sources.zendesk]` for `sources.zendesk.timezone`), never a same-named key elsewhere."""
+    wanted = _key_parts(key)
+    table: list[str] = []
+    best: tuple[int, int | None] = (0, None)
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", stripped)
+        if header:
+            table = _key_parts(header.group(1))
+            full = table
+        else:
+            assignment = re.match(r"^([A-Za-z0-9_\-\"'. ]+?)\s*=", stripped)
+            if not assignment:
+                continue
+            full = table + _key_parts(assignment.group(1))
+        if full == wanted:
+            return number
+        if len(full) > best[0] and wanted[: len(full)] == full:
+            best = (len(full), number)
+    return best[1]
+
+
+@functools.lru_cache(maxsize=1)
+def duckdb_zones() -> frozenset[str]:
+    """The time zones DuckDB knows (its ICU list): Python knows some it does not
+    ('posix/...', 'right/...', 'localtime'), which would stop the build instead."""
+    with duckdb.connect() as con:  # a connection of its own (the default one is shared by threads)
+        return frozenset(name for (name,) in con.execute("select name from pg_timezone_names()").fetchall())
+
+
+def check_zone(name: str, what: str) -> str:
+    """`name` if DuckDB knows the zone, else a ProductHealthError naming `what` (a setting, an option)."""
+    if name not in duckdb_zones():
+        raise ProductHealthError(f"{what}: '{name}' is not a time zone DuckDB knows (an IANA name such as "
+                                 "'Europe/Berlin' or 'America/New_York')")
+    return name
 
 
 class _Checker:
@@ -143,7 +182,7 @@ class _Checker:
         self.text = text
 
     def fail(self, key: str, reason: str) -> ProductHealthError:
-        line = _line_of(self.text, key) or _line_of(self.text, key.rsplit(".", 1)[-1])
+        line = _line_of(self.text, key)
         where = f"{self.path}, line {line}" if line else str(self.path)
         return ProductHealthError(f"{where}: setting '{key}': {reason}")
 
@@ -178,22 +217,24 @@ class _Checker:
 
     def zone(self, value: Any, key: str) -> str:
         name = self.string(value, key)
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise self.fail(key, f"'{name}' is not an IANA time zone (e.g. 'Europe/Berlin')") from None
+        if name not in duckdb_zones():
+            raise self.fail(key, f"'{name}' is not an IANA time zone DuckDB knows (e.g. 'Europe/Berlin')")
         return name
 
 
 def load_settings(data_dir: Path | None = None, config_path: Path | None = None) -> Settings:
     """Read `config_path`, else `<data_dir>/health.toml`, else return the defaults."""
     path = config_path
-    if path is None and data_dir is not None and (data_dir / CONFIG_FILE_NAME).is_file():
-        path = data_dir / CONFIG_FILE_NAME
+    if path is None and data_dir is not None:
+        beside = data_dir / CONFIG_FILE_NAME
+        if beside.is_file() or beside.exists() or beside.is_symlink():
+            path = beside
     if path is None:
         return Settings()
+    if Path(path).exists() and not Path(path).is_file():  # a FIFO would make the read wait for ever
+        raise ProductHealthError(f"{path}: the settings file is not a regular file (a folder, pipe or device)")
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # Windows editors may save a BOM
     except (OSError, UnicodeDecodeError) as exc:
         raise ProductHealthError(f"{path}: cannot read the settings file: {exc}") from None
     try:

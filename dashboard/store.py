@@ -6,13 +6,19 @@ folder is read-only, `~/.cache/product-health/<hash of the folder path>/`;
 `PRODUCT_HEALTH_CACHE` overrides the root.
 
 The model of a folder is `model-<key>.duckdb`, where the key is a hash of every export's
-path, size and modification time, the settings file, and the code that reads and models
+path and identity (see below), the settings file, and the code that reads and models
 them. Opening a folder whose key has a model opens that file read-only (the warm start).
 Otherwise a new model is built into a temporary file: the raw rows of every export that is
 unchanged since the newest earlier model are copied from it, only new and changed files are
 read, the staging and marts layers are rebuilt, and the file is renamed into place (an atomic
 rename: readers see the old model or the new one, never half of one). Older models are then
 removed; a process still reading one keeps its open file until it is done.
+
+Each file's identity (size, modification and change times, inode) is recorded as it was
+*before* the file was read, so a file that changes during a build is read again by the next one. One build at a
+time per folder (a lock file, `.build.lock`): several servers on one data folder (replicas)
+wait for each other's build and then open its result; the lock holder removes temporary
+files that a killed build left behind.
 """
 
 from __future__ import annotations
@@ -22,17 +28,25 @@ import hashlib
 import json
 import os
 import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+try:
+    import fcntl
+except ImportError:  # not on Windows: builds there are not serialised between processes
+    fcntl = None  # type: ignore[assignment]
+
 from dashboard import PROJECT_ROOT, QUERIES_DIR
 from dashboard.config import CONFIG_FILE_NAME, Settings
 from dashboard.errors import ProductHealthError
+from dashboard.logs import log
 from dashboard.sources.base import FileReport, Reject
 from dashboard.sources.formats import ALL_FORMATS
-from dashboard.warehouse import LoadReport, Warehouse, data_files
+from dashboard.warehouse import LoadReport, Skipped, Warehouse, file_identity, scan_folder
 
 STORE_DIR_NAME = ".product-health"
 # DuckDB's buffer memory per model; it spills to disk beyond. PRODUCT_HEALTH_MEMORY_LIMIT overrides.
@@ -75,15 +89,19 @@ def store_dir(data_dir: Path) -> Path:
     raise ProductHealthError(f"nowhere to keep the model of {data_dir}: set PRODUCT_HEALTH_CACHE to a writable folder")
 
 
-def _file_states(data_dir: Path) -> dict[str, tuple[int, int]]:
-    states = {}
-    for path in data_files(data_dir):
+def _folder_state(data_dir: Path) -> tuple[dict[str, str], list[str]]:
+    """(the identity of every export (file_identity), what the walk skipped and why)."""
+    states, skipped = {}, []
+    for entry in scan_folder(data_dir):
+        if isinstance(entry, Skipped):
+            skipped.append(f"{entry.path}\0{entry.reason}")
+            continue
         try:
-            stat = path.stat()
+            stat = entry.stat()
         except OSError:
             continue
-        states[str(path)] = (stat.st_size, stat.st_mtime_ns)
-    return states
+        states[str(entry)] = file_identity(stat)
+    return states, skipped
 
 
 def model_key(data_dir: Path, settings: Settings) -> tuple[str, str]:
@@ -94,8 +112,11 @@ def model_key(data_dir: Path, settings: Settings) -> tuple[str, str]:
         base.update(settings_path.read_bytes())
     base_key = base.hexdigest()[:16]
     digest = hashlib.sha256(base_key.encode())
-    for path, (size, mtime) in sorted(_file_states(data_dir).items()):
-        digest.update(f"{path}\0{size}\0{mtime}\n".encode())
+    states, skipped = _folder_state(data_dir)
+    for path, identity in sorted(states.items()):
+        digest.update(f"{path}\0{identity}\n".encode())
+    for entry in skipped:
+        digest.update(f"skipped\0{entry}\n".encode())
     return digest.hexdigest()[:16], base_key
 
 
@@ -125,16 +146,51 @@ def open_model(data_dir: Path, settings: Settings, threads: int | None = None) -
     """The model of `data_dir` as it is now: the persisted one, or a freshly built one."""
     if not data_dir.is_dir():
         raise ProductHealthError(f"{data_dir}: no such folder; point --data at the folder with your exports")
+    data_dir = data_dir.resolve()
     folder = store_dir(data_dir)
     key, base_key = model_key(data_dir, settings)
     target = folder / f"model-{key}.duckdb"
-    if target.is_file():
-        try:
-            return _open(target, settings, threads)
-        except (duckdb.Error, KeyError, ValueError, TypeError):
-            pass  # a damaged or foreign file: build it again
-    _build(data_dir, settings, folder, target, key, base_key, threads)
+    opened = _try_open(target, settings, threads)
+    if opened is not None:
+        return opened
+    with _build_lock(folder):
+        # Another process (a replica) may have built this state while we waited.
+        opened = _try_open(target, settings, threads)
+        if opened is not None:
+            return opened
+        _remove_leftovers(folder)
+        _build(data_dir, settings, folder, target, key, base_key, threads)
     return _open(target, settings, threads)
+
+
+def _try_open(target: Path, settings: Settings, threads: int | None) -> tuple[Warehouse, LoadReport] | None:
+    if not target.is_file():
+        return None
+    try:
+        return _open(target, settings, threads)
+    except (duckdb.Error, KeyError, ValueError, TypeError):
+        return None  # a damaged or foreign file (or one removed meanwhile): build it again
+
+
+@contextmanager
+def _build_lock(folder: Path):
+    """Hold the folder's build lock (waiting for another process's build to finish)."""
+    with open(folder / ".build.lock", "a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _remove_leftovers(folder: Path) -> None:
+    """Temporary files of builds that were killed (kill -9, power loss): with the lock held,
+    no build is running, so any that exist are stale."""
+    for leftover in [*folder.glob(".model-*.tmp"), *folder.glob(".model-*.tmp.wal")]:
+        log.info("removing %s, left by a build that did not finish", leftover)
+        leftover.unlink(missing_ok=True)
 
 
 def _open(path: Path, settings: Settings, threads: int | None) -> tuple[Warehouse, LoadReport]:
@@ -149,8 +205,14 @@ def _open(path: Path, settings: Settings, threads: int | None) -> tuple[Warehous
 
 def _previous(folder: Path, target: Path, base_key: str) -> Path | None:
     """The newest earlier model built with the same settings and code."""
-    for path in sorted(folder.glob("model-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True):
-        if path == target:
+    def modified(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:  # removed meanwhile by another process's build
+            return 0.0
+
+    for path in sorted(folder.glob("model-*.duckdb"), key=modified, reverse=True):
+        if path == target or not path.is_file():
             continue
         try:
             with duckdb.connect(str(path), read_only=True) as con:
@@ -167,6 +229,8 @@ def _build(data_dir: Path, settings: Settings, folder: Path, target: Path, key: 
     os.close(handle)
     os.unlink(name)  # DuckDB creates the file itself
     tmp = Path(name)
+    started = time.monotonic()
+    log.info("building the model of %s", data_dir)
     try:
         warehouse = Warehouse(settings, threads=threads, path=tmp, memory_limit=memory_limit())
         try:
@@ -180,14 +244,14 @@ def _build(data_dir: Path, settings: Settings, folder: Path, target: Path, key: 
                 raise ProductHealthError(
                     f"loading stopped while {warehouse.stage}: {type(exc).__name__}" + (f": {detail}" if detail else "")
                 ) from exc
-            states = _file_states(data_dir)
             warehouse.con.execute("create table ph_meta (key varchar, base_key varchar, report varchar)")
             warehouse.con.execute("insert into ph_meta values ($key, $base, $report)",
                                   {"key": key, "base": base_key, "report": _report_json(report)})
-            warehouse.con.execute("create table ph_files (path varchar, size bigint, mtime_ns bigint, reader varchar)")
-            rows = [(f.path, *states.get(f.path, (-1, -1)), reuse.readers.get(f.path, "")) for f in report.files]
+            warehouse.con.execute("create table ph_files (path varchar, identity varchar, reader varchar)")
+            # Identities as taken before each file was read: one that changed since is read again.
+            rows = [(f.path, reuse.states.get(f.path, ""), reuse.readers.get(f.path, "")) for f in report.files]
             if rows:
-                warehouse.con.executemany("insert into ph_files values (?, ?, ?, ?)", rows)
+                warehouse.con.executemany("insert into ph_files values (?, ?, ?)", rows)
             warehouse.con.execute("detach database if exists previous")
             warehouse.con.execute("checkpoint")
         finally:
@@ -200,6 +264,11 @@ def _build(data_dir: Path, settings: Settings, folder: Path, target: Path, key: 
         if old != target:
             old.unlink(missing_ok=True)
             Path(f"{old}.wal").unlink(missing_ok=True)
+    log.info(
+        "built the model of %s: %d files (%d read, %d unchanged and copied), %d failed, %d rows rejected (%.1f s)",
+        data_dir, len(report.files), reuse.read, reuse.copied, sum(1 for f in report.files if f.error),
+        sum(f.rows_rejected for f in report.files), time.monotonic() - started,
+    )
 
 
 class _Reuser:
@@ -209,13 +278,15 @@ class _Reuser:
     def __init__(self, warehouse: Warehouse, previous: Path | None) -> None:
         self.warehouse = warehouse
         self.readers: dict[str, str] = {}
-        self.known: dict[str, tuple[int, int, str]] = {}
+        self.states: dict[str, str] = {}  # each file's identity before it was read
+        self.known: dict[str, tuple[str, str]] = {}
+        self.read = self.copied = 0
         if previous is not None:
             warehouse.con.execute("attach $path as previous (read_only)", {"path": str(previous)})
-            for path, size, mtime, reader in warehouse.con.execute(
-                "select path, size, mtime_ns, reader from previous.ph_files"
+            for path, identity, reader in warehouse.con.execute(
+                "select path, identity, reader from previous.ph_files"
             ).fetchall():
-                self.known[path] = (size, mtime, reader)
+                self.known[path] = (identity, reader)
 
     def __call__(self, path: Path) -> FileReport | None:
         known = self.known.get(str(path))
@@ -223,14 +294,18 @@ class _Reuser:
             stat = path.stat()
         except OSError:
             stat = None
-        if known and stat and known[:2] == (stat.st_size, stat.st_mtime_ns) and known[2]:
+        if stat is not None:
+            self.states[str(path)] = file_identity(stat)
+        if known and stat and known[0] == file_identity(stat) and known[1]:
             for fmt in ALL_FORMATS:
                 self.warehouse.con.execute(
                     f"insert into {fmt.table} select * from previous.{fmt.table} where _file = $file",
                     {"file": str(path)},
                 )
-            self.readers[str(path)] = known[2]
-            return _file_report(json.loads(known[2]))
+            self.readers[str(path)] = known[1]
+            self.copied += 1
+            return _file_report(json.loads(known[1]))
+        self.read += 1
         report = self.warehouse.load_file(path)
         self.readers[str(path)] = json.dumps(dataclasses.asdict(report))
         return report

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import stat as stat_module
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,9 +23,10 @@ import pandas as pd
 from dashboard import QUERIES_DIR
 from dashboard.config import CONFIG_FILE_NAME, Settings, load_settings
 from dashboard.errors import ProductHealthError
+from dashboard.logs import log
 from dashboard.filters import Filters
 from dashboard.sources import FileReport, recognise, sniff
-from dashboard.sources.base import Reject
+from dashboard.sources.base import Reject, single_byte_encoding, special_file_kind
 from dashboard.sources.formats import ALL_FORMATS
 
 # Per-source staging views, in dependency order; then the materialised layers.
@@ -55,7 +57,6 @@ SOURCES_WITH_SETTINGS = ("zendesk", "freshdesk", "jira", "github", "linear", "se
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 # Monthly trends computed once per model for all product lines (see _precompute_trends).
 PRECOMPUTED_TRENDS = ("first_response_trend", "resolution_trend", "bug_age_trend", "deflection_trend", "impact_trend")
-
 
 
 def read_sql(name: str) -> str:
@@ -111,29 +112,103 @@ class LoadReport:
         }
 
 
-def data_files(data_dir: Path) -> list[Path]:
-    """Every candidate export under `data_dir`, at any depth, in a stable order."""
-    found = []
-    for root, dirs, files in os.walk(data_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
+def shown(path: Path | str) -> str:
+    """A path as text that can always be printed: bytes that are not UTF-8 as \\x escapes."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Something in the data folder that is not read, and why (a failure in the report)."""
+
+    path: str  # printable (see shown())
+    reason: str
+
+
+def _list_folder(folder: Path) -> list[os.DirEntry]:
+    """The entries of one folder, by name (tests replace this to refuse a folder, as a
+    permission error would for a user other than root)."""
+    with os.scandir(folder) as entries:
+        return sorted(entries, key=lambda e: e.name)
+
+
+def scan_folder(data_dir: Path) -> list[Path | Skipped]:
+    """Every candidate export under `data_dir` at any depth, in a stable order, and every
+    entry the walk cannot or will not read: folders it cannot open, names that are not
+    UTF-8, broken links, paths too long to open, FIFOs, sockets and devices (never opened).
+    Linked folders are followed, each real folder once."""
+    found: list[Path | Skipped] = []
+    seen: set[tuple[int, int]] = set()
+
+    def visit(folder: Path) -> None:
+        try:
+            entries = _list_folder(folder)
+        except OSError as exc:
+            found.append(Skipped(shown(folder), f"this folder cannot be opened ({exc.strerror or exc}): "
+                                                "its exports are not read"))
+            return
+        for entry in entries:
+            name = entry.name
             if name.startswith(".") or name in SKIPPED_NAMES:
                 continue
-            found.append(Path(root) / name)
+            path = folder / name
+            try:
+                name.encode("utf-8")
+            except UnicodeEncodeError:
+                found.append(Skipped(shown(path), "the name is not UTF-8 text (shown with \\x escapes): "
+                                                  "rename it to read it"))
+                continue
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                if entry.is_symlink():
+                    found.append(Skipped(shown(path), f"a broken link: it points to {shown(os.readlink(path))}, "
+                                                      "which does not exist"))
+                else:
+                    found.append(Skipped(shown(path), "the file disappeared while the folder was read"))
+                continue
+            except OSError as exc:
+                found.append(Skipped(shown(path), f"cannot be opened ({exc.strerror or exc})"))
+                continue
+            if stat_module.S_ISDIR(st.st_mode):
+                if (st.st_dev, st.st_ino) not in seen:  # a link loop or a second path to one folder
+                    seen.add((st.st_dev, st.st_ino))
+                    visit(path)
+            elif stat_module.S_ISREG(st.st_mode):
+                found.append(path)
+            else:
+                found.append(Skipped(shown(path), f"{special_file_kind(st.st_mode)}, not a regular file: "
+                                                  "skipped, never opened"))
+
+    try:
+        root = data_dir.stat()
+        seen.add((root.st_dev, root.st_ino))
+    except OSError:
+        pass
+    visit(data_dir)
     return found
+
+
+def file_identity(stat: os.stat_result) -> str:
+    """What tells one version of a file from another: size, modification and change times, and
+    the inode (a file replaced by an atomic rename, or copied with its old mtime, is new)."""
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_dev}:{stat.st_ino}"
 
 
 def fingerprint(data_dir: Path, config_path: Path | None = None) -> str:
     """Changes when any export or the settings file is added, removed, resized or touched."""
     digest = hashlib.sha256()
-    paths = data_files(data_dir) if data_dir.is_dir() else []
+    entries = scan_folder(data_dir) if data_dir.is_dir() else []
     settings = config_path or data_dir / CONFIG_FILE_NAME
-    for path in [*paths, settings]:
+    for entry in entries:
+        if isinstance(entry, Skipped):
+            digest.update(f"{entry.path}\0{entry.reason}\n".encode())
+    for path in [*(e for e in entries if isinstance(e, Path)), settings]:
         try:
             stat = path.stat()
         except OSError:
             continue
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        digest.update(f"{path}\0{file_identity(stat)}\n".encode())
     return digest.hexdigest()[:16]
 
 
@@ -224,7 +299,13 @@ class Warehouse:
         report = LoadReport(data_dir=str(data_dir), settings_path=str(self.settings.path) if self.settings.path else None)
         if not data_dir.is_dir():
             raise ProductHealthError(f"{data_dir}: no such folder; point --data at the folder with your exports")
-        for path in data_files(data_dir):
+        for entry in scan_folder(data_dir):
+            if isinstance(entry, Skipped):
+                error = f"{entry.path}: {entry.reason}"
+                log.warning("not read: %s", error)
+                report.files.append(FileReport(path=entry.path, format="not read", error=error))
+                continue
+            path = entry
             if path.suffix.lower() in IGNORED_SUFFIXES:
                 report.notes.append(f"ignored {path.relative_to(data_dir)}: documentation, not an export")
                 continue
@@ -233,6 +314,11 @@ class Warehouse:
             report.files.append(reused if reused is not None else self.load_file(path))
         self.stage = "building the model"
         self.build_model(report)
+        for f in report.files:
+            if f.error is None and f.rows_rejected:
+                first = f.rejects[0] if f.rejects else None
+                example = f"; first at {first.where()}: {first.reason}" if first else ""
+                log.warning("rows rejected: %s: %d rows%s", f.path, f.rows_rejected, " ".join(example.split("\n")))
         return report
 
     def load_file(self, path: Path) -> FileReport:
@@ -240,18 +326,27 @@ class Warehouse:
         try:
             stat = path.stat()
             file_report.size_bytes = stat.st_size
+            file_report.modified_ns = stat.st_mtime_ns
             file_report.modified_at = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).isoformat(timespec="seconds")
             sniffed = sniff(path)
             fmt, custom = recognise(sniffed, self.settings.custom)
             file_report.format = fmt.label if custom is None else f"{fmt.label} '{custom.name}'"
             file_report.entity = fmt.entity
-            if sniffed.encoding != "utf-8":
-                file_report.notes.append(f"read as {sniffed.encoding}, not UTF-8")
+            if sniffed.encoding == "utf-16":
+                file_report.notes.append("read as utf-16, not UTF-8")
+            elif sniffed.encoding == "latin-1" and sniffed.kind == "json":
+                file_report.notes.append(f"read as {single_byte_encoding(path)}, not UTF-8")
+            if sniffed.excel_sep_line:
+                file_report.notes.append(f"line {sniffed.skip_lines} is Excel's 'sep={sniffed.delimiter}' hint: "
+                                         f"the header is line {sniffed.skip_lines + 1}")
+            elif sniffed.skip_lines:
+                file_report.notes.append(f"{sniffed.skip_lines} blank lines before the header: "
+                                         f"the header is line {sniffed.skip_lines + 1}")
             if sniffed.kind == "csv" and sniffed.delimiter != ",":
                 file_report.notes.append(f"delimiter {sniffed.delimiter!r}")
             fmt.load(self.con, sniffed, self.settings, file_report, custom)
             after = path.stat()
-            if (after.st_size, after.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+            if file_identity(after) != file_identity(stat):
                 raise ProductHealthError(
                     f"{path}: the file changed while it was being read (a download or copy still running?); "
                     "it is read again when it stops changing"
@@ -259,12 +354,16 @@ class Warehouse:
         except ProductHealthError as exc:
             file_report.error = str(exc)
             self._forget(path)
-        except (OSError, duckdb.Error, ValueError, TypeError, RecursionError, MemoryError) as exc:
-            # Anything else a hostile file provokes is still a per-file failure, never a crash.
-            file_report.error = f"{path}: cannot be loaded: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+        except Exception as exc:  # noqa: BLE001
+            # Anything else a hostile file provokes (a reader's bug included) is still a
+            # per-file failure, never a crash of the whole load.
+            detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+            file_report.error = f"{path}: cannot be loaded: {type(exc).__name__}" + (f": {detail}" if detail else "")
             self._forget(path)
         if file_report.error and not path.exists():
             file_report.error = f"{path}: the file disappeared while it was being read"
+        if file_report.error:
+            log.warning("load failed: %s", " ".join(file_report.error.split("\n")))
         return file_report
 
     def _forget(self, path: Path) -> None:
@@ -274,6 +373,11 @@ class Warehouse:
 
     def build_model(self, report: LoadReport) -> None:
         self.stage = "building the model"
+        # When each file was last modified: of two copies of a session, the newer file's counts.
+        self.con.execute("create or replace table ph_file_times (_file varchar, modified_ns bigint)")
+        times = [(f.path, f.modified_ns) for f in report.files if f.error is None]
+        if times:
+            self.con.executemany("insert into ph_file_times values (?, ?)", times)
         for view in STAGING_VIEWS:
             self.con.execute(f"create or replace view {view} as {read_sql('staging/' + view)}")
         for table in STAGED_TABLES:
@@ -371,6 +475,7 @@ class Warehouse:
             from (
                 select _file, version_rank from stg_tickets
                 union all select _file, version_rank from stg_issues where not is_pull_request
+                union all select _file, version_rank from stg_self_service
             )
             where version_rank > 1 group by 1
             union all
@@ -450,6 +555,9 @@ def open_warehouse(
     persist=True opens the persisted model of the folder, building (or updating) it first
     when the files changed (store.py); persist=False reads everything into memory.
     """
+    # One spelling per folder ('data', './data', '/srv/data'): the paths in the model and
+    # its key are absolute, so every spelling opens the same model.
+    data_dir = Path(data_dir).resolve()
     settings = load_settings(data_dir, config_path)
     if persist:
         from dashboard.store import open_model

@@ -73,10 +73,41 @@ create or replace macro ph_bad_instant(label, raw, ts) as case
         then label || ' ''' || left(raw, 40) || ''' is outside 1990 to today'
 end;
 
+-- A vendor duration in minutes: plain digits with an optional decimal point ('90', '12.5').
+-- Anything else ('n/a', '1h', '12,5', 'true') is not a number of minutes (ph_bad_minutes
+-- rejects the row) rather than an unanswered ticket; '1.234' could be German for 1234 and
+-- is refused as ambiguous (help desks write whole minutes).
+create or replace macro ph_minutes(raw) as case
+    when regexp_full_match(raw, '-?[0-9]+(\.[0-9]+)?') and not regexp_full_match(raw, '-?[0-9]{1,3}(\.[0-9]{3})+')
+        then try_cast(raw as double)
+end;
+
 -- Why a vendor duration in minutes cannot be used; null when it can (ten years = 5,256,000 min).
 create or replace macro ph_bad_minutes(label, raw) as case
-    when try_cast(raw as double) < 0 then 'negative ' || label
-    when try_cast(raw as double) > 5256000 then label || ' of ' || left(raw, 20) || ' minutes is longer than ten years'
+    when raw is null then null
+    when regexp_full_match(raw, '-?[0-9]{1,3}(\.[0-9]{3})+')
+        then label || ' ''' || left(raw, 20) || ''' is ambiguous: 1.234 minutes, or 1,234 with a thousands separator? '
+             || 'Export whole minutes without separators'
+    when ph_minutes(raw) is null then label || ' ''' || left(raw, 20) || ''' is not a number of minutes'
+    when ph_minutes(raw) < 0 then 'negative ' || label
+    when ph_minutes(raw) > 5256000 then label || ' of ' || left(raw, 20) || ' minutes is longer than ten years'
+end;
+
+-- A count such as Zendesk's Reopens or a daily number of sessions: digits only. (A plain
+-- cast would read '12.5' as 13, '1e3' as 1000 and '0x10' as 16.)
+create or replace macro ph_count(raw) as case
+    when regexp_full_match(trim(raw), '[0-9]{1,9}') then trim(raw)::integer
+end;
+
+-- Why a count cannot be used, or null.
+create or replace macro ph_bad_count(label, raw) as case
+    when raw is not null and ph_count(raw) is null then label || ' ''' || left(raw, 20) || ''' is not a count'
+end;
+
+-- Zendesk's generated_timestamp (seconds since 1970) as an instant; null when it is not a
+-- number or beyond year 9999 (to_timestamp would stop the whole build).
+create or replace macro ph_epoch(raw) as case
+    when try_cast(raw as bigint) between -62135596800 and 253402300799 then to_timestamp(try_cast(raw as bigint))
 end;
 
 -- The product line of a row: the first candidate found in the source's map, or with no

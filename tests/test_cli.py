@@ -79,3 +79,16 @@ def test_kpis_usage_errors_exit_2_with_a_message(capsys, args: list[str], messag
 def test_kpis_csv_and_table_formats(capsys, fmt: str) -> None:
     assert main(["kpis", "--data", str(SAMPLE_DATA_DIR), "--from", "2026-10-01", "--to", "2026-10-31", "--format", fmt]) == 0
     assert "first_response.median_hours" in capsys.readouterr().out
+
+
+def test_kpis_with_a_zone_duckdb_does_not_know_is_a_usage_error_not_a_traceback(capsys) -> None:
+    assert main(["kpis", "--data", str(SAMPLE_DATA_DIR), "--timezone", "posix/Europe/Berlin"]) == 2
+    assert "--timezone: 'posix/Europe/Berlin' is not a time zone DuckDB knows" in capsys.readouterr().err
+
+
+def test_kpis_table_lists_each_still_hurting_bug_field_by_field(capsys) -> None:
+    assert main(["kpis", "--data", str(SAMPLE_DATA_DIR), "--from", "2026-10-01", "--to", "2026-10-31",
+                 "--format", "table"]) == 0
+    out = capsys.readouterr().out
+    assert "impact.still_hurting.1.key" in out and "impact.still_hurting.1.tickets_in_period" in out
+    assert "{'key'" not in out and "{" not in out

@@ -118,3 +118,59 @@ def test_check_json_is_the_same_cold_and_warm(tmp_path, capsys) -> None:
         result.pop("loaded_at")
         outputs.append(result)
     assert outputs[0] == outputs[1]
+
+
+def test_every_spelling_of_the_folder_opens_the_same_model(folder, monkeypatch) -> None:
+    monkeypatch.chdir(folder.parent)
+    first, _ = open_warehouse(Path("data"))
+    models = sorted(store_dir(folder).glob("model-*.duckdb"))
+    first.close()
+    for spelling in (folder, Path("./data/"), Path("data/../data")):
+        again, _ = open_warehouse(spelling)
+        assert again.path == models[0]  # opened, not rebuilt (which would delete the other's model)
+        again.close()
+    assert sorted(store_dir(folder).glob("model-*.duckdb")) == models
+
+
+BUILD_AND_COUNT = """
+import sys
+from pathlib import Path
+from dashboard.warehouse import open_warehouse
+warehouse, report = open_warehouse(Path(sys.argv[1]))
+print(warehouse.sql("select count(*) n from tickets")["n"][0], warehouse.path.name)
+"""
+
+
+def test_processes_opening_one_folder_at_once_share_one_model_without_lock_errors(folder) -> None:
+    """Replicas of the server on one data folder: one builds, the others wait and open it."""
+    import os
+    import subprocess
+    import sys
+
+    from dashboard import PROJECT_ROOT
+
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), PRODUCT_HEALTH_LOG_LEVEL="WARNING")
+    for round_ in range(2):
+        if round_:
+            (folder / "more.csv").write_text(TICKETS.replace("\n1,", "\n91,").replace("\n2,", "\n92,"))
+        processes = [subprocess.Popen([sys.executable, "-c", BUILD_AND_COUNT, str(folder)], env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        results = [p.communicate(timeout=300) for p in processes]
+        assert [p.returncode for p in processes] == [0, 0, 0], [err for _, err in results]
+        assert len({out for out, _ in results}) == 1 and all(err == "" for _, err in results)
+    assert len(list(store_dir(folder).glob("model-*.duckdb"))) == 1
+
+
+def test_a_file_replaced_with_the_same_size_and_modification_time_is_read_again(folder) -> None:
+    import os
+
+    open_warehouse(folder)[0].close()
+    tickets = folder / "tickets.csv"
+    before = tickets.stat()
+    replacement = folder.parent / "replacement.csv"
+    replacement.write_text(TICKETS.replace("Mail", "Chat"))  # same size
+    os.utime(replacement, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(replacement, tickets)  # an atomic replace, as sync tools do
+    assert (tickets.stat().st_size, tickets.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    warehouse, _ = open_warehouse(folder)
+    assert set(warehouse.sql("select channel from tickets")["channel"]) == {"Chat"}

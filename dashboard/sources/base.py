@@ -10,7 +10,11 @@ import codecs
 import csv
 import io
 import json
+import os
 import re
+import shutil
+import stat as stat_module
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +26,10 @@ from dashboard.errors import ProductHealthError
 
 SNIFF_BYTES = 1 << 20
 MAX_CELL_BYTES = 8 << 20  # a cell larger than this is a broken export, not data
+TAIL_BYTES = 64 << 10  # the end of a file is checked for the NUL padding of an unfinished copy
+# Characters DuckDB reads as a file-name pattern: a path with one is read through a link.
+_PATTERN_CHARACTERS = re.compile(r"[*?\[\]{}]")
+_EXCEL_SEP_LINE = re.compile(r"sep=(.)\s*", re.IGNORECASE)
 
 
 @dataclass
@@ -51,12 +59,14 @@ class FileReport:
     error: str | None = None
     notes: list[str] = field(default_factory=list)
     modified_at: str | None = None
+    modified_ns: int = 0
     size_bytes: int = 0
     rejected_lines: list[int] = field(default_factory=list, repr=False)
+    header_line: int = 1  # later after blank lines or Excel's 'sep=;' line
 
     def record_line(self, row: int) -> int:
-        """Record number (header = 1) of the `row`-th loaded CSV row."""
-        line = row + 1
+        """Record number (the file's first line = 1) of the `row`-th loaded CSV row."""
+        line = row + self.header_line
         for rejected in sorted(self.rejected_lines):
             if rejected <= line:
                 line += 1
@@ -92,8 +102,10 @@ class Sniffed:
     kind: str  # "csv" | "json"
     header: tuple[str, ...] = ()
     delimiter: str = ","
-    encoding: str = "utf-8"
+    encoding: str = "utf-8"  # utf-8 | utf-16 | latin-1 (single-byte: read as windows-1252)
     document: Any = None
+    skip_lines: int = 0  # lines before the header (blank, or Excel's 'sep=;' hint)
+    excel_sep_line: bool = False
 
 
 def normalise_header(name: str) -> str:
@@ -115,42 +127,154 @@ def _decode_sample(raw: bytes) -> tuple[str, str]:
             # Valid UTF-8 before the bad bytes: a UTF-8 file with broken rows; those rows
             # are rejected one by one when the file is read.
             return raw[: exc.start].decode("utf-8"), "utf-8"
-        # Excel on Windows re-saves as cp1252; DuckDB reads it as Latin-1.
-        return raw.decode("latin-1"), "latin-1"
+        # Excel on Windows re-saves as windows-1252 (Latin-1 plus smart quotes and the euro
+        # sign in 0x80-0x9F); the file is transcoded to UTF-8 before DuckDB reads it.
+        return raw.decode("cp1252", errors="latin1_fallback"), "latin-1"
+
+
+def _latin1_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """The five bytes windows-1252 leaves undefined are read as Latin-1 (control characters)."""
+    assert isinstance(exc, UnicodeDecodeError)
+    return exc.object[exc.start : exc.end].decode("latin-1"), exc.end
+
+
+codecs.register_error("latin1_fallback", _latin1_fallback)
+
+
+def single_byte_name(raw: bytes) -> str:
+    """What to call a single-byte file's encoding: windows-1252 when it uses 0x80-0x9F."""
+    return "windows-1252" if re.search(rb"[\x80-\x9f]", raw) else "latin-1"
+
+
+def _looks_like_utf16_without_bom(raw: bytes) -> bool:
+    sample = raw[:4096]
+    if len(sample) < 8:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return max(even.count(0) / len(even), odd.count(0) / len(odd)) > 0.4 and min(
+        even.count(0) / len(even), odd.count(0) / len(odd)
+    ) < 0.05
+
+
+def _open_regular(path: Path) -> io.BufferedReader:
+    """Open a regular file for reading; refuse FIFOs, sockets and devices without blocking
+    (opening a FIFO for reading would wait for a writer for ever)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise ProductHealthError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat_module.S_ISREG(mode):
+        os.close(fd)
+        raise ProductHealthError(f"{path}: {special_file_kind(mode)}, not a regular file: skipped, never read")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def special_file_kind(mode: int) -> str:
+    if stat_module.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat_module.S_ISSOCK(mode):
+        return "a socket"
+    if stat_module.S_ISCHR(mode) or stat_module.S_ISBLK(mode):
+        return "a device"
+    if stat_module.S_ISDIR(mode):
+        return "a folder"
+    return "a special file"
+
+
+def _refuse_nul_bytes(path: Path, raw: bytes, tail: bytes, size: int, skipped: int) -> None:
+    """NUL bytes never occur in a UTF-8 export: a binary file, UTF-16 without its byte-order
+    mark, or text followed by zeros (an unfinished download or copy, however long the zeros)."""
+    first = raw.find(b"\x00")
+    if first < 0 and b"\x00" not in tail:
+        return
+    zeros_to_the_end = (
+        first > 0 and not raw[first:].strip(b"\x00") and not tail.strip(b"\x00")
+        and b"\n" in raw[:first] and not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", raw[:first])
+    )
+    if 0 <= first < 4096 and not zeros_to_the_end:
+        if _looks_like_utf16_without_bom(raw):
+            raise ProductHealthError(
+                f"{path}: UTF-16 text without a byte-order mark: re-save it as UTF-8 (or UTF-16 with a BOM)"
+            )
+        raise ProductHealthError(f"{path}: this is a binary file, not a CSV or JSON export")
+    if zeros_to_the_end or (first < 0 and not tail[tail.find(b"\x00"):].strip(b"\x00")):
+        at = first if first >= 0 else size - len(tail) + tail.find(b"\x00")
+        raise ProductHealthError(
+            f"{path}: NUL bytes (binary zeros) from byte {at + skipped:,} to the end, as an unfinished "
+            "download or copy leaves: download or copy the file again"
+        )
+    # NUL bytes inside the text: the rows that hold them are rejected when the file is read.
 
 
 def sniff(path: Path) -> Sniffed:
     """Recognise the container (CSV or JSON) by content; raise ProductHealthError if neither."""
     try:
-        with path.open("rb") as handle:
+        with _open_regular(path) as handle:
             raw = handle.read(SNIFF_BYTES)
+            size = os.fstat(handle.fileno()).st_size
+            skipped = 0
+            while not raw.strip() and len(raw) == SNIFF_BYTES:  # blank space before the content
+                skipped += len(raw)
+                raw = handle.read(SNIFF_BYTES)
+            if skipped:
+                raw = raw.lstrip()
+            tail = b""
+            if size > len(raw) + skipped:
+                handle.seek(max(size - TAIL_BYTES, 0))
+                tail = handle.read(TAIL_BYTES)
     except OSError as exc:
         raise ProductHealthError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     if not raw.strip():
-        raise ProductHealthError(f"{path}: the file is empty")
+        what = "the file is empty" if not skipped and not raw else "the file is empty (only blank space)"
+        raise ProductHealthError(f"{path}: {what}")
     if raw.startswith(b"PK\x03\x04"):
         raise ProductHealthError(f"{path}: this is a zip archive, not an export; unzip it into the data folder")
-    if b"\x00" in raw[:4096] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ProductHealthError(f"{path}: this is a binary file, not a CSV or JSON export")
+    is_utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not is_utf16:
+        _refuse_nul_bytes(path, raw, tail, size, skipped)
     text, encoding = _decode_sample(raw)
+    text = re.sub(r"\r\n?", "\n", text)  # CRLF, LF or an old Mac's CR: only the first lines are read here
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped[:1] in ("{", "["):
         return Sniffed(path=path, kind="json", encoding=encoding, document=load_json(path, encoding))
-    first_line = stripped.split("\n", 1)[0]
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=lambda d: counts[d])
-    if counts[delimiter] == 0:
-        raise ProductHealthError(f"{path}: line 1: no comma, semicolon or tab: not a CSV export")
+    if skipped:
+        raise ProductHealthError(
+            f"{path}: {skipped >> 20} MiB or more of blank space before the first line: not an export as "
+            "written; remove the blank space"
+        )
+    first_line = stripped.split("\n", 1)[0].rstrip("\r")
+    skip_lines = text[: len(text) - len(stripped)].count("\n")  # blank lines before the header
+    excel_hint = _EXCEL_SEP_LINE.fullmatch(first_line)
+    if excel_hint:
+        # Excel writes 'sep=;' as a first line to say which delimiter follows; the header is line 2.
+        delimiter = excel_hint.group(1)
+        if delimiter not in (",", ";", "\t", "|"):
+            raise ProductHealthError(f"{path}: line 1: Excel's 'sep=' line names the delimiter "
+                                     f"{delimiter!r}; only comma, semicolon, tab and | are read")
+        stripped = stripped.split("\n", 1)[1] if "\n" in stripped else ""
+        skip_lines += 1
+        if not stripped.strip():
+            raise ProductHealthError(f"{path}: line 2: Excel's 'sep=' line but no header after it")
+    else:
+        first_line_counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+        delimiter = max(first_line_counts, key=lambda d: first_line_counts[d])
+        if first_line_counts[delimiter] == 0:
+            raise ProductHealthError(f"{path}: line 1: no comma, semicolon or tab: not a CSV export")
     try:
         header = next(csv.reader(io.StringIO(stripped), delimiter=delimiter))
     except (csv.Error, StopIteration) as exc:
-        raise ProductHealthError(f"{path}: line 1: the header row cannot be read: {exc}") from None
-    return Sniffed(path=path, kind="csv", header=tuple(header), delimiter=delimiter, encoding=encoding)
+        raise ProductHealthError(f"{path}: line {1 + skip_lines}: the header row cannot be read: {exc}") from None
+    return Sniffed(path=path, kind="csv", header=tuple(header), delimiter=delimiter, encoding=encoding,
+                   skip_lines=skip_lines, excel_sep_line=bool(excel_hint))
 
 
 def load_json(path: Path, encoding: str) -> Any:
+    codec = {"utf-8": "utf-8-sig", "utf-16": "utf-16", "latin-1": "cp1252"}[encoding]
     try:
-        text = path.read_bytes().decode("utf-8-sig" if encoding == "utf-8" else encoding)
+        with _open_regular(path) as handle:
+            text = handle.read().decode(codec, errors="latin1_fallback" if codec == "cp1252" else "strict")
     except UnicodeDecodeError as exc:
         raise ProductHealthError(f"{path}: not UTF-8 text (byte {exc.start}): re-export the file as UTF-8") from None
     except OSError as exc:
@@ -234,6 +358,60 @@ def csv_expressions(
     return exprs
 
 
+def single_byte_encoding(path: Path) -> str:
+    """'windows-1252' when a single-byte file uses 0x80-0x9F anywhere, else 'latin-1'."""
+    with _open_regular(path) as handle:
+        while chunk := handle.read(SNIFF_BYTES):
+            if single_byte_name(chunk) == "windows-1252":
+                return "windows-1252"
+    return "latin-1"
+
+
+class _ReadableCopy:
+    """A path DuckDB reads literally: the file itself, a link to it under a plain name (when
+    its name holds pattern characters such as * ? [ ]), or a UTF-8 copy (single-byte files,
+    which DuckDB's Latin-1 reader refuses for Excel's smart quotes and euro sign, and files
+    whose line endings are mixed). Line numbers are the same in a copy. Removed on exit."""
+
+    def __init__(self, path: Path, encoding: str, same_line_endings: bool = False) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.same_line_endings = same_line_endings
+        self.folder: str | None = None
+        # A copy is UTF-8 whatever the file's encoding; a link reads the file itself.
+        self.transcoded = encoding == "latin-1" or same_line_endings
+
+    def __enter__(self) -> str:
+        if not self.transcoded and not _PATTERN_CHARACTERS.search(str(self.path)):
+            return str(self.path)
+        self.folder = tempfile.mkdtemp(prefix="product-health-read-")
+        target = Path(self.folder) / "export.csv"
+        if not self.transcoded:
+            os.symlink(self.path.absolute(), target)
+            return str(target)
+        codec = {"latin-1": "cp1252", "utf-8": None, "utf-16": "utf-16"}[self.encoding]
+        decoder = codecs.getincrementaldecoder(codec)(errors="latin1_fallback") if codec else None
+        held = b""
+        with _open_regular(self.path) as source, open(target, "wb") as sink:
+            while True:
+                chunk = source.read(SNIFF_BYTES)
+                data = chunk if decoder is None else decoder.decode(chunk, final=not chunk).encode("utf-8")
+                data = held + data
+                held = b""
+                if self.same_line_endings:
+                    if data.endswith(b"\r") and chunk:
+                        data, held = data[:-1], b"\r"
+                    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+                sink.write(data)
+                if not chunk:
+                    break
+        return str(target)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def load_csv(
     con: duckdb.DuckDBPyConnection,
     sniffed: Sniffed,
@@ -243,35 +421,27 @@ def load_csv(
 ) -> None:
     """Append the file's rows to `table` (columns: exprs..., _file, _row, _line); record rejects.
 
-    `table` and the expressions are code constants; the path is a bound parameter.
+    `table` and the expressions are code constants; the path is a bound parameter, and DuckDB
+    never sees a name it could read as a pattern (see _ReadableCopy).
     """
-    width = len(sniffed.header)
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-    encoding = {"utf-8": "utf-8", "utf-16": "utf-16", "latin-1": "latin-1"}[sniffed.encoding]
-    delim = {",": ",", ";": ";", "\t": "\\t"}[sniffed.delimiter]
-    con.execute("drop table if exists temp._load")
-    for name in ("_rejects", "_reject_scans"):
-        con.execute(f"drop table if exists {name}")
     try:
-        con.execute(  # a temporary table: in memory (spilling if need be), never in a model file
-            f"""
-            create temp table _load as
-            select * from read_csv(
-                $path, header = true, columns = {columns}, delim = '{delim}', quote = '"',
-                escape = '"', encoding = '{encoding}', store_rejects = true,
-                rejects_table = '_rejects', rejects_scan = '_reject_scans',
-                max_line_size = {MAX_CELL_BYTES}, auto_detect = false
-            )
-            """,
-            {"path": str(sniffed.path)},
-        )
-    except duckdb.Error as exc:
-        raise ProductHealthError(f"{sniffed.path}: cannot be read as CSV: {_first_line(exc)}") from None
+        _read_csv(con, sniffed, report, same_line_endings=False)
+    except ProductHealthError as exc:
+        if "state machine" not in str(exc):
+            raise
+        # Rows appended on another system: CRLF and LF lines in one file (or the CR of old
+        # Mac exports). DuckDB's strict parser refuses the whole file; a copy with LF endings
+        # reads line by line.
+        _read_csv(con, sniffed, report, same_line_endings=True)
+        report.notes.append("mixed line endings (CRLF, LF or CR: rows appended on another system): "
+                            "read line by line")
+    if sniffed.encoding == "latin-1":
+        report.notes.append(f"read as {single_byte_encoding(sniffed.path)}, not UTF-8")
     if con.execute("select count(*) from temp._load").fetchone()[0] == 0 and not con.execute(
         "select count(*) from _rejects"
     ).fetchone()[0]:
         con.execute("drop table temp._load")
-        raise ProductHealthError(f"{sniffed.path}: line 1: a header but no rows: the export is empty")
+        raise ProductHealthError(f"{sniffed.path}: line {1 + sniffed.skip_lines}: a header but no rows: the export is empty")
     rejected_lines = []
     for line, error_type, message in con.execute(
         # one reason per record: DuckDB can log a record once per scan of it
@@ -281,20 +451,60 @@ def load_csv(
         rejected_lines.append(int(line))
         report.rejects.append(Reject(int(line), _reject_reason(error_type, message)))
     report.rows_rejected += len(rejected_lines)
+    report.header_line = 1 + sniffed.skip_lines
+    report.rejected_lines.extend(rejected_lines)
+    # DuckDB keeps a NUL byte inside a value; no export writes one (damaged data).
+    any_nul = " or ".join(f"coalesce(contains(c{i}, chr(0)), false)" for i in range(len(sniffed.header)))
+    with_nul = [row for (row,) in con.execute(
+        f"select rowid + 1 from temp._load where {any_nul} order by 1"
+    ).fetchall()]
+    for row in with_nul:
+        report.rejects.append(Reject(report.record_line(row), "a NUL byte (binary zero) in the row: damaged data"))
+    report.rows_rejected += len(with_nul)
     select = ", ".join(exprs)
     # _row is the ordinal among loaded rows (DuckDB keeps file order, and a fresh table's
     # rowid counts its rows from 0); record_line() maps it back to the record number by
     # stepping over the records the reader rejected.
-    report.rejected_lines.extend(rejected_lines)
     con.execute(
         f"""
         insert into {table}
-        select {select}, $file as _file, rowid + 1 as _row, rowid + 2 as _line
+        select {select}, $file as _file, rowid + 1 as _row, rowid + $first_row_line as _line
         from temp._load
+        where not ({any_nul})
         """,
-        {"file": str(sniffed.path)},
+        {"file": str(sniffed.path), "first_row_line": 2 + sniffed.skip_lines},
     )
     con.execute("drop table temp._load")
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, sniffed: Sniffed, report: FileReport, same_line_endings: bool) -> None:
+    """Read the file into temp._load (text columns c0..cN) and its bad records into _rejects."""
+    width = len(sniffed.header)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    delim = {",": ",", ";": ";", "\t": "\\t", "|": "|"}[sniffed.delimiter]
+    con.execute("drop table if exists temp._load")
+    for name in ("_rejects", "_reject_scans"):
+        con.execute(f"drop table if exists {name}")
+    copy = _ReadableCopy(sniffed.path, sniffed.encoding, same_line_endings)
+    try:
+        encoding = "utf-8" if copy.transcoded else sniffed.encoding
+        with copy as readable:
+            con.execute(  # a temporary table: in memory (spilling if need be), never in a model file
+                f"""
+                create temp table _load as
+                select * from read_csv(
+                    $path, header = true, columns = {columns}, delim = '{delim}', quote = '"',
+                    escape = '"', encoding = '{encoding}', store_rejects = true,
+                    rejects_table = '_rejects', rejects_scan = '_reject_scans',
+                    max_line_size = {MAX_CELL_BYTES}, auto_detect = false, skip = {int(sniffed.skip_lines)}
+                )
+                """,
+                {"path": readable},
+            )
+    except duckdb.Error as exc:
+        raise ProductHealthError(f"{sniffed.path}: cannot be read as CSV: {_first_line(exc)}") from None
+    except OSError as exc:
+        raise ProductHealthError(f"{sniffed.path}: cannot be read: {exc.strerror or exc}") from None
 
 
 def _first_line(exc: Exception) -> str:

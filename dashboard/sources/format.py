@@ -43,6 +43,21 @@ class Format:
     def json_rows(self, document: Any, settings: Settings, report: FileReport) -> list[dict[str, Any]]:
         raise NotImplementedError
 
+    def csv_notes(self, hmap: HeaderMap, overrides: dict[str, list[int] | bool]) -> list[str]:
+        """What the report should say about the header: a column that appears twice is read
+        from its first occurrence (never silently)."""
+        notes = []
+        for name, aliases in self.columns.items():
+            if name in self.list_columns or name in overrides:
+                continue
+            positions = hmap.find(aliases)
+            if len(positions) > 1:
+                header = hmap.header[positions[0]].replace("\ufeff", "").strip()
+                where = ", ".join(str(i + 1) for i in positions)
+                notes.append(f"column '{header}' appears {len(positions)} times (columns {where}): "
+                             "the first is read, the others are ignored")
+        return notes
+
     def load(
         self,
         con: duckdb.DuckDBPyConnection,
@@ -56,5 +71,7 @@ class Format:
             insert_rows(con, self.table, list(self.columns), rows, sniffed.path)
             return
         hmap = HeaderMap(sniffed.header)
-        exprs = csv_expressions(hmap, self.columns, set(self.list_columns), self.csv_overrides(hmap, settings, custom))
+        overrides = self.csv_overrides(hmap, settings, custom)
+        exprs = csv_expressions(hmap, self.columns, set(self.list_columns), overrides)
         load_csv(con, sniffed, self.table, exprs, report)
+        report.notes.extend(self.csv_notes(hmap, overrides))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.config import Settings
-from dashboard.sources.base import FileReport, HeaderMap, text
+from dashboard.sources.base import FileReport, HeaderMap, Reject, text
 from dashboard.sources.format import Format
 
 _CUSTOM = ("Custom field ({})", "Campo personalizado ({})", "Benutzerdefiniertes Feld ({})", "Champ personnalisé ({})")
@@ -85,8 +85,14 @@ class JiraJson(Format):
 
     def json_rows(self, document: Any, settings: Settings, report: FileReport) -> list[dict[str, Any]]:
         rows = []
+        index = 0
         for page in document if isinstance(document, list) else [document]:
             for issue in page["issues"]:
+                index += 1
+                if not isinstance(issue, dict):  # matches_json looked at the first five only
+                    report.rejects.append(Reject(None, f"issue {index} is not a JSON object"))
+                    report.rows_rejected += 1
+                    continue
                 fields = issue.get("fields") if isinstance(issue.get("fields"), dict) else {}
                 status = fields.get("status") if isinstance(fields.get("status"), dict) else {}
                 project = fields.get("project") if isinstance(fields.get("project"), dict) else {}
@@ -108,8 +114,8 @@ class JiraJson(Format):
                         "created": text(fields.get("created")),
                         "updated": text(fields.get("updated")),
                         "resolved": text(fields.get("resolutiondate")),
-                        "labels": [str(x) for x in fields.get("labels") or []],
-                        "components": [c for c in (_name(c) for c in fields.get("components") or []) if c],
+                        "labels": [str(x) for x in _list(fields.get("labels"))],
+                        "components": [c for c in (_name(c) for c in _list(fields.get("components"))) if c],
                         "last_status_change": _last_status_change(issue.get("changelog")),
                         "url": _browse_url(link, issue.get("key")),
                     }
@@ -117,13 +123,17 @@ class JiraJson(Format):
         return rows
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _last_status_change(changelog: Any) -> str | None:
     if not isinstance(changelog, dict):
         return None
     times = [
         h.get("created")
-        for h in changelog.get("histories") or []
-        if isinstance(h, dict) and any(isinstance(i, dict) and i.get("field") == "status" for i in h.get("items") or [])
+        for h in _list(changelog.get("histories"))
+        if isinstance(h, dict) and any(isinstance(i, dict) and i.get("field") == "status" for i in _list(h.get("items")))
     ]
     return max((t for t in times if isinstance(t, str)), default=None)
 

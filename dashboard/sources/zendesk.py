@@ -63,6 +63,19 @@ class ZendeskCsv(Format):
         return overrides
 
 
+    def csv_notes(self, hmap: HeaderMap, overrides: dict[str, list[int] | bool]) -> list[str]:
+        notes = super().csv_notes(hmap, overrides)
+        if not overrides.get("has_metrics"):
+            lookalikes = [h for h in hmap.header if "reply" in h.lower() or "response" in h.lower()]
+            notes.append(
+                "no column 'First reply time in minutes' (or '... within business hours'): first response "
+                "is unknown for these tickets"
+                + (f"; found {', '.join(repr(h) for h in lookalikes[:3])}, which is not read: "
+                   "restore the export's own header" if lookalikes else "")
+            )
+        return notes
+
+
 def _pages(document: Any) -> list[dict[str, Any]]:
     pages = document if isinstance(document, list) else [document]
     return [p for p in pages if isinstance(p, dict)]

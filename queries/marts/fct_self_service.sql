@@ -1,5 +1,6 @@
 -- Self-service sessions by product line; what deflection reads.
--- Grain: one row per exported session or per (day, product line, channel) count row.
+-- Grain: one row per session (session_id) or per (day, product line, channel) count row;
+-- copies of a row in older files are left out (version_rank, defined in stg_self_service).
 select
     source,
     session_id,
@@ -12,5 +13,5 @@ select
     _file,
     _line
 from stg_self_service
-where reject_reason is null
+where reject_reason is null and version_rank = 1
 order by started_at  -- a period filter then reads only the row groups of its dates

@@ -72,6 +72,7 @@ final as (
             ph_bad_instant('Initial response time', initial_response_time,
                 ph_instant(initial_response_time, tz, response_local)),
             ph_bad_instant('Resolved time', solved_raw, ph_instant(solved_raw, tz, solved_local)),
+            ph_bad_instant('Last update time', updated_time, ph_instant(updated_time, tz, updated_local)),
             case when solved_local < created_local then 'Resolved time is before Created time' end,
             case when response_local < created_local then 'Initial response time is before Created time' end
         ) as reject_reason

@@ -45,6 +45,7 @@ final as (
             case when raw.created_at is null then 'no created_at' end,
             ph_bad_instant('created_at', raw.created_at, try_cast(raw.created_at as timestamptz)),
             ph_bad_instant('closed_at', raw.closed_at, try_cast(raw.closed_at as timestamptz)),
+            ph_bad_instant('updated_at', raw.updated_at, try_cast(raw.updated_at as timestamptz)),
             case when try_cast(raw.closed_at as timestamptz) < try_cast(raw.created_at as timestamptz)
                 then 'closed_at is before created_at' end
         ) as reject_reason

@@ -78,7 +78,7 @@ final as (
         product_line_values,
         coalesce(ph_in_ci(issue_type, bug_values), false) as is_bug,
         false as is_pull_request,
-        try_cast(linked_ticket_count as integer) as linked_ticket_count,
+        ph_count(linked_ticket_count) as linked_ticket_count,
         linked_ticket_ids,
         url,
         reporter_id,
@@ -90,6 +90,8 @@ final as (
             case when created is null then 'no Created date' end,
             ph_bad_instant('Created', created, created_ts),
             ph_bad_instant('Resolved', resolved, resolved_ts),
+            ph_bad_instant('Updated', updated, updated_ts),
+            ph_bad_count('Zendesk Ticket Count', linked_ticket_count),
             case when resolved_ts < created_ts then 'Resolved is before Created' end
         ) as reject_reason
     from parsed

@@ -78,6 +78,7 @@ final as (
             ph_bad_instant('Created', created, created_ts),
             ph_bad_instant('Completed', completed, completed_ts),
             ph_bad_instant('Canceled', canceled, canceled_ts),
+            ph_bad_instant('Updated', updated, updated_ts),
             case when coalesce(completed_ts, canceled_ts) < created_ts then 'Completed is before Created' end
         ) as reject_reason
     from cleaned

@@ -22,6 +22,7 @@ select
     coalesce(
         case when nullif(trim(ticket_id), '') is null then 'no ticket_id' end,
         case when nullif(trim(issue_key), '') is null and nullif(trim(issue_id), '') is null
-            then 'neither issue_key nor issue_id' end
+            then 'neither issue_key nor issue_id' end,
+        ph_bad_instant('created_at', created_at, try_cast(created_at as timestamptz))
     ) as reject_reason
 from unioned

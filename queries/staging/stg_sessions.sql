@@ -10,6 +10,7 @@ cfg as (
 
 sessions as (
     select
+        'session' as row_kind,
         raw.session_id,
         ph_instant(raw.started_at, cfg.timezone, ph_iso_local(raw.started_at)) as started_at,
         raw.started_at as started_raw,
@@ -33,25 +34,27 @@ sessions as (
 
 daily as (
     select
+        'daily' as row_kind,
         null::varchar as session_id,
         ph_instant(raw.date, cfg.timezone, ph_iso_local(raw.date)) as started_at,
         raw.date as started_raw,
         raw.product_line,
         raw.channel,
-        try_cast(raw.sessions as integer) as count_sessions,
-        try_cast(raw.resolved as integer) as count_resolved,
-        try_cast(raw.escalated as integer) as count_escalated,
+        ph_count(raw.sessions) as count_sessions,
+        ph_count(raw.resolved) as count_resolved,
+        ph_count(raw.escalated) as count_escalated,
         raw._file,
         raw._row,
         raw._line,
         case
             when raw.date is null then 'no date'
-            when try_cast(raw.sessions as integer) is null or try_cast(raw.sessions as integer) < 0
+            when ph_count(raw.sessions) is null
                 then 'sessions ''' || left(coalesce(raw.sessions, ''), 40) || ''' is not a count'
-            when try_cast(raw.resolved as integer) is null or try_cast(raw.resolved as integer) < 0
+            when ph_count(raw.resolved) is null
                 then 'resolved ''' || left(coalesce(raw.resolved, ''), 40) || ''' is not a count'
-            when try_cast(raw.resolved as integer) + coalesce(try_cast(raw.escalated as integer), 0)
-                > try_cast(raw.sessions as integer)
+            when raw.escalated is not null and ph_count(raw.escalated) is null
+                then 'escalated ''' || left(raw.escalated, 40) || ''' is not a count'
+            when ph_count(raw.resolved) + coalesce(ph_count(raw.escalated), 0) > ph_count(raw.sessions)
                 then 'resolved + escalated is more than sessions'
         end as reject_reason
     from raw_sessions_daily_csv as raw
@@ -61,6 +64,7 @@ daily as (
 final as (
     select
         'self_service' as source,
+        row_kind,
         session_id,
         started_at,
         coalesce(nullif(trim(product_line), ''), 'Unassigned') as product_line,
@@ -71,7 +75,10 @@ final as (
         _file,
         _row,
         _line,
-        coalesce(reject_reason, ph_bad_instant('started_at', started_raw, started_at)) as reject_reason
+        coalesce(
+            reject_reason,
+            ph_bad_instant(case row_kind when 'daily' then 'date' else 'started_at' end, started_raw, started_at)
+        ) as reject_reason
     from (select * from sessions union all select * from daily)
 )
 

@@ -55,10 +55,10 @@ final as (
         end as product_line_candidates,
         product_line_keys,
         product_line_values,
-        try_cast(first_reply_calendar_minutes as double) as first_response_calendar_minutes,
-        try_cast(first_reply_business_minutes as double) as first_response_business_minutes,
-        try_cast(full_resolution_calendar_minutes as double) as full_resolution_calendar_minutes,
-        try_cast(full_resolution_business_minutes as double) as full_resolution_business_minutes,
+        ph_minutes(first_reply_calendar_minutes) as first_response_calendar_minutes,
+        ph_minutes(first_reply_business_minutes) as first_response_business_minutes,
+        ph_minutes(full_resolution_calendar_minutes) as full_resolution_calendar_minutes,
+        ph_minutes(full_resolution_business_minutes) as full_resolution_business_minutes,
         -- set by the reader: true when the export has a reply-time column at all
         has_metrics = 'true' as has_response_data,
         _file,
@@ -69,6 +69,8 @@ final as (
             case when created_at is null then 'no Created at' end,
             ph_bad_instant('Created at', created_at, ph_instant(created_at, tz, created_local)),
             ph_bad_instant('Solved at', solved_at, ph_instant(solved_at, tz, solved_local)),
+            ph_bad_instant('Updated at', updated_at, ph_instant(updated_at, tz, updated_local)),
+            ph_bad_count('Reopens', reopens),
             case when ph_instant(solved_at, tz, solved_local) < ph_instant(created_at, tz, created_local)
                 then 'Solved at is before Created at' end,
             ph_bad_minutes('first reply time', first_reply_calendar_minutes),

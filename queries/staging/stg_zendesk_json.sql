@@ -16,10 +16,8 @@ parsed as (
         cfg.product_line_from,
         cfg.merged_tag,
         try_cast(raw.created_at as timestamptz) as created_ts,
-        coalesce(
-            to_timestamp(try_cast(raw.generated_at as bigint)),
-            try_cast(raw.updated_at as timestamptz)
-        ) as updated_ts,
+        ph_epoch(raw.generated_at) as generated_ts,
+        coalesce(ph_epoch(raw.generated_at), try_cast(raw.updated_at as timestamptz)) as updated_ts,
         try_cast(raw.solved_at as timestamptz) as solved_ts
     from raw_zendesk_json as raw
     cross join cfg
@@ -52,10 +50,10 @@ final as (
         end as product_line_candidates,
         product_line_keys,
         product_line_values,
-        try_cast(first_reply_calendar_minutes as double) as first_response_calendar_minutes,
-        try_cast(first_reply_business_minutes as double) as first_response_business_minutes,
-        try_cast(full_resolution_calendar_minutes as double) as full_resolution_calendar_minutes,
-        try_cast(full_resolution_business_minutes as double) as full_resolution_business_minutes,
+        ph_minutes(first_reply_calendar_minutes) as first_response_calendar_minutes,
+        ph_minutes(first_reply_business_minutes) as first_response_business_minutes,
+        ph_minutes(full_resolution_calendar_minutes) as full_resolution_calendar_minutes,
+        ph_minutes(full_resolution_business_minutes) as full_resolution_business_minutes,
         has_metrics = 'true' as has_response_data,
         _file,
         _row,
@@ -66,6 +64,9 @@ final as (
             case when lower(coalesce(status, '')) <> 'deleted'
                 then ph_bad_instant('created_at', created_at, created_ts) end,
             ph_bad_instant('solved_at', solved_at, solved_ts),
+            ph_bad_instant('updated_at', updated_at, try_cast(updated_at as timestamptz)),
+            ph_bad_instant('generated_timestamp', generated_at, generated_ts),
+            ph_bad_count('reopens', reopens),
             case when solved_ts < created_ts then 'solved_at is before created_at' end,
             ph_bad_minutes('reply_time_in_minutes', first_reply_calendar_minutes),
             ph_bad_minutes('reply_time_in_minutes', first_reply_business_minutes),
