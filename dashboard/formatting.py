@@ -31,15 +31,6 @@ def count(value: Any) -> str:
     return "-" if is_missing(value) else f"{int(value):,}"
 
 
-def delta(now: Any, before: Any, unit: str = "") -> str | None:
-    if is_missing(now) or is_missing(before):
-        return None
-    change = now - before
-    if isinstance(now, int) and isinstance(before, int):
-        return f"{change:+,d}{unit}"
-    return f"{change:+.1f}{unit}"
-
-
 def period_label(filters: Filters) -> str:
     """'October 2026', 'July – September 2026', 'November 2025 – October 2026', or the days
     ('3 Oct – 16 Oct 2026') for a period that is not whole months."""

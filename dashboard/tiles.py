@@ -18,9 +18,6 @@ from dashboard.metrics import Coverage, MetricRunner, period_summary, totals
 from dashboard.warehouse import Warehouse
 
 
-BETTER = ("lower", "higher", "neither")  # which way a tile's number should move
-
-
 @dataclass(frozen=True)
 class Change:
     """A tile's change against another period: '+0.7 h' vs 'Sep 2026', and whether it is good."""
@@ -38,7 +35,7 @@ class Change:
 class Tile:
     label: str
     value: str  # "no data" when the period has none
-    better: str = "neither"
+    better: str = "neither"  # which way the number should move: lower, higher or neither
     change: Change | None = None  # vs the previous period (Filters.previous)
     year_ago: Change | None = None  # vs the same period a year earlier, where the data reaches back
     caption: str = ""
@@ -188,7 +185,6 @@ def product_line_table(metric: Callable[[str, bool], pd.DataFrame], has_previous
 TABLE_COLUMNS = ("Product line", "Tickets", "Median first response (h)", "Change vs previous (h)",
                  "p90 first response (h)", "Median resolution (h)", "Reopened %", "Open bugs", "Median bug age (d)",
                  "Deflection %", "Bug tickets %")
-WHOLE_COLUMNS = ("Product line", "Tickets", "Open bugs")
 TABLE_ENTITIES = {  # the data each column needs in the period (Coverage)
     "tickets": ("Tickets", "Median first response (h)", "Change vs previous (h)", "p90 first response (h)",
                 "Median resolution (h)", "Reopened %", "Bug tickets %"),

@@ -59,9 +59,8 @@ def _wait_until_healthy(url: str, process: subprocess.Popen) -> None:
 
 def _wait_for_self_service_rows(page, expected: str) -> None:
     page.wait_for_function(
-        """(expected) => [...document.querySelectorAll('[data-testid="stMetric"]')].some(
-            t => t.innerText.includes("Self-service rows")
-                 && t.querySelector('[data-testid="stMetricValue"]').innerText.trim() === expected)""",
+        """(expected) => [...document.querySelectorAll('.ph-tile[data-label="Self-service rows"] .ph-value')]
+            .some(value => value.innerText.trim() === expected)""",
         arg=expected, timeout=90_000,
     )
 

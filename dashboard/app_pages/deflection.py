@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.metrics import totals
-from dashboard.views import chart, current_filters, current_model, explain, heading, period_label
+from dashboard.views import chart, current_filters, current_model, explain, heading
 
 model = current_model()
 filters = current_filters()

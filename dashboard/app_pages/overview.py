@@ -15,7 +15,7 @@ from dashboard.formatting import short_period_label
 from dashboard.htmlparts import STYLE, product_line_html
 from dashboard.tiles import comparison_caption
 from dashboard.views import (
-    current_filters, current_model, explain, heading, is_meeting, meeting_pack_button, period_label, show_tiles,
+    current_filters, current_model, explain, heading, is_meeting, meeting_pack_button, show_tiles,
 )
 
 model = current_model()
