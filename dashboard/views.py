@@ -9,15 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-import plotly.graph_objects as go
-
 from dashboard import charts, data
-from dashboard.htmlparts import STYLE, e, sparkline_svg, table_html, tiles_html
-from dashboard.tiles import Tile
 from dashboard.filters import Filters
 from dashboard.formatting import count, days, hours, is_missing, pct, period_label
+from dashboard.htmlparts import STYLE, e, sparkline_svg, table_html, tiles_html
+from dashboard.tiles import Tile
 
 __all__ = ["count", "days", "hours", "is_missing", "pct", "period_label"]
 

@@ -35,8 +35,8 @@ def test_coverage_knows_which_months_have_data_and_which_run_to_their_end(load_f
 
 
 def test_a_month_after_the_data_reads_no_data_not_zero(load_files) -> None:
-    from dashboard.tiles import overview
     from dashboard.metrics import run_metric
+    from dashboard.tiles import overview
 
     w, report = load_files({"tickets.csv": TICKETS})
     april = Filters(dt.date(2024, 4, 1), dt.date(2024, 4, 30))
