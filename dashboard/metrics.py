@@ -6,37 +6,25 @@ Both the dashboard and the CLI use this; no streamlit here.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import pandas as pd
 
+from dashboard.catalogue import CATALOGUE, Context, clean, precomputed_trends, summary_sql, totals, trend_sql
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, last_full_month, months_back
-from dashboard.warehouse import PRECOMPUTED_TRENDS, Warehouse, read_sql
+from dashboard.warehouse import Warehouse, read_sql
 
-METRICS = (
-    "first_response",
-    "first_response_trend",
-    "resolution",
-    "resolution_trend",
-    "bug_age",
-    "bug_age_trend",
-    "open_bugs",
-    "deflection",
-    "deflection_trend",
-    "impact",
-    "impact_trend",
-    "bug_impact",
-)
+# Every query run_metric runs: the catalogue's and the ones pages read for their lists.
+METRICS = tuple(dict.fromkeys([*summary_sql(), *trend_sql(), "open_bugs"]))
 
 
 def run_metric(warehouse: Warehouse, name: str, filters: Filters) -> pd.DataFrame:
     """Run `queries/metrics/<name>.sql` with the filters bound as parameters."""
     if name not in METRICS:
         raise ProductHealthError(f"unknown metric '{name}' (known: {', '.join(METRICS)})")
-    if name in PRECOMPUTED_TRENDS:
+    if name in precomputed_trends():
         frame = _from_precomputed(warehouse, name, filters)
         if frame is not None:
             return frame
@@ -61,7 +49,7 @@ def _from_precomputed(warehouse: Warehouse, name: str, filters: Filters) -> pd.D
             return None
         whole = filters.end == (last_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
         read_to = last_month if not whole else (last_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        frame = cursor.execute(  # name is one of PRECOMPUTED_TRENDS, a code constant
+        frame = cursor.execute(  # name is one of the catalogue's trends, a code constant
             f"select * from pre_{name} where month_start >= $first and month_start < $last "
             "order by month_start, product_line nulls first",
             {"first": filters.start, "last": read_to},
@@ -178,29 +166,12 @@ def check_filters(warehouse: Warehouse, filters: Filters) -> None:
             raise ProductHealthError(f"unknown {kind.replace('_', ' ')} {', '.join(map(repr, unknown))}; known: {choices}")
 
 
-def _clean(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float):
-        return round(value, 4)
-    return value
-
-
-def totals(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows whose product_line is null: the grouping-sets totals (one, or one per month)."""
-    return frame[frame["product_line"].isna()]
-
-
 def total_row(frame: pd.DataFrame) -> dict[str, Any]:
     """The total row of a metric (see totals()), as plain Python values."""
     rows = totals(frame)
     if rows.empty:
         return {}
-    return {k: _clean(v) for k, v in rows.iloc[0].items() if k != "product_line"}
+    return {k: clean(v) for k, v in rows.iloc[0].items() if k != "product_line"}
 
 
 MetricRunner = Callable[[str, Filters], pd.DataFrame]
@@ -209,67 +180,25 @@ MetricRunner = Callable[[str, Filters], pd.DataFrame]
 def period_summary(
     warehouse: Warehouse, filters: Filters, metric: MetricRunner | None = None, still_hurting_list: bool = True
 ) -> dict[str, Any]:
-    """The four KPIs, volume and impact for one period (the `kpis` JSON without previous_period).
+    """The KPIs of the catalogue for one period: the `kpis` JSON without the compared periods.
 
     `metric(name, filters)` runs a metric; the dashboard passes its cached one, so the tiles
     and the product-line table share each query. still_hurting_list=False leaves the list
-    out (the overview's previous period needs only counts)."""
+    out (the overview's compared periods need only counts)."""
     if metric is None:
         def metric(name: str, period: Filters) -> pd.DataFrame:
             return run_metric(warehouse, name, period)
 
-    fr = total_row(metric("first_response", filters))
-    res = total_row(metric("resolution", filters))
-    bug = total_row(metric("bug_age", filters))
-    dfl = total_row(metric("deflection", filters))
-    imp = total_row(metric("impact", filters))
-    hurting = still_hurting(metric("bug_impact", filters)) if still_hurting_list else None
-    summary = {
-        "tickets_created": fr.get("tickets_created", 0),
-        "first_response": {
-            "responded": fr.get("responded", 0),
-            "unanswered": fr.get("unanswered", 0),
-            "unknown": fr.get("unknown", 0),
-            "median_hours": fr.get("median_hours"),
-            "p90_hours": fr.get("p90_hours"),
-            "mean_hours": fr.get("mean_hours"),
-            "basis": fr.get("basis"),
-        },
-        "resolution": {
-            "resolved": res.get("resolved", 0),
-            "median_hours": res.get("median_hours"),
-            "p90_hours": res.get("p90_hours"),
-            "mean_hours": res.get("mean_hours"),
-            "reopened_pct": res.get("reopened_pct"),
-        },
-        "bug_age": {
-            "as_of": filters.end_at.isoformat(),
-            "open_bugs": bug.get("open_bugs", 0),
-            "median_days": bug.get("median_days"),
-            "p90_days": bug.get("p90_days"),
-            "older_than_365_days": bug.get("older_than_365_days", 0),
-            "fixed": bug.get("fixed", 0),
-            "median_days_to_fix": bug.get("median_days_to_fix"),
-            "p90_days_to_fix": bug.get("p90_days_to_fix"),
-        },
-        "deflection": {
-            "sessions": dfl.get("sessions", 0),
-            "self_service_resolved": dfl.get("self_service_resolved", 0),
-            "rate_pct": dfl.get("rate_pct"),
-            "self_service_score": dfl.get("self_service_score"),
-        },
-        "impact": {
-            "linked_tickets": imp.get("bug_tickets", 0),
-            "bug_ticket_share_pct": imp.get("bug_ticket_share_pct"),
-            "impacting_bugs": imp.get("impacting_bugs", 0),
-            "still_hurting_min_age_days": warehouse.settings.still_hurting_days,
-        },
-    }
-    if hurting is not None:
-        summary["impact"]["still_hurting"] = [
-            {"key": row.issue_key, "age_days": _clean(row.age_days), "tickets_in_period": int(row.tickets_in_period)}
-            for row in hurting.itertuples()
-        ]
+    rows = {name: total_row(metric(name, filters)) for name in dict.fromkeys(kpi.sql for kpi in CATALOGUE)}
+    context = Context(filters, warehouse.settings.still_hurting_days,
+                      still_hurting(metric("bug_impact", filters)) if still_hurting_list else None)
+    summary: dict[str, Any] = {}
+    for kpi in sorted(CATALOGUE, key=lambda kpi: kpi.section is not None):  # top-level keys first
+        values = {key: rows[kpi.sql].get(column, default) for key, (column, default) in kpi.json.items()}
+        section = summary.setdefault(kpi.section, {}) if kpi.section else summary
+        section.update(values)
+        if kpi.extra:
+            kpi.extra(section, context)
     return summary
 
 

@@ -18,12 +18,12 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts
+from dashboard.catalogue import CATALOGUE
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
 from dashboard.formatting import count, days, period_label, plural, short_period_label, when
 from dashboard.htmlparts import STYLE, e, product_line_html, sparkline_svg, table_html, tiles_html
-from dashboard.metrics import coverage, plain_definition, run_metric, still_hurting, totals
+from dashboard.metrics import coverage, plain_definition, run_metric, still_hurting
 from dashboard.tiles import comparison_caption, overview
 from dashboard.warehouse import LoadReport, Warehouse
 
@@ -56,22 +56,8 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
     metric = shown.result  # the pack's charts and list come from the overview's own queries
     now, before, table = shown.now, shown.before, shown.table
     trailing = filters.trailing_months(12)
-    trends = {name: metric(name, trailing)
-              for name in ("first_response_trend", "resolution_trend", "bug_age_trend", "deflection_trend",
-                           "impact_trend")}
-
-    figures = [
-        charts.trend(trends["first_response_trend"], "median_hours", "p90_hours", "Median first response per month", "hours"),
-        charts.trend(trends["resolution_trend"], "median_hours", "p90_hours", "Median resolution per month", "hours"),
-    ]
-    if report.counts.get("issues", 0):
-        figures.append(charts.bars_by_month(totals(trends["bug_age_trend"]), {"created": "Created", "fixed": "Fixed"},
-                                            "Bugs created vs fixed per month", "bugs"))
-    if report.counts.get("self_service_rows", 0):
-        figures.append(charts.deflection(totals(trends["deflection_trend"])))
-    if report.counts.get("links", 0):
-        figures.append(charts.trend(trends["impact_trend"], "bug_ticket_share_pct", None,
-                                    "Share of tickets about known bugs per month", "% of tickets", series=""))
+    figures = [kpi.pack_chart(metric(kpi.trend, trailing)) for kpi in CATALOGUE
+               if kpi.pack_chart and kpi.trend and (not kpi.pack_needs or report.counts.get(kpi.pack_needs, 0))]
 
     bugs = metric("bug_impact", filters)
     hurting = still_hurting(bugs)

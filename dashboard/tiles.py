@@ -12,9 +12,10 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from dashboard.catalogue import CATALOGUE, LIST_SQL, summary_sql, totals, trend_sql
 from dashboard.filters import Filters, months_back
-from dashboard.formatting import count, day, days, hours, is_missing, pct, period_label, plural, short_period_label
-from dashboard.metrics import Coverage, MetricRunner, period_summary, totals
+from dashboard.formatting import day, is_missing, period_label, short_period_label
+from dashboard.metrics import Coverage, MetricRunner, period_summary
 from dashboard.warehouse import Warehouse
 
 
@@ -70,83 +71,46 @@ def _get(summary: dict[str, Any] | None, path: str) -> Any:
     return value
 
 
+MISSING = {
+    "issues": "No issue-tracker export found: add one to the data folder.",
+    "self_service": "No self-service sessions export found: add one to the data folder.",
+    "tickets": "No help-desk export found: add one to the data folder.",
+    "links": "No ticket-issue links found: add a links export or tag tickets with issue keys.",
+}
+
+
 def tiles(now: dict[str, Any], before: dict[str, Any] | None, year_ago: dict[str, Any] | None,
           coverage: Coverage, filters: Filters, counts: dict[str, int]) -> list[Tile]:
-    """The overview's tiles for a period summary (metrics.period_summary), the previous
-    period's and the year-earlier one's (None where the data does not reach back)."""
+    """The overview's tiles, one per catalogue entry with a tile, for a period summary
+    (metrics.period_summary), the previous period's and the year-earlier one's (None where
+    the data does not reach back)."""
     previous, year = filters.previous(), filters.year_ago()
-    missing = {
-        "issues": "No issue-tracker export found: add one to the data folder.",
-        "self_service": "No self-service sessions export found: add one to the data folder.",
-        "tickets": "No help-desk export found: add one to the data folder.",
-        "links": "No ticket-issue links found: add a links export or tag tickets with issue keys.",
-    }
-
-    def tile(label: str, entity: str, path: str, shown: Callable[[Any], str], unit: str, better: str,
-             caption: Callable[[dict[str, Any]], str], spark: tuple[str, str], needs_links: bool = False) -> Tile:
-        if entity not in coverage.spans or (needs_links and not counts.get("links", 0)):
-            return Tile(label, NO_DATA, better, caption=missing["links" if entity in coverage.spans else entity])
-        if not coverage.has(entity, filters):
-            return Tile(label, NO_DATA, better, caption=coverage_text(coverage, entity) + ".", spark=spark)
-        value = _get(now, path)
-        return Tile(
-            label, NO_DATA if is_missing(value) else shown(value), better,
-            change(value, _get(before, path), unit, better, short_period_label(previous))
-            if coverage.reaches(entity, previous) else None,
-            change(value, _get(year_ago, path), unit, better, short_period_label(year))
-            if coverage.reaches(entity, year) else None,
-            caption(now), spark,
-        )
-
-    def parts(*texts: str | None) -> str:
-        return " · ".join(t for t in texts if t)
-
-    def fr_caption(s: dict[str, Any]) -> str:
-        fr = s["first_response"]
-        return parts(f"p90 {hours(fr['p90_hours'])}" if not is_missing(fr["p90_hours"]) else None,
-                     f"{count(fr['unanswered'])} unanswered",
-                     "business hours" if fr["basis"] == "business" else None)
-
-    def res_caption(s: dict[str, Any]) -> str:
-        res = s["resolution"]
-        return parts(f"p90 {hours(res['p90_hours'])}" if not is_missing(res["p90_hours"]) else None,
-                     f"{count(res['resolved'])} solved",
-                     f"{pct(res['reopened_pct'])} reopened" if not is_missing(res["reopened_pct"]) else None)
-
-    def bug_caption(s: dict[str, Any]) -> str:
-        bug = s["bug_age"]
-        return parts(f"median age {days(bug['median_days'])}" if not is_missing(bug["median_days"]) else None,
-                     f"{count(bug['older_than_365_days'])} older than a year")
-
-    def dfl_caption(s: dict[str, Any]) -> str:
-        return f"{count(s['deflection']['self_service_resolved'])} resolved in self-service"
-
-    def imp_caption(s: dict[str, Any]) -> str:
-        imp = s["impact"]
-        hurting = len(imp.get("still_hurting", []))
-        return parts(f"{pct(imp['bug_ticket_share_pct'])} of tickets" if not is_missing(imp["bug_ticket_share_pct"])
-                     else None, plural(hurting, "old bug", "old bugs") + " still hurting")
-
-    def created_caption(s: dict[str, Any]) -> str:
-        return f"{count(before['tickets_created'])} in {short_period_label(previous)}" if before else ""
-
-    return [
-        tile("Median first response", "tickets", "first_response.median_hours", hours, " h", "lower", fr_caption,
-             ("first_response_trend", "median_hours")),
-        tile("Median resolution", "tickets", "resolution.median_hours", hours, " h", "lower", res_caption,
-             ("resolution_trend", "median_hours")),
-        tile("Open bugs", "issues", "bug_age.open_bugs", count, "", "lower", bug_caption,
-             ("bug_age_trend", "open_bugs")),
-        tile("Deflection rate", "self_service", "deflection.rate_pct", pct, " pts", "higher", dfl_caption,
-             ("deflection_trend", "rate_pct")),
-        tile("Tickets about known bugs", "tickets", "impact.linked_tickets", count, "", "lower", imp_caption,
-             ("impact_trend", "bug_tickets"), needs_links=True),
-        tile("Tickets created", "tickets", "tickets_created", count, "", "neither", created_caption,
-             ("first_response_trend", "tickets_created")),
-    ]
+    out = []
+    for kpi in CATALOGUE:
+        spec = kpi.tile
+        if spec is None:
+            continue
+        spark = (kpi.trend, spec.spark) if kpi.trend else None
+        if kpi.entity not in coverage.spans or (spec.needs_links and not counts.get("links", 0)):
+            out.append(Tile(spec.label, NO_DATA, spec.better,
+                            caption=MISSING["links" if kpi.entity in coverage.spans else kpi.entity]))
+        elif not coverage.has(kpi.entity, filters):
+            out.append(Tile(spec.label, NO_DATA, spec.better, caption=coverage_text(coverage, kpi.entity) + ".",
+                            spark=spark))
+        else:
+            value = _get(now, spec.path)
+            out.append(Tile(
+                spec.label, NO_DATA if is_missing(value) else spec.shown(value), spec.better,
+                change(value, _get(before, spec.path), spec.unit, spec.better, short_period_label(previous))
+                if coverage.reaches(kpi.entity, previous) else None,
+                change(value, _get(year_ago, spec.path), spec.unit, spec.better, short_period_label(year))
+                if coverage.reaches(kpi.entity, year) else None,
+                spec.caption(now, before, short_period_label(previous)), spark,
+            ))
+    return out
 
 
-TABLE_METRICS = ("first_response", "resolution", "bug_age", "deflection", "impact")
+TABLE_METRICS = tuple(dict.fromkeys(kpi.sql for kpi in CATALOGUE))
 
 
 def product_line_table(metric: Callable[[str, bool], pd.DataFrame], has_previous: bool = True) -> pd.DataFrame:
@@ -208,10 +172,6 @@ class Overview:
         return self.results[name, period]
 
 
-SUMMARY_METRICS = ("first_response", "resolution", "bug_age", "deflection", "impact", "bug_impact")
-TREND_METRICS = ("first_response_trend", "resolution_trend", "bug_age_trend", "deflection_trend", "impact_trend")
-
-
 def comparisons(filters: Filters, coverage: Coverage) -> list[Filters]:
     """The periods the overview compares with that some of the data reaches back to."""
     return [period for period in (filters.previous(), filters.year_ago())
@@ -244,9 +204,9 @@ def comparison_caption(filters: Filters, coverage: Coverage) -> str:
 def overview_queries(filters: Filters, coverage: Coverage) -> list[tuple[str, Filters]]:
     """The distinct queries behind the overview of one filter state."""
     others = [(name, period) for period in comparisons(filters, coverage)
-              for name in SUMMARY_METRICS if name != "bug_impact"]
-    trends = [(name, filters.trailing_months(12)) for name in TREND_METRICS]
-    return [(name, filters) for name in SUMMARY_METRICS] + others + trends
+              for name in summary_sql() if name not in LIST_SQL]
+    trends = [(name, filters.trailing_months(12)) for name in trend_sql()]
+    return [(name, filters) for name in summary_sql()] + others + trends
 
 
 def monthly(frame: pd.DataFrame, column: str, months: Filters) -> list[float | None]:

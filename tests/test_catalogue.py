@@ -1,0 +1,44 @@
+"""The KPI catalogue is what the overview, the pack, `kpis` and the precomputed trends read:
+each entry must point at SQL that exists and keys that `kpis` really has."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dashboard import QUERIES_DIR
+from dashboard.catalogue import CATALOGUE, better, precomputed_trends, summary_sql, trend_sql
+from dashboard.filters import Filters
+from dashboard.metrics import METRICS, Coverage, period_summary
+from dashboard.tiles import overview_queries
+
+
+def test_every_entry_names_sql_that_exists_and_one_way_to_be_better() -> None:
+    for kpi in CATALOGUE:
+        assert (QUERIES_DIR / "metrics" / f"{kpi.sql}.sql").is_file(), kpi.name
+        assert kpi.trend is None or (QUERIES_DIR / "metrics" / f"{kpi.trend}.sql").is_file(), kpi.name
+        assert kpi.entity in {"tickets", "issues", "self_service"}
+        if kpi.tile:
+            assert kpi.tile.better in {"lower", "higher", "neither"} and better(kpi.tile.path) == kpi.tile.better
+    labels = [kpi.tile.label for kpi in CATALOGUE if kpi.tile]
+    assert len(labels) == len(set(labels))
+    assert set(summary_sql()) | set(trend_sql()) <= set(METRICS) and set(precomputed_trends()) <= set(trend_sql())
+
+
+def test_the_kpis_json_has_every_key_the_catalogue_declares(sample) -> None:
+    warehouse, _ = sample
+    summary = period_summary(warehouse, Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31)))
+    for kpi in CATALOGUE:
+        section = summary[kpi.section] if kpi.section else summary
+        assert set(kpi.json) <= set(section), kpi.name
+        if kpi.tile:
+            value = summary
+            for part in kpi.tile.path.split("."):
+                value = value[part]
+            assert value is not None, kpi.tile.path
+
+
+def test_the_overview_runs_each_catalogue_query_once_per_period() -> None:
+    october = Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    nothing_before = Coverage({"tickets": (october.start, october.end)}, {"tickets": frozenset({october.start})})
+    queries = overview_queries(october, nothing_before)
+    assert len(queries) == len(set(queries)) == len(summary_sql()) + len(trend_sql())
