@@ -124,3 +124,11 @@ create or replace macro ph_product_line(candidates, map_keys, map_values) as coa
 
 create or replace macro ph_in_ci(value, candidates) as
     list_contains(list_transform(candidates, lambda c: lower(c)), lower(value));
+
+-- A value filter of the metrics: an empty list means all (the dashboard's "All product lines").
+create or replace macro ph_chosen(chosen, value) as (len(chosen) = 0 or list_contains(chosen, value));
+
+-- The ticket filters every ticket metric applies: product lines, priorities, channels.
+create or replace macro ph_ticket_chosen(product_lines, priorities, channels, product_line, priority, channel) as (
+    ph_chosen(product_lines, product_line) and ph_chosen(priorities, priority) and ph_chosen(channels, channel)
+);

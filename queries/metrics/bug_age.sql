@@ -17,7 +17,7 @@ bugs as (
     select * from fct_issues
     where
         is_bug
-        and (len($product_lines) = 0 or list_contains($product_lines, product_line))
+        and ph_chosen($product_lines, product_line)
 ),
 
 open_bugs as (

@@ -22,7 +22,7 @@ bugs as (
     select * from fct_issues
     where
         is_bug
-        and (len($product_lines) = 0 or list_contains($product_lines, product_line))
+        and ph_chosen($product_lines, product_line)
 ),
 
 -- Open at each month's end needs every (month, bug) pair; created and fixed need only the bug.

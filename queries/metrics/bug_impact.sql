@@ -24,8 +24,8 @@ links as (
     where
         is_bug
         and ticket_created_at < $end_at
-        and (len($priorities) = 0 or list_contains($priorities, ticket_priority))
-        and (len($channels) = 0 or list_contains($channels, ticket_channel))
+        and ph_chosen($priorities, ticket_priority)
+        and ph_chosen($channels, ticket_channel)
 ),
 
 last_month as (
@@ -91,7 +91,7 @@ final as (
     from counts as c
     join fct_issues as i on i.source = c.issue_source and i.issue_key = c.issue_key
     join sparklines as s on s.issue_source = c.issue_source and s.issue_key = c.issue_key
-    where (len($product_lines) = 0 or list_contains($product_lines, i.product_line))
+    where ph_chosen($product_lines, i.product_line)
 )
 
 select * from final

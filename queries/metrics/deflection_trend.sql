@@ -16,7 +16,7 @@ sessions as (
     where
         started_at >= $start_at
         and started_at < $end_at
-        and (len($product_lines) = 0 or list_contains($product_lines, product_line))
+        and ph_chosen($product_lines, product_line)
     group by grouping sets ((1), (1, 2))
 ),
 
@@ -29,7 +29,7 @@ tickets as (
     where
         created_at >= $start_at
         and created_at < $end_at
-        and (len($product_lines) = 0 or list_contains($product_lines, product_line))
+        and ph_chosen($product_lines, product_line)
     group by grouping sets ((1), (1, 2))
 ),
 

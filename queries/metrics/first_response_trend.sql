@@ -14,9 +14,7 @@ tickets as (
     where
         created_at >= $start_at
         and created_at < $end_at
-        and (len($product_lines) = 0 or list_contains($product_lines, product_line))
-        and (len($priorities) = 0 or list_contains($priorities, priority))
-        and (len($channels) = 0 or list_contains($channels, channel))
+        and ph_ticket_chosen($product_lines, $priorities, $channels, product_line, priority, channel)
 ),
 
 final as (

@@ -21,9 +21,7 @@ tickets as (
     where
         created_at >= $start_at
         and created_at < $end_at
-        and (len($product_lines) = 0 or list_contains($product_lines, product_line))
-        and (len($priorities) = 0 or list_contains($priorities, priority))
-        and (len($channels) = 0 or list_contains($channels, channel))
+        and ph_ticket_chosen($product_lines, $priorities, $channels, product_line, priority, channel)
 ),
 
 bug_tickets as (
@@ -49,7 +47,7 @@ impacting as (
         i.is_bug
         and i.created_at < $end_at
         and (i.resolved_at is null or i.resolved_at >= $end_at)
-        and (len($product_lines) = 0 or list_contains($product_lines, i.product_line))
+        and ph_chosen($product_lines, i.product_line)
         and exists (
             select 1 from ticket_issue_links as l
             where l.issue_source = i.source and l.issue_key = i.issue_key and l.ticket_created_at < $end_at

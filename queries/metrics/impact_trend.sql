@@ -19,9 +19,7 @@ tickets as (
     where
         t.created_at >= $start_at
         and t.created_at < $end_at
-        and (len($product_lines) = 0 or list_contains($product_lines, t.product_line))
-        and (len($priorities) = 0 or list_contains($priorities, t.priority))
-        and (len($channels) = 0 or list_contains($channels, t.channel))
+        and ph_ticket_chosen($product_lines, $priorities, $channels, t.product_line, t.priority, t.channel)
 ),
 
 final as (

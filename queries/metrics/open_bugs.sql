@@ -18,5 +18,5 @@ where
     is_bug
     and created_at < $end_at
     and (resolved_at is null or resolved_at >= $end_at)
-    and (len($product_lines) = 0 or list_contains($product_lines, product_line))
+    and ph_chosen($product_lines, product_line)
 order by age_days desc, issue_key
