@@ -32,7 +32,8 @@ h3 {font-size: max(20px, 1.5vw) !important;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: max(15px, 1.1vw) !important;
     color: #374151 !important;}
 [data-testid="stMarkdownContainer"] p, [data-testid="stExpander"] summary p {font-size: max(16px, 1.1vw);}
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: max(36px, 3.2vw) !important; font-weight: 650;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: max(36px, 3.2vw) !important;
+    font-weight: 650;}
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {font-size: max(16px, 1.3vw) !important;}
 .st-key-ph_presenter button p {font-size: max(15px, 1vw) !important;}
 .st-key-ph_page_keys {position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
@@ -102,8 +103,12 @@ def sidebar(model: data.Model) -> Filters:
     if linked and st.session_state.get("dates") != linked:
         st.session_state["preset"] = "Custom"
         st.session_state["dates"] = linked
-    for name, allowed in (("product_line", choices.get("product_line", [])), ("preset", list(PRESETS)),
-                          ("priority", choices.get("priority", [])), ("channel", choices.get("channel", []))):
+    for name, allowed in (
+        ("product_line", choices.get("product_line", [])),
+        ("preset", list(PRESETS)),
+        ("priority", choices.get("priority", [])),
+        ("channel", choices.get("channel", [])),
+    ):
         bad = invalid_url_values(name, allowed)
         if bad:
             notes.append(f"Ignored {name.replace('_', ' ')} from the link: {', '.join(v[:40] for v in bad)}")
@@ -123,18 +128,28 @@ def sidebar(model: data.Model) -> Filters:
             for name in ("from", "to"):
                 if name in st.query_params:
                     del st.query_params[name]
-        product_lines = st.multiselect("Product lines", choices.get("product_line", []), key="product_line",
-                                       bind="query-params", placeholder="All product lines")
+        product_lines = st.multiselect(
+            "Product lines",
+            choices.get("product_line", []),
+            key="product_line",
+            bind="query-params",
+            placeholder="All product lines",
+        )
         priorities, channels = [], []
         if len(choices.get("priority", [])) > 1:
-            priorities = st.multiselect("Priority", choices["priority"], key="priority", bind="query-params",
-                                        placeholder="All priorities")
+            priorities = st.multiselect(
+                "Priority", choices["priority"], key="priority", bind="query-params", placeholder="All priorities"
+            )
         if len(choices.get("channel", [])) > 1:
-            channels = st.multiselect("Channel", choices["channel"], key="channel", bind="query-params",
-                                      placeholder="All channels")
-        meeting = st.toggle("Meeting mode", value=st.query_params.get("mode") == "meeting",
-                            help="For the shared screen: big type, page names across the top, ← / → (or a "
-                            "clicker's Page Up / Page Down) move between pages, Esc leaves.")
+            channels = st.multiselect(
+                "Channel", choices["channel"], key="channel", bind="query-params", placeholder="All channels"
+            )
+        meeting = st.toggle(
+            "Meeting mode",
+            value=st.query_params.get("mode") == "meeting",
+            help="For the shared screen: big type, page names across the top, ← / → (or a "
+            "clicker's Page Up / Page Down) move between pages, Esc leaves.",
+        )
         if meeting:
             st.query_params["mode"] = "meeting"
         elif st.query_params.get("mode") == "meeting":
@@ -149,12 +164,20 @@ def sidebar(model: data.Model) -> Filters:
         st.caption(f"Data folder: {model.report.data_dir}")
         st.caption(f"Data as of {when(model.report.data_as_of)}")
         if model.report.failed:
-            st.warning("Some export files failed or had rejected rows: see the Data page before presenting "
-                       "these numbers.", icon=":material/warning:")
+            st.warning(
+                "Some export files failed or had rejected rows: see the Data page before presenting these numbers.",
+                icon=":material/warning:",
+            )
     for note in notes:
         st.warning(note, icon=":material/link_off:")
-    return Filters(start=start, end=end, timezone=timezone,
-                   product_lines=tuple(product_lines), priorities=tuple(priorities), channels=tuple(channels))
+    return Filters(
+        start=start,
+        end=end,
+        timezone=timezone,
+        product_lines=tuple(product_lines),
+        priorities=tuple(priorities),
+        channels=tuple(channels),
+    )
 
 
 def view_link(start: dt.date, end: dt.date) -> str:
@@ -207,16 +230,20 @@ def sign_in_gate() -> None:
     if not st.user.is_logged_in:
         st.title("Product Health")
         if not auth_configured():
-            st.error("Sign-in is required ([access] require_sign_in in health.toml), but .streamlit/secrets.toml "
-                     "has no [auth] section. See the README's 'Who may open it'.")
+            st.error(
+                "Sign-in is required ([access] require_sign_in in health.toml), but .streamlit/secrets.toml "
+                "has no [auth] section. See the README's 'Who may open it'."
+            )
             st.stop()
         st.write("Sign in with your company account to see the dashboard.")
         st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:")
         st.stop()
     if not settings.allows(st.user.get("email"), st.user.get("groups")):
         st.title("Product Health")
-        st.error("Your account is not allowed to open this dashboard. Ask its owner to add your e-mail "
-                 "domain or group to [access] in health.toml.")
+        st.error(
+            "Your account is not allowed to open this dashboard. Ask its owner to add your e-mail "
+            "domain or group to [access] in health.toml."
+        )
         st.button("Sign out", on_click=st.logout)
         st.stop()
 
@@ -239,9 +266,12 @@ def main() -> None:
         st.error(f"The data could not be loaded: {exc}")
         st.stop()
     if failure is not None:
-        st.error(f"New exports could not be loaded (since {failure.since}): {failure.message}. Showing the last "
-                 f"data that loaded, as of {(model.report.data_as_of or '-')[:16].replace('T', ' ')} UTC; fix or "
-                 "remove the file and the dashboard picks it up on the next click.", icon=":material/sync_problem:")
+        st.error(
+            f"New exports could not be loaded (since {failure.since}): {failure.message}. Showing the last "
+            f"data that loaded, as of {(model.report.data_as_of or '-')[:16].replace('T', ' ')} UTC; fix or "
+            "remove the file and the dashboard picks it up on the next click.",
+            icon=":material/sync_problem:",
+        )
     filters = sidebar(model)
     st.session_state[MODEL_KEY] = model
     st.session_state[FILTERS_KEY] = filters

@@ -40,14 +40,21 @@ def for_the_room(fig: go.Figure, height: int) -> go.Figure:
     """Meeting mode: type readable from the back of the room, the chart fitted to the screen;
     the p90 lines (legend-only toggles nobody clicks on a shared screen) left out."""
     fig.data = [trace for trace in fig.data if trace.visible != "legendonly"]
-    fig.update_layout(template="plotly_white", font={"size": 19, "color": "#111827"}, title_font_size=24,
-                      legend_font_size=19, height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10})
+    fig.update_layout(
+        template="plotly_white",
+        font={"size": 19, "color": "#111827"},
+        title_font_size=24,
+        legend_font_size=19,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+    )
     fig.update_xaxes(tickfont_size=16)
     return fig
 
 
-def trend(frame: pd.DataFrame, median: str, p90: str | None, title: str, y_title: str,
-          series: str = "median") -> go.Figure:
+def trend(
+    frame: pd.DataFrame, median: str, p90: str | None, title: str, y_title: str, series: str = "median"
+) -> go.Figure:
     """Monthly median (solid) and p90 (dotted) per product line; the total in black.
     `series` names the solid line in the legend (empty for a plain value such as a share)."""
     fig = go.Figure()
@@ -56,11 +63,26 @@ def trend(frame: pd.DataFrame, median: str, p90: str | None, title: str, y_title
         part = frame[frame["product_line"].isna()] if line is None else frame[frame["product_line"] == line]
         name = "All product lines" if line is None else str(line)
         color = "#111827" if line is None else PALETTE[(index - 1) % len(PALETTE)]
-        fig.add_trace(go.Scatter(x=part["month_start"], y=part[median], name=f"{name} {series}".strip(),
-                                 mode="lines+markers", line={"color": color, "width": 3 if line is None else 2}))
+        fig.add_trace(
+            go.Scatter(
+                x=part["month_start"],
+                y=part[median],
+                name=f"{name} {series}".strip(),
+                mode="lines+markers",
+                line={"color": color, "width": 3 if line is None else 2},
+            )
+        )
         if p90:
-            fig.add_trace(go.Scatter(x=part["month_start"], y=part[p90], name=f"{name} p90", mode="lines",
-                                     line={"color": color, "dash": "dot", "width": 1}, visible="legendonly"))
+            fig.add_trace(
+                go.Scatter(
+                    x=part["month_start"],
+                    y=part[p90],
+                    name=f"{name} p90",
+                    mode="lines",
+                    line={"color": color, "dash": "dot", "width": 1},
+                    visible="legendonly",
+                )
+            )
     return _by_month(_layout(fig, title, y_title))
 
 
@@ -80,12 +102,29 @@ def bars_by_month(frame: pd.DataFrame, columns: dict[str, str], title: str, y_ti
 def deflection(frame: pd.DataFrame) -> go.Figure:
     """Rate (line, right axis) over the volumes behind it (bars)."""
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=frame["month_start"], y=frame["self_service_resolved"], name="Resolved in self-service",
-                         marker_color=PALETTE[2]))
-    fig.add_trace(go.Bar(x=frame["month_start"], y=frame["tickets_created"], name="Tickets created",
-                         marker_color=PALETTE[0]))
-    fig.add_trace(go.Scatter(x=frame["month_start"], y=frame["rate_pct"], name="Deflection rate %", yaxis="y2",
-                             mode="lines+markers", line={"color": "#111827", "width": 3}))
-    fig.update_layout(barmode="stack", yaxis2={"overlaying": "y", "side": "right", "title": "%", "rangemode": "tozero",
-                                               "tickformat": ".0f"})
+    fig.add_trace(
+        go.Bar(
+            x=frame["month_start"],
+            y=frame["self_service_resolved"],
+            name="Resolved in self-service",
+            marker_color=PALETTE[2],
+        )
+    )
+    fig.add_trace(
+        go.Bar(x=frame["month_start"], y=frame["tickets_created"], name="Tickets created", marker_color=PALETTE[0])
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=frame["month_start"],
+            y=frame["rate_pct"],
+            name="Deflection rate %",
+            yaxis="y2",
+            mode="lines+markers",
+            line={"color": "#111827", "width": 3},
+        )
+    )
+    fig.update_layout(
+        barmode="stack",
+        yaxis2={"overlaying": "y", "side": "right", "title": "%", "rangemode": "tozero", "tickformat": ".0f"},
+    )
     return _by_month(_layout(fig, "Deflection rate and the volumes behind it", "sessions / tickets"))

@@ -61,7 +61,9 @@ class Filters:
     def year_ago(self) -> Filters:
         """The same days a year earlier (29 February -> 28 February; whole months stay whole)."""
         if self.months:
-            return replace(self, start=months_back(self.start, 12), end=months_back(self.end, 11) - dt.timedelta(days=1))
+            return replace(
+                self, start=months_back(self.start, 12), end=months_back(self.end, 11) - dt.timedelta(days=1)
+            )
         return replace(self, start=_year_earlier(self.start), end=_year_earlier(self.end))
 
     def trailing_months(self, months: int = 12) -> Filters:
@@ -108,4 +110,3 @@ def last_full_month(today: dt.date) -> tuple[dt.date, dt.date]:
     """The last calendar month that ended before `today`."""
     end = today.replace(day=1) - dt.timedelta(days=1)
     return end.replace(day=1), end
-

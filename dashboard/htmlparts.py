@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import base64
 import html
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -49,33 +50,40 @@ def sparkline_svg(values: list[float | None], tone: str = "neutral", height: int
     runs += [run] if run else []
     lines = "".join(
         '<polyline fill="none" stroke="#6b7280" stroke-width="2" vector-effect="non-scaling-stroke" points="'
-        + " ".join(f"{x:.1f},{y:.1f}" for x, y in r) + '"/>' for r in runs)
+        + " ".join(f"{x:.1f},{y:.1f}" for x, y in r)
+        + '"/>'
+        for r in runs
+    )
     last_x, last_y = xy(*points[-1])
-    dot = (f'<line x1="{last_x:.1f}" y1="{last_y:.1f}" x2="{last_x:.1f}" y2="{last_y:.1f}" stroke="{TONE_COLOUR[tone]}" '
-           'stroke-width="9" stroke-linecap="round" vector-effect="non-scaling-stroke"/>')
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-4 0 128 32" preserveAspectRatio="none">'
-           f'{lines}{dot}</svg>')
+    dot = (
+        f'<line x1="{last_x:.1f}" y1="{last_y:.1f}" x2="{last_x:.1f}" y2="{last_y:.1f}" stroke="{TONE_COLOUR[tone]}" '
+        'stroke-width="9" stroke-linecap="round" vector-effect="non-scaling-stroke"/>'
+    )
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-4 0 128 32" preserveAspectRatio="none">{lines}{dot}</svg>'
     # As an image: st.html's sanitiser drops inline <svg>, and an <img> keeps its own box.
     source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
     return f'<img class="ph-spark" src="{source}" height="{height}" alt="{e(label)}">'
-
 
 
 def change_html(change: Change | None, css: str) -> str:
     if change is None:
         return ""
     word = {"good": "better", "bad": "worse", "neutral": ""}[change.tone]
-    return (f'<div class="{css} {change.tone}"><span class="ph-arrow">{change.arrow}</span> {e(change.text)}'
-            f'{f" {word}" if word else ""} <span class="ph-vs">vs {e(change.against)}</span></div>')
+    return (
+        f'<div class="{css} {change.tone}"><span class="ph-arrow">{change.arrow}</span> {e(change.text)}'
+        f'{f" {word}" if word else ""} <span class="ph-vs">vs {e(change.against)}</span></div>'
+    )
 
 
 def tile_html(tile: Tile, spark: list[float | None] | None) -> str:
     value_class = "ph-value" if tile.has_data else "ph-value ph-none"
     chart = sparkline_svg(spark, tile.change.tone if tile.change else "neutral") if spark and tile.has_data else ""
-    return (f'<div class="ph-tile" data-label="{e(tile.label)}"><div class="ph-label">{e(tile.label)}</div>'
-            f'<div class="{value_class}">{e(tile.value)}</div>{change_html(tile.change, "ph-delta")}'
-            f'{change_html(tile.year_ago, "ph-delta ph-year")}{chart}'
-            f'<div class="ph-caption">{e(tile.caption)}</div></div>')
+    return (
+        f'<div class="ph-tile" data-label="{e(tile.label)}"><div class="ph-label">{e(tile.label)}</div>'
+        f'<div class="{value_class}">{e(tile.value)}</div>{change_html(tile.change, "ph-delta")}'
+        f"{change_html(tile.year_ago, 'ph-delta ph-year')}{chart}"
+        f'<div class="ph-caption">{e(tile.caption)}</div></div>'
+    )
 
 
 def tiles_html(tiles: list[Tile], sparks: dict[str, list[float | None]], meeting: bool = False) -> str:
@@ -84,8 +92,12 @@ def tiles_html(tiles: list[Tile], sparks: dict[str, list[float | None]], meeting
     return f'<div class="ph-tiles{" ph-meeting" if meeting else ""}" style="--ph-count: {len(tiles)}">{body}</div>'
 
 
-def table_html(frame: pd.DataFrame, formats: dict[str, Callable[[Any], str]] | None = None, css_class: str = "",
-               tones: dict[str, Callable[[Any], str]] | None = None) -> str:
+def table_html(
+    frame: pd.DataFrame,
+    formats: dict[str, Callable[[Any], str]] | None = None,
+    css_class: str = "",
+    tones: dict[str, Callable[[Any], str]] | None = None,
+) -> str:
     """A table of text: a formatter returns HTML, any other value is escaped text; a missing
     value reads 'no data'. `tones` gives a cell the class good/bad/neutral."""
     formats, tones = formats or {}, tones or {}
@@ -143,8 +155,16 @@ table.ph-list img.ph-spark { height: 2vw; }
 # The product-line table: each column's cell format, and its header once the unit is in the cells.
 _HOURS = ("Median first response (h)", "p90 first response (h)", "Median resolution (h)")
 _PERCENT = ("Reopened %", "Deflection %", "Bug tickets %")
-MEETING_COLUMNS = ("Product line", "Tickets", "Median first response (h)", "Change vs previous (h)",
-                   "Median resolution (h)", "Open bugs", "Deflection %", "Bug tickets %")
+MEETING_COLUMNS = (
+    "Product line",
+    "Tickets",
+    "Median first response (h)",
+    "Change vs previous (h)",
+    "Median resolution (h)",
+    "Open bugs",
+    "Deflection %",
+    "Bug tickets %",
+)
 MEETING_ROWS = 6  # product lines shown on the shared screen; the rest are counted below the table
 
 
@@ -172,8 +192,12 @@ def product_line_html(table: pd.DataFrame, meeting: bool = False, previous: str 
     headers = {c: c.replace(" (h)", "").replace(" (d)", "").replace(" %", "") for c in shown.columns}
     headers["Change vs previous (h)"] = f"Change vs {previous}"
     formats = {headers[c]: _cell(c) for c in shown.columns if c != "Product line"}
-    out = table_html(shown.rename(columns=headers), formats, "ph-lines ph-meeting" if meeting else "ph-lines",
-                     {headers["Change vs previous (h)"]: _lower_is_better})
+    out = table_html(
+        shown.rename(columns=headers),
+        formats,
+        "ph-lines ph-meeting" if meeting else "ph-lines",
+        {headers["Change vs previous (h)"]: _lower_is_better},
+    )
     hidden = len(table) - len(shown)
     if hidden:
         out += f'<p class="ph-more">and {hidden} more product lines: see the dashboard without meeting mode</p>'

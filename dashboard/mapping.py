@@ -36,8 +36,10 @@ class FieldValues:
         for key in self.unmatched_keys:
             near = [v for v, _, _ in self.values if v is not None and v.lower() == key.lower()]
             hint = f" (did you mean {near[0]!r}? keys are case-sensitive)" if near else ""
-            out.append(f"[sources.{self.source}] product_lines: the key {key!r} matches no {self.field} in the "
-                       f"exports{hint}; its rows go to 'Unassigned'. Values found: {found}")
+            out.append(
+                f"[sources.{self.source}] product_lines: the key {key!r} matches no {self.field} in the "
+                f"exports{hint}; its rows go to 'Unassigned'. Values found: {found}"
+            )
         return out
 
     def snippet(self) -> str:
@@ -56,11 +58,16 @@ def field_values(warehouse: Warehouse) -> list[FieldValues]:
     out = []
     for source, rows in frame.groupby("source", sort=True):
         mapping = dict(warehouse.settings.source(str(source)).product_lines)
-        values = [(None if not isinstance(v, str) else v, int(n), bool(m))
-                  for v, n, m in zip(rows["value"], rows["rows"], rows["is_mapped"], strict=True)]
+        values = [
+            (None if not isinstance(v, str) else v, int(n), bool(m))
+            for v, n, m in zip(rows["value"], rows["rows"], rows["is_mapped"], strict=True)
+        ]
         found = {v for v, _, _ in values}
-        out.append(FieldValues(str(source), str(rows["field"].iloc[0] or ""), values, mapping,
-                               [k for k in mapping if k not in found]))
+        out.append(
+            FieldValues(
+                str(source), str(rows["field"].iloc[0] or ""), values, mapping, [k for k in mapping if k not in found]
+            )
+        )
     return out
 
 
@@ -78,8 +85,11 @@ def format_field_values(fields: list[FieldValues], limit: int = 10) -> str:
         if len(item.values) > limit:
             lines.append(f"    ... and {len(item.values) - limit} more values")
         lines.extend(f"  warning: {w}" for w in item.warnings())
-    snippets = [item.snippet() for item in fields
-                if item.configurable and not item.mapping and any(v is not None for v, _, _ in item.values)]
+    snippets = [
+        item.snippet()
+        for item in fields
+        if item.configurable and not item.mapping and any(v is not None for v, _, _ in item.values)
+    ]
     if snippets:
         lines.append("")
         lines.append("To name the product lines, paste into health.toml and edit the names on the right:")

@@ -6,8 +6,9 @@ Both the dashboard and the CLI use this; no streamlit here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -124,9 +125,11 @@ def coverage(warehouse: Warehouse, timezone: str) -> Coverage:
     frame = warehouse.query("metrics/coverage", {"tz": timezone})
     day = lambda value: pd.Timestamp(value).date()  # noqa: E731
     rows = list(frame.itertuples())
-    return Coverage({row.entity: (day(row.first_day), day(row.last_day)) for row in rows},
-                    {row.entity: frozenset(day(m) for m in row.months) for row in rows},
-                    {row.entity: frozenset(day(m) for m in row.full_months) for row in rows})
+    return Coverage(
+        {row.entity: (day(row.first_day), day(row.last_day)) for row in rows},
+        {row.entity: frozenset(day(m) for m in row.months) for row in rows},
+        {row.entity: frozenset(day(m) for m in row.full_months) for row in rows},
+    )
 
 
 def plain_definition(name: str) -> str:
@@ -158,12 +161,17 @@ def known_values(warehouse: Warehouse) -> dict[str, list[str]]:
 def check_filters(warehouse: Warehouse, filters: Filters) -> None:
     """An unknown product line is a mistake to report, not an empty result."""
     known = known_values(warehouse)
-    for kind, chosen in (("product_line", filters.product_lines), ("priority", filters.priorities),
-                         ("channel", filters.channels)):
+    for kind, chosen in (
+        ("product_line", filters.product_lines),
+        ("priority", filters.priorities),
+        ("channel", filters.channels),
+    ):
         unknown = [v for v in chosen if v not in known.get(kind, [])]
         if unknown:
             choices = ", ".join(known.get(kind, [])) or "(none in the data)"
-            raise ProductHealthError(f"unknown {kind.replace('_', ' ')} {', '.join(map(repr, unknown))}; known: {choices}")
+            raise ProductHealthError(
+                f"unknown {kind.replace('_', ' ')} {', '.join(map(repr, unknown))}; known: {choices}"
+            )
 
 
 def total_row(frame: pd.DataFrame) -> dict[str, Any]:
@@ -186,12 +194,16 @@ def period_summary(
     and the product-line table share each query. still_hurting_list=False leaves the list
     out (the overview's compared periods need only counts)."""
     if metric is None:
+
         def metric(name: str, period: Filters) -> pd.DataFrame:
             return run_metric(warehouse, name, period)
 
     rows = {name: total_row(metric(name, filters)) for name in dict.fromkeys(kpi.sql for kpi in CATALOGUE)}
-    context = Context(filters, warehouse.settings.still_hurting_days,
-                      still_hurting(metric("bug_impact", filters)) if still_hurting_list else None)
+    context = Context(
+        filters,
+        warehouse.settings.still_hurting_days,
+        still_hurting(metric("bug_impact", filters)) if still_hurting_list else None,
+    )
     summary: dict[str, Any] = {}
     for kpi in sorted(CATALOGUE, key=lambda kpi: kpi.section is not None):  # top-level keys first
         values = {key: rows[kpi.sql].get(column, default) for key, (column, default) in kpi.json.items()}

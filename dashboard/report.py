@@ -51,43 +51,75 @@ CHART_WIDTH = 660  # px at 96 dpi: A4 portrait less 1 cm margins is 718 px, Lett
 
 def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> str:
     """The whole HTML document for the period of `filters`."""
-    shown = overview(warehouse, report.counts, filters, lambda name, period: run_metric(warehouse, name, period),
-                     coverage(warehouse, filters.timezone))
+    shown = overview(
+        warehouse,
+        report.counts,
+        filters,
+        lambda name, period: run_metric(warehouse, name, period),
+        coverage(warehouse, filters.timezone),
+    )
     metric = shown.result  # the pack's charts and list come from the overview's own queries
     now, before, table = shown.now, shown.before, shown.table
     trailing = filters.trailing_months(12)
-    figures = [kpi.pack_chart(metric(kpi.trend, trailing)) for kpi in CATALOGUE
-               if kpi.pack_chart and kpi.trend and (not kpi.pack_needs or report.counts.get(kpi.pack_needs, 0))]
+    figures = [
+        kpi.pack_chart(metric(kpi.trend, trailing))
+        for kpi in CATALOGUE
+        if kpi.pack_chart and kpi.trend and (not kpi.pack_needs or report.counts.get(kpi.pack_needs, 0))
+    ]
 
     bugs = metric("bug_impact", filters)
     hurting = still_hurting(bugs)
     show_titles = warehouse.settings.show_titles
-    hurting_table = pd.DataFrame({
-        "Key": hurting["issue_key"],
-        **({"Title": hurting["title"]} if show_titles else {}),
-        "Product line": hurting["product_line"],
-        "Age": hurting["age_days"].map(days),
-        "Status": hurting["status"],
-        "Tickets this period": hurting["tickets_in_period"].map(count),
-        "Tickets all time": hurting["tickets_all_time"].map(count),
-        "Last 12 months": hurting["monthly_tickets"],
-        "Link": hurting["url"].fillna(""),
-    })
-    hurting_html = table_html(hurting_table, {
-        "Last 12 months": lambda v: sparkline_svg([float(x) for x in v], height=28),
-        "Link": lambda v: "-" if not isinstance(v, str) or not v.startswith(("https://", "http://"))
-        else f'<a href="{e(v)}" rel="noopener noreferrer">open</a>',
-    }, "hurting") if len(hurting) else "<p>No open bug older than the threshold got new tickets this period.</p>"
+    hurting_table = pd.DataFrame(
+        {
+            "Key": hurting["issue_key"],
+            **({"Title": hurting["title"]} if show_titles else {}),
+            "Product line": hurting["product_line"],
+            "Age": hurting["age_days"].map(days),
+            "Status": hurting["status"],
+            "Tickets this period": hurting["tickets_in_period"].map(count),
+            "Tickets all time": hurting["tickets_all_time"].map(count),
+            "Last 12 months": hurting["monthly_tickets"],
+            "Link": hurting["url"].fillna(""),
+        }
+    )
+    hurting_html = (
+        table_html(
+            hurting_table,
+            {
+                "Last 12 months": lambda v: sparkline_svg([float(x) for x in v], height=28),
+                "Link": lambda v: (
+                    "-"
+                    if not isinstance(v, str) or not v.startswith(("https://", "http://"))
+                    else f'<a href="{e(v)}" rel="noopener noreferrer">open</a>'
+                ),
+            },
+            "hurting",
+        )
+        if len(hurting)
+        else "<p>No open bug older than the threshold got new tickets this period.</p>"
+    )
 
     failed = [f for f in report.files if f.failed]
-    data_note = (f"Data as of {e(when(report.data_as_of))} · {plural(len(report.files), 'export file')} · "
-                 f"{plural(report.counts.get('tickets', 0), 'ticket')}, {plural(report.counts.get('issues', 0), 'issue')}")
+    data_note = (
+        f"Data as of {e(when(report.data_as_of))} · {plural(len(report.files), 'export file')} · "
+        f"{plural(report.counts.get('tickets', 0), 'ticket')}, {plural(report.counts.get('issues', 0), 'issue')}"
+    )
     if failed:
-        data_note += (f" · <strong>{plural(len(failed), 'file')} had problems</strong> "
-                      "(see the dashboard's Data page)")
-    machine = json.dumps({"period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(),
-                                     "timezone": filters.timezone, "product_lines": list(filters.product_lines)},
-                          **now, "previous_period": before}, default=str).replace("<", "\\u003c")
+        data_note += f" · <strong>{plural(len(failed), 'file')} had problems</strong> (see the dashboard's Data page)"
+    machine = json.dumps(
+        {
+            "period": {
+                "from": filters.start.isoformat(),
+                "to": filters.end.isoformat(),
+                "timezone": filters.timezone,
+                "product_lines": list(filters.product_lines),
+            },
+            **now,
+            "previous_period": before,
+        },
+        default=str,
+    ).replace("<", "\\u003c")
     definitions = "".join(f"<p>{e(plain_definition(n))}</p>" for n in DEFINITIONS)
     charts_html = "".join(f'<div class="chart">{_figure_html(fig, i == 0)}</div>' for i, fig in enumerate(figures))
     return f"""<!doctype html>
@@ -102,7 +134,8 @@ Times in {e(filters.timezone)}.</p>
 <p class="sub">{data_note} · generated {e(when(dt.datetime.now(dt.UTC).isoformat()))} by Product Health</p></header>
 <section>{tiles_html(shown.tiles, shown.sparks)}</section>
 <h2>Old bugs still hurting</h2>
-<p class="sub">Open bugs older than {warehouse.settings.still_hurting_days} days that got new linked tickets in the period,
+<p class="sub">Open bugs older than {warehouse.settings.still_hurting_days} days that got new linked tickets in the
+period,
 most tickets first.</p>
 {hurting_html}
 <h2>By product line</h2>

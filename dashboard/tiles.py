@@ -6,9 +6,10 @@ the two show the same numbers by construction. No streamlit here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -79,8 +80,14 @@ MISSING = {
 }
 
 
-def tiles(now: dict[str, Any], before: dict[str, Any] | None, year_ago: dict[str, Any] | None,
-          coverage: Coverage, filters: Filters, counts: dict[str, int]) -> list[Tile]:
+def tiles(
+    now: dict[str, Any],
+    before: dict[str, Any] | None,
+    year_ago: dict[str, Any] | None,
+    coverage: Coverage,
+    filters: Filters,
+    counts: dict[str, int],
+) -> list[Tile]:
     """The overview's tiles, one per catalogue entry with a tile, for a period summary
     (metrics.period_summary), the previous period's and the year-earlier one's (None where
     the data does not reach back)."""
@@ -92,21 +99,35 @@ def tiles(now: dict[str, Any], before: dict[str, Any] | None, year_ago: dict[str
             continue
         spark = (kpi.trend, spec.spark) if kpi.trend else None
         if kpi.entity not in coverage.spans or (spec.needs_links and not counts.get("links", 0)):
-            out.append(Tile(spec.label, NO_DATA, spec.better,
-                            caption=MISSING["links" if kpi.entity in coverage.spans else kpi.entity]))
+            out.append(
+                Tile(
+                    spec.label,
+                    NO_DATA,
+                    spec.better,
+                    caption=MISSING["links" if kpi.entity in coverage.spans else kpi.entity],
+                )
+            )
         elif not coverage.has(kpi.entity, filters):
-            out.append(Tile(spec.label, NO_DATA, spec.better, caption=coverage_text(coverage, kpi.entity) + ".",
-                            spark=spark))
+            out.append(
+                Tile(spec.label, NO_DATA, spec.better, caption=coverage_text(coverage, kpi.entity) + ".", spark=spark)
+            )
         else:
             value = _get(now, spec.path)
-            out.append(Tile(
-                spec.label, NO_DATA if is_missing(value) else spec.shown(value), spec.better,
-                change(value, _get(before, spec.path), spec.unit, spec.better, short_period_label(previous))
-                if coverage.reaches(kpi.entity, previous) else None,
-                change(value, _get(year_ago, spec.path), spec.unit, spec.better, short_period_label(year))
-                if coverage.reaches(kpi.entity, year) else None,
-                spec.caption(now, before, short_period_label(previous)), spark,
-            ))
+            out.append(
+                Tile(
+                    spec.label,
+                    NO_DATA if is_missing(value) else spec.shown(value),
+                    spec.better,
+                    change(value, _get(before, spec.path), spec.unit, spec.better, short_period_label(previous))
+                    if coverage.reaches(kpi.entity, previous)
+                    else None,
+                    change(value, _get(year_ago, spec.path), spec.unit, spec.better, short_period_label(year))
+                    if coverage.reaches(kpi.entity, year)
+                    else None,
+                    spec.caption(now, before, short_period_label(previous)),
+                    spark,
+                )
+            )
     return out
 
 
@@ -117,7 +138,9 @@ def product_line_table(metric: Callable[[str, bool], pd.DataFrame], has_previous
     """One row per product line, most tickets first. `metric(name, previous)` returns a
     metric's frame for the period (previous=False) or the previous period (previous=True)."""
     split = {name: metric(name, False).set_index("product_line") for name in TABLE_METRICS}
-    previous = metric("first_response", True).set_index("product_line") if has_previous else split["first_response"].iloc[:0]
+    previous = (
+        metric("first_response", True).set_index("product_line") if has_previous else split["first_response"].iloc[:0]
+    )
     lines = sorted({line for frame in split.values() for line in frame.index.dropna()})
 
     def cell(frame: pd.DataFrame, line: str, column: str) -> Any:
@@ -127,31 +150,51 @@ def product_line_table(metric: Callable[[str, bool], pd.DataFrame], has_previous
     for line in lines:
         median_now = cell(split["first_response"], line, "median_hours")
         median_before = cell(previous, line, "median_hours")
-        rows.append({
-            "Product line": line,
-            "Tickets": cell(split["first_response"], line, "tickets_created"),
-            "Median first response (h)": median_now,
-            "Change vs previous (h)": None if is_missing(median_now) or is_missing(median_before)
-            else median_now - median_before,
-            "p90 first response (h)": cell(split["first_response"], line, "p90_hours"),
-            "Median resolution (h)": cell(split["resolution"], line, "median_hours"),
-            "Reopened %": cell(split["resolution"], line, "reopened_pct"),
-            "Open bugs": cell(split["bug_age"], line, "open_bugs"),
-            "Median bug age (d)": cell(split["bug_age"], line, "median_days"),
-            "Deflection %": cell(split["deflection"], line, "rate_pct"),
-            "Bug tickets %": cell(split["impact"], line, "bug_ticket_share_pct"),
-        })
+        rows.append(
+            {
+                "Product line": line,
+                "Tickets": cell(split["first_response"], line, "tickets_created"),
+                "Median first response (h)": median_now,
+                "Change vs previous (h)": None
+                if is_missing(median_now) or is_missing(median_before)
+                else median_now - median_before,
+                "p90 first response (h)": cell(split["first_response"], line, "p90_hours"),
+                "Median resolution (h)": cell(split["resolution"], line, "median_hours"),
+                "Reopened %": cell(split["resolution"], line, "reopened_pct"),
+                "Open bugs": cell(split["bug_age"], line, "open_bugs"),
+                "Median bug age (d)": cell(split["bug_age"], line, "median_days"),
+                "Deflection %": cell(split["deflection"], line, "rate_pct"),
+                "Bug tickets %": cell(split["impact"], line, "bug_ticket_share_pct"),
+            }
+        )
     frame = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     order = frame["Tickets"].fillna(-1).astype(float)
     return frame.iloc[order.sort_values(ascending=False, kind="stable").index].reset_index(drop=True)
 
 
-TABLE_COLUMNS = ("Product line", "Tickets", "Median first response (h)", "Change vs previous (h)",
-                 "p90 first response (h)", "Median resolution (h)", "Reopened %", "Open bugs", "Median bug age (d)",
-                 "Deflection %", "Bug tickets %")
+TABLE_COLUMNS = (
+    "Product line",
+    "Tickets",
+    "Median first response (h)",
+    "Change vs previous (h)",
+    "p90 first response (h)",
+    "Median resolution (h)",
+    "Reopened %",
+    "Open bugs",
+    "Median bug age (d)",
+    "Deflection %",
+    "Bug tickets %",
+)
 TABLE_ENTITIES = {  # the data each column needs in the period (Coverage)
-    "tickets": ("Tickets", "Median first response (h)", "Change vs previous (h)", "p90 first response (h)",
-                "Median resolution (h)", "Reopened %", "Bug tickets %"),
+    "tickets": (
+        "Tickets",
+        "Median first response (h)",
+        "Change vs previous (h)",
+        "p90 first response (h)",
+        "Median resolution (h)",
+        "Reopened %",
+        "Bug tickets %",
+    ),
     "issues": ("Open bugs", "Median bug age (d)"),
     "self_service": ("Deflection %",),
 }
@@ -174,8 +217,11 @@ class Overview:
 
 def comparisons(filters: Filters, coverage: Coverage) -> list[Filters]:
     """The periods the overview compares with that some of the data reaches back to."""
-    return [period for period in (filters.previous(), filters.year_ago())
-            if any(coverage.reaches(entity, period) for entity in coverage.spans)]
+    return [
+        period
+        for period in (filters.previous(), filters.year_ago())
+        if any(coverage.reaches(entity, period) for entity in coverage.spans)
+    ]
 
 
 ENTITY_NAMES = {"tickets": "Tickets", "issues": "Tracker issues", "self_service": "Self-service sessions"}
@@ -193,8 +239,10 @@ def comparison_caption(filters: Filters, coverage: Coverage) -> str:
     scope = ", ".join(filters.product_lines) if filters.product_lines else "All product lines"
     if coverage.first_day is None:
         return f"{scope}. No data yet."
-    against = " and ".join(period_label(p) if filters.months else f"{period_label(p)} (the same number of days)"
-                           for p in comparisons(filters, coverage))
+    against = " and ".join(
+        period_label(p) if filters.months else f"{period_label(p)} (the same number of days)"
+        for p in comparisons(filters, coverage)
+    )
     span = coverage_text(coverage, coverage.main_entity or "tickets") + "."
     if not coverage.has_any(filters):
         return f"{scope}. No data in {period_label(filters)}. {span} Pick a period inside it."
@@ -203,8 +251,9 @@ def comparison_caption(filters: Filters, coverage: Coverage) -> str:
 
 def overview_queries(filters: Filters, coverage: Coverage) -> list[tuple[str, Filters]]:
     """The distinct queries behind the overview of one filter state."""
-    others = [(name, period) for period in comparisons(filters, coverage)
-              for name in summary_sql() if name not in LIST_SQL]
+    others = [
+        (name, period) for period in comparisons(filters, coverage) for name in summary_sql() if name not in LIST_SQL
+    ]
     trends = [(name, filters.trailing_months(12)) for name in trend_sql()]
     return [(name, filters) for name in summary_sql()] + others + trends
 
@@ -222,8 +271,14 @@ def monthly(frame: pd.DataFrame, column: str, months: Filters) -> list[float | N
     return out
 
 
-def overview(warehouse: Warehouse, counts: dict[str, int], filters: Filters, metric: MetricRunner,
-             coverage: Coverage, workers: int = 2) -> Overview:
+def overview(
+    warehouse: Warehouse,
+    counts: dict[str, int],
+    filters: Filters,
+    metric: MetricRunner,
+    coverage: Coverage,
+    workers: int = 2,
+) -> Overview:
     """Everything the overview shows for one filter state. Its queries (overview_queries) run
     once each, `workers` at a time (DuckDB releases the GIL; each call has its own cursor),
     through `metric(name, filters)`: the report's runner, the benchmark's, or the dashboard's
@@ -232,20 +287,26 @@ def overview(warehouse: Warehouse, counts: dict[str, int], filters: Filters, met
         queries = overview_queries(filters, coverage)
         memo = dict(zip(queries, pool.map(lambda query: metric(*query), queries), strict=True))
 
-    def metric(name: str, period: Filters) -> pd.DataFrame:  # noqa: F811 - from here on, the results
+    def metric(name: str, period: Filters) -> pd.DataFrame:
         return memo[name, period]
 
     reached = comparisons(filters, coverage)
     now = period_summary(warehouse, filters, metric)
-    before, year_ago = (period_summary(warehouse, period, metric, still_hurting_list=False)
-                        if period in reached else None for period in (filters.previous(), filters.year_ago()))
+    before, year_ago = (
+        period_summary(warehouse, period, metric, still_hurting_list=False) if period in reached else None
+        for period in (filters.previous(), filters.year_ago())
+    )
     tile_list = tiles(now, before, year_ago, coverage, filters, counts)
     trailing = filters.trailing_months(12)
-    sparks = {tile.label: monthly(metric(tile.spark[0], trailing), tile.spark[1], trailing)
-              for tile in tile_list if tile.spark}
+    sparks = {
+        tile.label: monthly(metric(tile.spark[0], trailing), tile.spark[1], trailing)
+        for tile in tile_list
+        if tile.spark
+    }
     table = product_line_table(
         lambda name, previous: metric(name, filters.previous() if previous else filters),
-        has_previous=filters.previous() in reached)
+        has_previous=filters.previous() in reached,
+    )
     for entity, columns in TABLE_ENTITIES.items():  # a stale snapshot is no data, as on the tiles
         if not coverage.has(entity, filters):
             table[list(columns)] = None

@@ -68,9 +68,14 @@ def show_table(frame: pd.DataFrame, column_config: dict[str, Any], meeting_rows:
         return
     shown = frame.head(meeting_rows).drop(columns=[c for c in ("url",) if c in frame.columns])
     labels = {c: _label(column_config.get(c), c) for c in shown.columns}
-    formats = {labels[c]: (lambda v: sparkline_svg([float(x) for x in v], height=28)) if c == "monthly_tickets"
-               else (lambda v: e(f"{v:,.0f}")) if pd.api.types.is_numeric_dtype(shown[c]) else e
-               for c in shown.columns}
+    formats = {
+        labels[c]: (lambda v: sparkline_svg([float(x) for x in v], height=28))
+        if c == "monthly_tickets"
+        else (lambda v: e(f"{v:,.0f}"))
+        if pd.api.types.is_numeric_dtype(shown[c])
+        else e
+        for c in shown.columns
+    }
     body = table_html(shown.rename(columns=labels), formats, "ph-lines ph-meeting ph-list")
     hidden = len(frame) - len(shown)
     more = f'<p class="ph-more">and {hidden} more: see the dashboard without meeting mode</p>' if hidden else ""

@@ -13,8 +13,15 @@ from streamlit.testing.v1 import AppTest
 from dashboard import PROJECT_ROOT, SAMPLE_DATA_DIR, data
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
-PAGES = ["app_pages/overview.py", "app_pages/first_response.py", "app_pages/resolution.py",
-         "app_pages/bugs.py", "app_pages/deflection.py", "app_pages/impact.py", "app_pages/data_report.py"]
+PAGES = [
+    "app_pages/overview.py",
+    "app_pages/first_response.py",
+    "app_pages/resolution.py",
+    "app_pages/bugs.py",
+    "app_pages/deflection.py",
+    "app_pages/impact.py",
+    "app_pages/data_report.py",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +34,9 @@ def fresh_caches(monkeypatch):
     yield
 
 
-def run(query: dict | None = None, page: str | None = None, user: dict | None = None,
-        secrets: dict | None = None) -> AppTest:
+def run(
+    query: dict | None = None, page: str | None = None, user: dict | None = None, secrets: dict | None = None
+) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     if user is not None:
         at.user = user
@@ -44,14 +52,19 @@ def run(query: dict | None = None, page: str | None = None, user: dict | None = 
     return at
 
 
-TILE = re.compile(r'<div class="ph-tile" data-label="([^"]*)"><div class="ph-label">[^<]*</div>'
-                  r'<div class="ph-value[^"]*">([^<]*)</div>')
+TILE = re.compile(
+    r'<div class="ph-tile" data-label="([^"]*)"><div class="ph-label">[^<]*</div>'
+    r'<div class="ph-value[^"]*">([^<]*)</div>'
+)
 
 
 def tiles(at: AppTest) -> dict[str, str]:
     """The tiles (htmlparts.tile_html) the page shows: label -> value."""
-    return {html.unescape(label): html.unescape(value) for element in at.html
-            for label, value in TILE.findall(element.value)}
+    return {
+        html.unescape(label): html.unescape(value)
+        for element in at.html
+        for label, value in TILE.findall(element.value)
+    }
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -62,8 +75,14 @@ def test_every_page_renders_on_the_sample_data(page: str) -> None:
 
 def test_overview_shows_six_tiles_with_numbers() -> None:
     values = tiles(run())
-    assert list(values) == ["Median first response", "Median resolution", "Open bugs", "Deflection rate",
-                            "Tickets about known bugs", "Tickets created"]
+    assert list(values) == [
+        "Median first response",
+        "Median resolution",
+        "Open bugs",
+        "Deflection rate",
+        "Tickets about known bugs",
+        "Tickets created",
+    ]
     assert all(v not in ("-", "no data") for v in values.values())
 
 
@@ -172,9 +191,15 @@ def test_a_reload_that_stops_halfway_keeps_the_last_good_data(tmp_path: Path, mo
 
 
 ACCESS = '[access]\nrequire_sign_in = true\nallowed_email_domains = ["acme.com"]\nallowed_groups = ["support-leads"]\n'
-AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-only",
-                 "client_id": "x", "client_secret": "y",
-                 "server_metadata_url": "https://example.com/.well-known/openid-configuration"}}
+AUTH = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test-only",
+        "client_id": "x",
+        "client_secret": "y",
+        "server_metadata_url": "https://example.com/.well-known/openid-configuration",
+    }
+}
 
 
 def test_signed_out_users_see_only_the_sign_in_button(tmp_path: Path, monkeypatch) -> None:
@@ -186,8 +211,10 @@ def test_signed_out_users_see_only_the_sign_in_button(tmp_path: Path, monkeypatc
 
 def test_signed_in_users_of_an_allowed_domain_or_group_see_the_dashboard(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(_small_folder(tmp_path, ACCESS)))
-    for user in ({"is_logged_in": True, "email": "ann@acme.com"},
-                 {"is_logged_in": True, "email": "lee@contractor.io", "groups": ["support-leads"]}):
+    for user in (
+        {"is_logged_in": True, "email": "ann@acme.com"},
+        {"is_logged_in": True, "email": "lee@contractor.io", "groups": ["support-leads"]},
+    ):
         at = run(user=user, secrets=AUTH)
         assert "Open bugs" in tiles(at)
 
@@ -212,8 +239,9 @@ def test_the_data_folder_cannot_be_chosen_from_the_url(tmp_path: Path) -> None:
     assert any(str(SAMPLE_DATA_DIR) in c.value for c in at.sidebar.caption)
 
 
-@pytest.mark.parametrize("start, end", [("2026-10-31", "2026-01-01"), ("x') or 1=1 --", "2026-01-01"),
-                                        ("9999-99-99", "../../etc/passwd")])
+@pytest.mark.parametrize(
+    "start, end", [("2026-10-31", "2026-01-01"), ("x') or 1=1 --", "2026-01-01"), ("9999-99-99", "../../etc/passwd")]
+)
 def test_reversed_or_hostile_dates_in_the_url_fall_back_with_a_note(start: str, end: str) -> None:
     at = run({"preset": "Custom", "from": start, "to": end})
     assert any("Ignored the period from the link" in w.value for w in at.warning)

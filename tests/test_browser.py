@@ -20,8 +20,15 @@ from dashboard import PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -47,9 +54,23 @@ def _start_app(data: Path | None):
     if data is not None:
         env["PRODUCT_HEALTH_DATA"] = str(data)
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(PROJECT_ROOT / "dashboard" / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -73,7 +94,10 @@ def app_url():
     yield from _start_app(None)
 
 
-HOSTILE_TITLE = '<script>window.__ph_pwned = 1</script><img src=x onerror="window.__ph_pwned = 2"> **bold** [link](javascript:alert(1))'
+HOSTILE_TITLE = (
+    '<script>window.__ph_pwned = 1</script><img src=x onerror="window.__ph_pwned = 2"> **bold** '
+    "[link](javascript:alert(1))"
+)
 
 
 @pytest.fixture(scope="module")
@@ -83,15 +107,29 @@ def hostile_app_url(tmp_path_factory):
 
     _require_browser()
     folder = tmp_path_factory.mktemp("hostile")
-    (folder / "issues.json").write_text(json.dumps([{
-        "url": "https://api.github.com/repos/acme/app/issues/7", "repository_url": "https://api.github.com/repos/acme/app",
-        "html_url": "javascript:alert(1)", "number": 7, "title": HOSTILE_TITLE, "labels": [{"name": "bug"}],
-        "state": "open", "created_at": "2024-01-01T00:00:00Z", "updated_at": "2024-01-01T00:00:00Z",
-    }]))
+    (folder / "issues.json").write_text(
+        json.dumps(
+            [
+                {
+                    "url": "https://api.github.com/repos/acme/app/issues/7",
+                    "repository_url": "https://api.github.com/repos/acme/app",
+                    "html_url": "javascript:alert(1)",
+                    "number": 7,
+                    "title": HOSTILE_TITLE,
+                    "labels": [{"name": "bug"}],
+                    "state": "open",
+                    "created_at": "2024-01-01T00:00:00Z",
+                    "updated_at": "2024-01-01T00:00:00Z",
+                }
+            ]
+        )
+    )
     (folder / "tickets.csv").write_text(
         "Id,Status,Via,Created at,Subject\n"
-        + "".join(f"{i},Open,Mail,2026-10-{i:02d} 10:00:00,<script>alert(1)</script> https://github.com/acme/app/issues/7\n"
-                  for i in range(1, 20))
+        + "".join(
+            f"{i},Open,Mail,2026-10-{i:02d} 10:00:00,<script>alert(1)</script> https://github.com/acme/app/issues/7\n"
+            for i in range(1, 20)
+        )
     )
     yield from _start_app(folder)
 
@@ -130,7 +168,8 @@ def test_tiles_render_filters_write_the_url_and_meeting_mode(app_url, browser) -
     page.wait_for_function(
         """([label, before]) => [...document.querySelectorAll('.ph-tile')]
             .some(t => t.dataset.label === label && t.querySelector('.ph-value').innerText !== before)""",
-        arg=["Tickets created", before], timeout=30_000,
+        arg=["Tickets created", before],
+        timeout=30_000,
     )
     assert _tile_value(page, "Tickets created") != before
     page.screenshot(path=str(ARTIFACTS / "overview-mobile-app.png"))
@@ -209,9 +248,15 @@ def test_a_script_in_a_bug_title_does_not_run(hostile_app_url, browser) -> None:
 
 # -- meeting mode on a shared screen ---------------------------------------------------------
 
-MEETING_PAGES = [("", "Overview", 0), ("first_response", "First response", 2), ("resolution", "Resolution", 3),
-                 ("bugs", "Bug age", 3), ("deflection", "Deflection", 2), ("impact", "Customer impact", 2),
-                 ("data_report", "Data", 0)]  # (path, title, plotly charts drawn)
+MEETING_PAGES = [
+    ("", "Overview", 0),
+    ("first_response", "First response", 2),
+    ("resolution", "Resolution", 3),
+    ("bugs", "Bug age", 3),
+    ("deflection", "Deflection", 2),
+    ("impact", "Customer impact", 2),
+    ("data_report", "Data", 0),
+]  # (path, title, plotly charts drawn)
 
 # What a person three metres away would see as broken, measured in the page: anything past the
 # right edge, tile text cut, a chart drawn outside its frame, a table scrolling sideways.
@@ -230,13 +275,16 @@ FIT_PROBLEMS = """() => {
   for (const plot of document.querySelectorAll('.js-plotly-plot')) {
     const frame = plot.closest('[data-testid="stPlotlyChart"]') || plot;
     const box = frame.getBoundingClientRect();
-    for (const part of plot.querySelectorAll('svg.main-svg, g.legend, g.xtick, g.ytick, g.g-gtitle, g.g-xtitle, g.g-ytitle')) {
+    const parts = 'svg.main-svg, g.legend, g.xtick, g.ytick, g.g-gtitle, g.g-xtitle, g.g-ytitle';
+    for (const part of plot.querySelectorAll(parts)) {
       const r = part.getBoundingClientRect();
-      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1))
-        out.push('chart part outside its frame: ' + name(part));
+      const outside = r.left < box.left - 1 || r.right > box.right + 1
+                      || r.top < box.top - 1 || r.bottom > box.bottom + 1;
+      if (r.width && outside) out.push('chart part outside its frame: ' + name(part));
     }
   }
-  for (const el of document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller, [data-testid="stHtml"], table'))
+  const tables = '[data-testid="stDataFrame"] .dvn-scroller, [data-testid="stHtml"], table';
+  for (const el of document.querySelectorAll(tables))
     if (el.scrollWidth > el.clientWidth + 1) out.push('table scrolls sideways: ' + name(el));
   return out;
 }"""
@@ -251,7 +299,10 @@ def _settled(page, title: str, charts: int = 0) -> None:
                  && !document.querySelector('[data-stale="true"]')
                  && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0
                  && [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.querySelector('g.xtick')).length
-                    >= charts""", arg=charts, timeout=90_000)
+                    >= charts""",
+        arg=charts,
+        timeout=90_000,
+    )
     page.wait_for_timeout(1200)  # plotly lays out after the DOM settles
 
 
@@ -265,8 +316,10 @@ def test_meeting_mode_fits_the_screen_and_the_presenter_moves_by_keyboard(app_ur
         assert page.locator('[data-testid="stSidebar"]').is_hidden()
         assert page.evaluate(FIT_PROBLEMS) == [], f"{title} at {width}x{height}"
         if path == "":
-            assert page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight") <= height or \
-                width != 1920, "the overview does not fit one 1920x1080 screen"
+            assert (
+                page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight") <= height
+                or width != 1920
+            ), "the overview does not fit one 1920x1080 screen"
             assert "compared with September 2026 and October 2025" in page.locator("main").inner_text()
         page.screenshot(path=str(ARTIFACTS / f"meeting-{path or 'overview'}-{width}x{height}.png"))
         if index + 1 < len(MEETING_PAGES):  # a presenter clicker: alternately → and Page Down
@@ -324,10 +377,13 @@ def test_the_meeting_pack_prints_every_chart_inside_the_page(browser, pack, pape
     page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
     page.emulate_media(media="print")
     page.wait_for_timeout(300)
-    too_wide = page.evaluate("""(width) => [...document.querySelectorAll(
+    too_wide = page.evaluate(
+        """(width) => [...document.querySelectorAll(
             '.chart, .js-plotly-plot, svg.main-svg, table, .ph-tile, h1, h2, p, pre')]
         .filter(el => el.getBoundingClientRect().right > width + 1)
-        .map(el => el.className.baseVal || el.className || el.tagName)""", width)
+        .map(el => el.className.baseVal || el.className || el.tagName)""",
+        width,
+    )
     assert too_wide == []
     assert page.locator(".chart").count() >= 4
     text = page.locator("body").inner_text()

@@ -26,7 +26,10 @@ def test_coverage_knows_which_months_have_data_and_which_run_to_their_end(load_f
     assert spans.spans["tickets"] == (dt.date(2024, 1, 10), dt.date(2024, 3, 6))
     assert spans.months["tickets"] == {dt.date(2024, 1, 1), dt.date(2024, 2, 1), dt.date(2024, 3, 1)}
     assert spans.full_months["tickets"] == {dt.date(2024, 2, 1)}  # 27 Feb is in February's last week
-    march, april = Filters(dt.date(2024, 3, 1), dt.date(2024, 3, 31)), Filters(dt.date(2024, 4, 1), dt.date(2024, 4, 30))
+    march, april = (
+        Filters(dt.date(2024, 3, 1), dt.date(2024, 3, 31)),
+        Filters(dt.date(2024, 4, 1), dt.date(2024, 4, 30)),
+    )
     assert spans.has("tickets", march) and not spans.has("tickets", april) and not spans.has("issues", march)
     assert spans.reaches("tickets", march.previous()) and not spans.reaches("tickets", march.year_ago())
     # the default period: the last full month, not the calendar's last month
@@ -47,7 +50,12 @@ def test_a_month_after_the_data_reads_no_data_not_zero(load_files) -> None:
     march = Filters(dt.date(2024, 3, 1), dt.date(2024, 3, 31))
     shown = overview(w, report.counts, march, lambda name, period: run_metric(w, name, period), coverage(w, "UTC"))
     created = next(t for t in shown.tiles if t.label == "Tickets created")
-    assert (created.value, created.change.text, created.change.against, created.year_ago) == ("2", "+1", "Feb 2024", None)
+    assert (created.value, created.change.text, created.change.against, created.year_ago) == (
+        "2",
+        "+1",
+        "Feb 2024",
+        None,
+    )
     assert shown.sparks["Tickets created"] == [None] * 9 + [1.0, 1.0, 2.0]  # Apr 2023 .. Mar 2024, gaps stay gaps
 
 
@@ -75,10 +83,15 @@ def test_first_run_lists_the_product_line_values_and_a_snippet(load_files) -> No
     w, _ = load_files({"tickets.csv": TICKETS})
     (zendesk,) = field_values(w)
     assert (zendesk.source, zendesk.field, zendesk.values) == (
-        "zendesk", "group", [("billing", 2, False), ("mobile", 2, False)])
+        "zendesk",
+        "group",
+        [("billing", 2, False), ("mobile", 2, False)],
+    )
     printed = format_field_values([zendesk])
-    assert '[sources.zendesk]\nproduct_line_from = "group"\nproduct_lines = { "billing" = "billing", "mobile" = "mobile" }' \
+    assert (
+        '[sources.zendesk]\nproduct_line_from = "group"\nproduct_lines = { "billing" = "billing", "mobile" = "mobile" }'
         in printed
+    )
 
 
 def test_a_mapping_key_that_matches_nothing_is_a_warning_naming_it(load_files) -> None:
@@ -87,5 +100,7 @@ def test_a_mapping_key_that_matches_nothing_is_a_warning_naming_it(load_files) -
     (zendesk,) = field_values(w)
     assert zendesk.unmatched_keys == ["Billing"]
     (warning,) = zendesk.warnings()
-    assert "'Billing' matches no group" in warning and "did you mean 'billing'?" in warning and "'mobile' (2)" in warning
+    assert (
+        "'Billing' matches no group" in warning and "did you mean 'billing'?" in warning and "'mobile' (2)" in warning
+    )
     assert "mobile: 2 rows -> Mobile App" in format_field_values([zendesk])

@@ -7,12 +7,13 @@ import json
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dashboard import QUERIES_DIR
 from dashboard.errors import ProductHealthError
-from dashboard.formatting import period_label, plural, short_period_label, when
 from dashboard.filters import Filters
+from dashboard.formatting import period_label, plural, short_period_label, when
 from dashboard.metrics import METRICS, kpis, period_summary, run_metric
 from dashboard.warehouse import open_warehouse, read_sql
 
@@ -62,7 +63,12 @@ def test_first_response_counts_unanswered_apart_and_takes_median_of_the_answered
     fr = period_summary(hand, MARCH)["first_response"]
     # created in March: 1 (1 h), 2 (3 h), 3 (no reply), 4 (2 h); ticket 5 was created in February
     assert (fr["responded"], fr["unanswered"], fr["median_hours"], fr["p90_hours"], fr["mean_hours"]) == (
-        3, 1, 2.0, 2.8, 2.0)
+        3,
+        1,
+        2.0,
+        2.8,
+        2.0,
+    )
     assert fr["basis"] == "calendar"
     assert period_summary(hand, MARCH)["tickets_created"] == 4
 
@@ -117,7 +123,10 @@ def test_comparison_periods_are_the_ones_people_say() -> None:
     assert (october.year_ago().start, october.year_ago().end) == (dt.date(2025, 10, 1), dt.date(2025, 10, 31))
     quarter = Filters(dt.date(2026, 7, 1), dt.date(2026, 9, 30))  # a quarter: the quarter before
     assert (quarter.months, quarter.previous().start, quarter.previous().end) == (
-        3, dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+        3,
+        dt.date(2026, 4, 1),
+        dt.date(2026, 6, 30),
+    )
     march = Filters(dt.date(2024, 3, 1), dt.date(2024, 3, 31))  # 31 days, after a 29-day February
     assert march.previous().days == 29 and march.previous().months == 1
     feb = Filters(dt.date(2024, 2, 1), dt.date(2024, 2, 29))  # a leap February a year back
@@ -134,7 +143,9 @@ def test_periods_read_as_people_say_them() -> None:
     assert period_label(Filters(dt.date(2026, 10, 3), dt.date(2026, 10, 16))) == "3 Oct – 16 Oct 2026"
     assert short_period_label(Filters(dt.date(2026, 9, 1), dt.date(2026, 9, 30))) == "Sep 2026"
     assert when("2026-11-01T00:57:34+00:00") == "1 November 2026, 00:57 UTC" and when(None) == "no data"
-    assert plural(1, "file") + ", " + plural(2, "file") + ", " + plural(1200, "ticket") == "1 file, 2 files, 1,200 tickets"
+    assert (
+        plural(1, "file") + ", " + plural(2, "file") + ", " + plural(1200, "ticket") == "1 file, 2 files, 1,200 tickets"
+    )
 
 
 def test_period_boundaries_follow_the_reporting_time_zone(load_files) -> None:
@@ -146,15 +157,28 @@ def test_period_boundaries_follow_the_reporting_time_zone(load_files) -> None:
 
 
 def test_deleted_tickets_and_pull_requests_are_not_counted(load_files) -> None:
-    page = {"tickets": [
-        {"id": 1, "created_at": "2024-03-01T10:00:00Z", "updated_at": "2024-03-01T10:00:00Z", "status": "open"},
-        {"id": 2, "created_at": "2024-03-01T10:00:00Z", "updated_at": "2024-03-02T10:00:00Z", "status": "deleted"},
-    ]}
+    page = {
+        "tickets": [
+            {"id": 1, "created_at": "2024-03-01T10:00:00Z", "updated_at": "2024-03-01T10:00:00Z", "status": "open"},
+            {"id": 2, "created_at": "2024-03-01T10:00:00Z", "updated_at": "2024-03-02T10:00:00Z", "status": "deleted"},
+        ]
+    }
     issues = [
-        {"number": 1, "state": "open", "labels": [{"name": "bug"}], "created_at": "2024-01-01T00:00:00Z",
-         "html_url": "https://github.com/a/b/issues/1"},
-        {"number": 2, "state": "open", "labels": [{"name": "bug"}], "created_at": "2024-01-01T00:00:00Z",
-         "html_url": "https://github.com/a/b/pull/2", "pull_request": {}},
+        {
+            "number": 1,
+            "state": "open",
+            "labels": [{"name": "bug"}],
+            "created_at": "2024-01-01T00:00:00Z",
+            "html_url": "https://github.com/a/b/issues/1",
+        },
+        {
+            "number": 2,
+            "state": "open",
+            "labels": [{"name": "bug"}],
+            "created_at": "2024-01-01T00:00:00Z",
+            "html_url": "https://github.com/a/b/pull/2",
+            "pull_request": {},
+        },
     ]
     w, _ = load_files({"z.json": json.dumps(page), "gh.json": json.dumps(issues)})
     summary = period_summary(w, MARCH)
@@ -172,7 +196,9 @@ def test_a_reversed_period_is_an_error() -> None:
 
 
 def test_hostile_filter_values_are_bound_not_spliced(hand) -> None:
-    hostile = Filters(MARCH.start, MARCH.end, product_lines=("x') or 1=1 --",), channels=("'; drop table fct_tickets; --",))
+    hostile = Filters(
+        MARCH.start, MARCH.end, product_lines=("x') or 1=1 --",), channels=("'; drop table fct_tickets; --",)
+    )
     assert period_summary(hand, hostile)["tickets_created"] == 0
     assert hand.sql("select count(*) n from fct_tickets")["n"][0] == 5
 
@@ -184,14 +210,21 @@ SQL_FILES = sorted(p.relative_to(QUERIES_DIR).with_suffix("").as_posix() for p i
 def test_every_query_file_runs_against_the_sample_data(sample, name: str) -> None:
     warehouse, _ = sample
     if name.startswith("metrics/"):
-        frame = warehouse.query(name, Filters(dt.date(2026, 1, 1), dt.date(2026, 10, 31)).params() | {"min_age_days": 90})
+        frame = warehouse.query(
+            name, Filters(dt.date(2026, 1, 1), dt.date(2026, 10, 31)).params() | {"min_age_days": 90}
+        )
         assert len(frame) > 0
     elif name == "macros":
         assert "create or replace macro" in read_sql(name)
     else:  # staging and marts are built by the load; they must have rows from the sample
         table = name.split("/")[1]
         assert warehouse.sql(f"select count(*) n from {table}")["n"][0] > 0 or table in (
-            "stg_zendesk_csv", "stg_freshdesk_csv", "stg_jira_tickets", "stg_linear", "stg_custom")
+            "stg_zendesk_csv",
+            "stg_freshdesk_csv",
+            "stg_jira_tickets",
+            "stg_linear",
+            "stg_custom",
+        )
 
 
 def test_every_metric_file_states_grain_params_and_definition() -> None:
@@ -201,6 +234,7 @@ def test_every_metric_file_states_grain_params_and_definition() -> None:
 
 
 # -- the SQL against a plain-Python reading of the same definition ------------------------
+
 
 def quantile(values: list[float], q: float) -> float | None:
     if not values:
@@ -227,8 +261,11 @@ def test_sql_matches_python_on_random_tickets(tmp_path_factory, rows) -> None:
     for i, (created, reply, solved, reopened) in enumerate(rows):
         c = base + dt.timedelta(minutes=created)
         s = c + dt.timedelta(minutes=solved) if solved else None
-        lines.append(f"{i},{'Solved' if s else 'Open'},Mail,{c:%Y-%m-%d %H:%M:%S},"
-                     f"{s:%Y-%m-%d %H:%M:%S}" if s else f"{i},Open,Mail,{c:%Y-%m-%d %H:%M:%S},")
+        lines.append(
+            f"{i},{'Solved' if s else 'Open'},Mail,{c:%Y-%m-%d %H:%M:%S},{s:%Y-%m-%d %H:%M:%S}"
+            if s
+            else f"{i},Open,Mail,{c:%Y-%m-%d %H:%M:%S},"
+        )
         lines[-1] += f",{int(reopened)},{'' if reply is None else reply}"
     folder = tmp_path_factory.mktemp("prop")
     (folder / "t.csv").write_text("\n".join(lines) + "\n")
@@ -237,8 +274,7 @@ def test_sql_matches_python_on_random_tickets(tmp_path_factory, rows) -> None:
     start, end = dt.datetime(2024, 3, 1), dt.datetime(2024, 4, 1)
     in_march = [r for r in rows if start <= base + dt.timedelta(minutes=r[0]) < end]
     replies = [r[1] / 60 for r in in_march if r[1] is not None]
-    solved = [(r[2] / 60, r[3]) for r in rows
-              if r[2] and start <= base + dt.timedelta(minutes=r[0] + r[2]) < end]
+    solved = [(r[2] / 60, r[3]) for r in rows if r[2] and start <= base + dt.timedelta(minutes=r[0] + r[2]) < end]
     assert got["tickets_created"] == len(in_march)
     assert got["first_response"]["responded"] == len(replies)
     assert got["first_response"]["unanswered"] == len(in_march) - len(replies)

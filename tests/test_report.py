@@ -39,11 +39,13 @@ def test_month_filters_cover_the_whole_month() -> None:
 
 def test_titles_from_exports_are_escaped_in_the_pack(load_files) -> None:
     issue = {**json.loads(GITHUB)[0], "title": HOSTILE}
-    warehouse, report = load_files({
-        "tickets.csv": "Id,Status,Via,Created at,Subject\n1,Open,Mail,2024-03-05 10:00:00,"
-                       "see https://github.com/acme/app/issues/7\n",
-        "bugs.json": json.dumps([issue]),
-    })
+    warehouse, report = load_files(
+        {
+            "tickets.csv": "Id,Status,Via,Created at,Subject\n1,Open,Mail,2024-03-05 10:00:00,"
+            "see https://github.com/acme/app/issues/7\n",
+            "bugs.json": json.dumps([issue]),
+        }
+    )
     pack = meeting_pack(warehouse, report, month_filters("2024-03", "UTC"))
     assert "<script>alert(1)</script>" not in pack
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pack

@@ -10,8 +10,17 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.metrics import totals
 from dashboard.views import (
-    ISSUE_COLUMNS, chart, current_filters, current_model, explain, heading, is_meeting, issue_table, no_tracker_note,
-    period_label, show_table,
+    ISSUE_COLUMNS,
+    chart,
+    current_filters,
+    current_model,
+    explain,
+    heading,
+    is_meeting,
+    issue_table,
+    no_tracker_note,
+    period_label,
+    show_table,
 )
 
 model = current_model()
@@ -31,15 +40,27 @@ counts = [int(((open_bugs["age_days"] >= lo) & (open_bugs["age_days"] < hi)).sum
 # On the shared screen the three charts stand in one row, so the oldest bugs fit below them.
 left, middle, right = st.columns(3) if is_meeting() else (*st.columns(2), st.container())
 with left:
-    chart(charts.buckets([e[2] for e in edges], counts, "Open bugs by age", "bugs"),
-          f"No bug was open at the end of {period_label(filters)}.", height=360)
+    chart(
+        charts.buckets([e[2] for e in edges], counts, "Open bugs by age", "bugs"),
+        f"No bug was open at the end of {period_label(filters)}.",
+        height=360,
+    )
 with middle:
-    chart(charts.bars_by_month(totals(trend), {"created": "Created", "fixed": "Fixed"},
-                               "Bugs created vs fixed per month", "bugs"),
-          "No bug created or fixed in the 12 months up to the period's end.", height=360, narrow=True)
+    chart(
+        charts.bars_by_month(
+            totals(trend), {"created": "Created", "fixed": "Fixed"}, "Bugs created vs fixed per month", "bugs"
+        ),
+        "No bug created or fixed in the 12 months up to the period's end.",
+        height=360,
+        narrow=True,
+    )
 with right:
-    chart(charts.trend(trend, "median_days_to_fix", None, "Median time to fix per month", "days", series=""),
-          "No bug fixed in the 12 months up to the period's end.", height=360, narrow=True)
+    chart(
+        charts.trend(trend, "median_days_to_fix", None, "Median time to fix per month", "days", series=""),
+        "No bug fixed in the 12 months up to the period's end.",
+        height=360,
+        narrow=True,
+    )
 
 st.subheader("Oldest open bugs", anchor=False)
 if open_bugs.empty:

@@ -17,8 +17,10 @@ filters = current_filters()
 heading("Deflection", filters)
 st.caption("Self-service sessions resolved without a ticket ÷ (those sessions + tickets created).")
 if model.report.counts.get("self_service_rows", 0) == 0:
-    st.info("No self-service export found. Add a sessions CSV (session_id, started_at, product_line, channel, "
-            "outcome) or daily counts (date, product_line, channel, sessions, resolved, escalated); see the README.")
+    st.info(
+        "No self-service export found. Add a sessions CSV (session_id, started_at, product_line, channel, "
+        "outcome) or daily counts (date, product_line, channel, sessions, resolved, escalated); see the README."
+    )
     st.stop()
 trend = data.metric("deflection_trend", filters.trailing_months(12), model.fingerprint)
 empty = "No self-service sessions or tickets in the 12 months up to the period's end: pick a period the data covers."

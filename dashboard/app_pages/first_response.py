@@ -18,18 +18,26 @@ trend = data.metric("first_response_trend", filters.trailing_months(12), key)
 period = totals(data.metric("first_response_trend", filters, key))
 
 heading("First response", filters)
-st.caption("First public agent reply minus creation, calendar hours, for tickets created in the month. "
-           "Unanswered tickets are counted apart, not as zero.")
+st.caption(
+    "First public agent reply minus creation, calendar hours, for tickets created in the month. "
+    "Unanswered tickets are counted apart, not as zero."
+)
 # On the shared screen the two charts stand side by side, so the page fits a 1366x768 screen too.
 left, right = st.columns([3, 2]) if is_meeting() else (st.container(), st.container())
 with left:
-    chart(charts.trend(trend, "median_hours", "p90_hours", "Median first response per month", "hours"),
-          "No tickets in the 12 months up to the period's end: pick a period the data covers, or clear the filters.",
-          height=440)
+    chart(
+        charts.trend(trend, "median_hours", "p90_hours", "Median first response per month", "hours"),
+        "No tickets in the 12 months up to the period's end: pick a period the data covers, or clear the filters.",
+        height=440,
+    )
 labels = ["< 1 h", "1–4 h", "4–8 h", "8–24 h", "> 24 h", "unanswered"]
 columns = ["count_under_1h", "count_1_4h", "count_4_8h", "count_8_24h", "count_over_24h", "unanswered"]
 with right:
-    chart(charts.buckets(labels, [int(period[c].sum()) for c in columns],
-                         f"Time to first reply · {short_period_label(filters)}"),
-          f"No tickets created in {period_label(filters)}.", height=440)
+    chart(
+        charts.buckets(
+            labels, [int(period[c].sum()) for c in columns], f"Time to first reply · {short_period_label(filters)}"
+        ),
+        f"No tickets created in {period_label(filters)}.",
+        height=440,
+    )
 explain("first_response_trend")

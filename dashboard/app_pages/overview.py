@@ -15,7 +15,13 @@ from dashboard.formatting import short_period_label
 from dashboard.htmlparts import STYLE, product_line_html
 from dashboard.tiles import comparison_caption
 from dashboard.views import (
-    current_filters, current_model, explain, heading, is_meeting, meeting_pack_button, show_tiles,
+    current_filters,
+    current_model,
+    explain,
+    heading,
+    is_meeting,
+    meeting_pack_button,
+    show_tiles,
 )
 
 model = current_model()
@@ -24,9 +30,15 @@ shown = data.overview(filters, model.fingerprint)
 meeting = is_meeting()
 
 heading("Overview", filters)
-st.caption(comparison_caption(filters, shown.coverage)
-           + ("" if meeting else " Sparklines: the 12 months up to the period's end, the last month marked "
-              "green (better) or red (worse) than the one before."))
+st.caption(
+    comparison_caption(filters, shown.coverage)
+    + (
+        ""
+        if meeting
+        else " Sparklines: the 12 months up to the period's end, the last month marked "
+        "green (better) or red (worse) than the one before."
+    )
+)
 show_tiles(shown.tiles, shown.sparks)
 if not shown.table.empty:
     st.subheader("By product line", anchor=False)

@@ -18,16 +18,22 @@ trend = data.metric("resolution_trend", filters.trailing_months(12), key)
 period = totals(data.metric("resolution_trend", filters, key))
 
 heading("Resolution", filters)
-st.caption("Solved minus created, calendar hours, for tickets whose final solve falls in the month; "
-           "tickets closed by merge are left out.")
+st.caption(
+    "Solved minus created, calendar hours, for tickets whose final solve falls in the month; "
+    "tickets closed by merge are left out."
+)
 none_solved = "No solved tickets in the 12 months up to the period's end: pick a period the data covers."
 chart(charts.trend(trend, "median_hours", "p90_hours", "Median resolution time per month", "hours"), none_solved)
 left, right = st.columns(2)
 labels = ["< 1 d", "1–3 d", "3–7 d", "7–30 d", "> 30 d"]
 columns = ["count_under_1d", "count_1_3d", "count_3_7d", "count_7_30d", "count_over_30d"]
 with left:
-    chart(charts.buckets(labels, [int(period[c].sum()) for c in columns], f"Time to solve · {short_period_label(filters)}"),
-          f"No tickets solved in {period_label(filters)}.")
+    chart(
+        charts.buckets(
+            labels, [int(period[c].sum()) for c in columns], f"Time to solve · {short_period_label(filters)}"
+        ),
+        f"No tickets solved in {period_label(filters)}.",
+    )
 with right:
     chart(charts.trend(trend, "reopened_pct", None, "Reopened share of solved tickets", "%", series=""), none_solved)
 explain("resolution_trend")
