@@ -28,4 +28,10 @@ FORMATS: tuple[Format, ...] = (
 CUSTOM_FORMAT = CustomCsv()
 ALL_FORMATS: tuple[Format, ...] = FORMATS + (CUSTOM_FORMAT,)
 
-__all__ = ["ALL_FORMATS", "CUSTOM_FORMAT", "FORMATS", "Format", "custom_matches"]
+# What the model build reads from the registry (build.py): a cfg_sources row per source,
+# from its [sources.<name>] settings; the staging views, in dependency order.
+SOURCES_WITH_SETTINGS: tuple[str, ...] = tuple(dict.fromkeys(f.source for f in ALL_FORMATS if f.source))
+STAGING_VIEWS: tuple[str, ...] = tuple(dict.fromkeys(view for f in ALL_FORMATS for view in f.staging))
+
+__all__ = ["ALL_FORMATS", "CUSTOM_FORMAT", "FORMATS", "SOURCES_WITH_SETTINGS", "STAGING_VIEWS", "Format",
+           "custom_matches"]

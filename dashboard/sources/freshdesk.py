@@ -10,6 +10,8 @@ class FreshdeskCsv(Format):
     name = "freshdesk_csv"
     label = "Freshdesk ticket CSV export"
     entity = "tickets"
+    source = "freshdesk"
+    staging = ("stg_freshdesk_csv",)
     columns = {
         "ticket_id": ("Ticket ID",),
         "subject": ("Subject",),
