@@ -10,6 +10,7 @@ never streamlit.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -34,6 +35,8 @@ CANONICAL_VIEWS = {
 }
 # The data report's views (queries/report/), read by _describe after each build.
 REPORT_VIEWS = ("rpt_file_rows", "rpt_file_notes", "rpt_file_product_lines", "rpt_model")
+# How a staging view reads one source's settings row (checked against the rows at build time).
+_SETTINGS_OF = re.compile(r"from cfg_sources where source = '([a-z_]+)'")
 # Monthly trends computed once per model for all product lines (see _precompute_trends).
 PRECOMPUTED_TRENDS = ("first_response_trend", "resolution_trend", "bug_age_trend", "deflection_trend", "impact_trend")
 
@@ -75,6 +78,7 @@ class Build:
         self.con = warehouse.con
         self.settings = warehouse.settings
         self.stage = "opening the model"  # what a load was doing, for the message if it stops
+        self.sources: set[str] = set()  # the cfg_sources rows
         self._create_schema()
 
     def close(self) -> None:
@@ -115,6 +119,7 @@ class Build:
     def _insert_source(
         self, name: str, tz: str, pl_from: str, pl_map: dict[str, str], bugs: list[str], merged: str
     ) -> None:
+        self.sources.add(name)
         self.con.execute(
             "insert into cfg_sources values ($name, $tz, $pl_from, $keys, $values, $bugs, $merged)",
             {
@@ -217,7 +222,12 @@ class Build:
         if times:
             self.con.executemany("insert into ph_file_times values (?, ?)", times)
         for view in STAGING_VIEWS:
-            self.con.execute(f"create or replace view {view} as {read_sql('staging/' + view)}")
+            sql = read_sql(f"staging/{view}")
+            # A `cross join cfg` over a source without a settings row would give no rows, silently.
+            for source in set(_SETTINGS_OF.findall(sql)) - self.sources:
+                raise ProductHealthError(f"queries/staging/{view}.sql reads the settings of source '{source}', "
+                                         "which no format in sources/formats.py declares")
+            self.con.execute(f"create or replace view {view} as {sql}")
         for table in STAGED_TABLES:
             self.con.execute(f"create or replace table {table} as {read_sql('staging/' + table)}")
         for table in MART_TABLES:

@@ -52,5 +52,19 @@ def test_the_settings_file_accepts_a_section_for_every_registered_source_and_no_
         assert settings.source(source).timezone == "Europe/Berlin"
     with pytest.raises(ProductHealthError, match="unknown source"):
         parse_settings({"sources": {"nowhere": {}}}, tmp_path / "health.toml")
-    assert set(PRODUCT_LINE_FIELDS) <= REGISTERED_SOURCES
+    assert set(PRODUCT_LINE_FIELDS) == REGISTERED_SOURCES
     assert Settings().source("zendesk").product_line_from == "group"
+
+
+def test_a_staging_view_that_reads_an_unregistered_source_stops_the_build(monkeypatch) -> None:
+    from dashboard import build
+    from dashboard.db import Warehouse
+
+    real = build.read_sql
+    monkeypatch.setattr(build, "read_sql", lambda name: real(name).replace("source = 'linear'", "source = 'nowhere'"))
+    model = build.Build(Warehouse(Settings()))
+    try:
+        with pytest.raises(ProductHealthError, match="stg_linear.sql reads the settings of source 'nowhere'"):
+            model.build_model(build.LoadReport(data_dir="nowhere"))
+    finally:
+        model.close()
