@@ -1,4 +1,4 @@
-"""Freshdesk ticket CSV export (often re-saved through Excel: dd/mm/yyyy dates, H:MM:SS durations)."""
+"""Freshdesk ticket CSV export (often re-saved through Excel: dd/mm/yyyy dates)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,6 @@ class FreshdeskCsv(Format):
         "closed_time": ("Closed time",),
         "updated_time": ("Last update time",),
         "initial_response_time": ("Initial response time",),
-        "first_response_hours": ("First response time (in hrs)",),
         "requester_id": ("Contact ID",),
     }
 

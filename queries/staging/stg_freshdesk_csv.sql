@@ -2,8 +2,8 @@
 -- Grain: one row per exported row.
 -- Dates are day-first ('25/01/2025 1:30', Excel re-save) with no zone: read in
 -- [sources.freshdesk] timezone. First response comes from `Initial response time` (a
--- timestamp): `First response time (in hrs)` is '0:00:00' both for "answered at once" and
--- "never answered", so it is used only when there is no timestamp column at all.
+-- timestamp) only: `First response time (in hrs)` is '0:00:00' both for "answered at once"
+-- and "never answered", so it is not read (no timestamp: first response unknown).
 with
 
 cfg as (
