@@ -7,8 +7,7 @@
 with
 
 unioned as materialized (
-    select * from stg_zendesk_json
-    union all by name select * from stg_zendesk_csv
+    select * from stg_zendesk
     union all by name select * from stg_freshdesk_csv
     union all by name select * from stg_jira_tickets
     union all by name select * from stg_custom
