@@ -33,6 +33,6 @@ semi join repeated as r
     on r.source = u.source and r.issue_key = u.issue_key and r.is_pull_request = u.is_pull_request
 where u.reject_reason is null
 union all by name
-select *, null::bigint as version_rank
+select *
 from unioned
 where reject_reason is not null

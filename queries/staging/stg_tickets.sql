@@ -35,6 +35,6 @@ from unioned as u
 semi join repeated as r on r.source = u.source and r.ticket_id = u.ticket_id
 where u.reject_reason is null
 union all by name
-select *, null::bigint as version_rank
+select *
 from unioned
 where reject_reason is not null
