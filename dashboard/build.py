@@ -22,9 +22,10 @@ from dashboard.folder import IGNORED_SUFFIXES, FolderState, Skipped, file_identi
 from dashboard.logs import log
 from dashboard.sources import FileReport, recognise, sniff
 from dashboard.sources.base import Reject, single_byte_encoding
-from dashboard.sources.formats import ALL_FORMATS, SOURCES_WITH_SETTINGS, STAGING_VIEWS
+from dashboard.sources.formats import ALL_FORMATS, ENTITY_VIEWS, SOURCES_WITH_SETTINGS, STAGING_VIEWS
 
-# The materialised layers, built after the staging views (STAGING_VIEWS, from the registry).
+# The materialised layers, built after the staging views and their unions per entity
+# (STAGING_VIEWS and ENTITY_VIEWS, from the registry).
 STAGED_TABLES = ("stg_tickets", "stg_issues", "stg_self_service", "stg_ticket_issue_refs")
 MART_TABLES = ("fct_tickets", "fct_issues", "fct_self_service", "fct_link_refs", "fct_ticket_issue_links")
 CANONICAL_VIEWS = {
@@ -228,6 +229,9 @@ class Build:
                 raise ProductHealthError(f"queries/staging/{view}.sql reads the settings of source '{source}', "
                                          "which no format in sources/formats.py declares")
             self.con.execute(f"create or replace view {view} as {sql}")
+        for entity, views in ENTITY_VIEWS.items():  # every format's rows of an entity in one relation
+            union = " union all by name ".join(f"select * from {view}" for view in views)
+            self.con.execute(f"create or replace view stg_union_{entity} as {union}")
         for table in STAGED_TABLES:
             self.con.execute(f"create or replace table {table} as {read_sql('staging/' + table)}")
         for table in MART_TABLES:

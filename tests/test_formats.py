@@ -11,7 +11,7 @@ from dashboard import QUERIES_DIR
 from dashboard.build import STAGED_TABLES
 from dashboard.config import PRODUCT_LINE_FIELDS, Settings, parse_settings
 from dashboard.errors import ProductHealthError
-from dashboard.sources.formats import ALL_FORMATS, SOURCES_WITH_SETTINGS, STAGING_VIEWS
+from dashboard.sources.formats import ALL_FORMATS, ENTITY_VIEWS, SOURCES_WITH_SETTINGS, STAGING_VIEWS
 
 REGISTERED_SOURCES = set(SOURCES_WITH_SETTINGS) | {s for f in ALL_FORMATS for s in f.also_sources}
 
@@ -44,6 +44,13 @@ def test_every_registered_source_has_a_settings_row_and_every_staging_view_is_bu
     assert REGISTERED_SOURCES <= rows
     views = set(warehouse.sql("select view_name from duckdb_views() where not internal")["view_name"])
     assert set(STAGING_VIEWS) <= views
+    assert {f"stg_union_{entity}" for entity in ENTITY_VIEWS} <= views
+
+
+def test_every_staging_view_feeds_an_entity_and_every_entity_has_a_view() -> None:
+    fed = {entity for f in ALL_FORMATS for entity in f.staging.values()}
+    assert fed == {"tickets", "issues", "self_service", "links"} == set(ENTITY_VIEWS)
+    assert all(ENTITY_VIEWS.values())
 
 
 def test_the_settings_file_accepts_a_section_for_every_registered_source_and_no_other(tmp_path) -> None:

@@ -11,7 +11,7 @@ class FreshdeskCsv(Format):
     label = "Freshdesk ticket CSV export"
     entity = "tickets"
     source = "freshdesk"
-    staging = ("stg_freshdesk_csv",)
+    staging = {"stg_freshdesk_csv": "tickets"}
     columns = {
         "ticket_id": ("Ticket ID",),
         "subject": ("Subject",),

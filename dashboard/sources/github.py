@@ -32,7 +32,7 @@ class GithubJson(Format):
     label = "GitHub issues (REST JSON or gh issue list --json)"
     entity = "issues"
     source = "github"
-    staging = ("stg_github",)
+    staging = {"stg_github": "issues"}
     columns = {
         k: ()
         for k in (

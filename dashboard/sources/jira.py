@@ -52,7 +52,7 @@ class JiraCsv(Format):
     entity = "issues"
     source = "jira"
     also_sources = ("jira_service_management",)
-    staging = ("stg_jira", "stg_jira_tickets")
+    staging = {"stg_jira": "issues", "stg_jira_tickets": "tickets"}
     columns = CSV_COLUMNS
     list_columns = frozenset({"labels", "components"})
 
@@ -72,7 +72,7 @@ class JiraJson(Format):
     entity = "issues"
     source = "jira"
     also_sources = ("jira_service_management",)
-    staging = ("stg_jira", "stg_jira_tickets")
+    staging = {"stg_jira": "issues", "stg_jira_tickets": "tickets"}
     columns = {
         **{k: () for k in CSV_COLUMNS},
         "status_category_key": (),

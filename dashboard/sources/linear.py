@@ -11,7 +11,7 @@ class LinearCsv(Format):
     label = "Linear CSV export"
     entity = "issues"
     source = "linear"
-    staging = ("stg_linear",)
+    staging = {"stg_linear": "issues"}
     columns = {
         "id": ("ID", "Id", "Identifier"),
         "team": ("Team",),

@@ -11,7 +11,7 @@ class SessionsCsv(Format):
     label = "Self-service sessions CSV (one row per session)"
     entity = "self_service"
     source = "self_service"
-    staging = ("stg_sessions",)
+    staging = {"stg_sessions": "self_service"}
     columns = {
         "session_id": ("session_id",),
         "started_at": ("started_at",),
@@ -29,7 +29,7 @@ class SessionsDailyCsv(Format):
     label = "Self-service daily counts CSV"
     entity = "self_service"
     source = "self_service"
-    staging = ("stg_sessions",)
+    staging = {"stg_sessions": "self_service"}
     columns = {
         "date": ("date",),
         "product_line": ("product_line",),

@@ -41,7 +41,7 @@ class ZendeskCsv(Format):
     label = "Zendesk Support CSV export"
     entity = "tickets"
     source = "zendesk"
-    staging = ("stg_zendesk",)
+    staging = {"stg_zendesk": "tickets"}
     columns = COLUMNS
     list_columns = frozenset({"custom_values"})
 
@@ -88,7 +88,7 @@ class ZendeskJson(Format):
     label = "Zendesk incremental ticket export (JSON)"
     entity = "tickets"
     source = "zendesk"
-    staging = ("stg_zendesk",)
+    staging = {"stg_zendesk": "tickets"}
     columns = COLUMNS
     list_columns = frozenset({"tags", "custom_values"})
 
