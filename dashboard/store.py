@@ -10,7 +10,8 @@ folder is read-only, `~/.cache/product-health/<hash of the folder path>/`;
 
 The model of a folder is `model-<key>.duckdb`, where the key is a hash of the folder's
 fingerprint (every export's path and identity, see folder.py), the settings file, and the
-code that reads and models them. Opening a folder whose key has a model opens that file read-only (the warm start).
+code that reads and models them. Opening a folder whose key has a model opens that file
+read-only (the warm start).
 Otherwise a new model is built into a temporary file: the raw rows of every export that is
 unchanged since the newest earlier model are copied from it, only new and changed files are
 read, the staging and marts layers are rebuilt, and the file is renamed into place (an atomic
