@@ -88,7 +88,7 @@ def _filters(choice: dict[str, Any]):
 
 def phase_cold(data: Path) -> dict[str, Any]:
     from dashboard.store import store_dir
-    from dashboard.warehouse import open_warehouse
+    from dashboard.store import open_warehouse
 
     shutil.rmtree(store_dir(data))
     started = time.perf_counter()
@@ -99,7 +99,7 @@ def phase_cold(data: Path) -> dict[str, Any]:
 
 
 def phase_warm(data: Path) -> dict[str, Any]:
-    from dashboard.warehouse import open_warehouse
+    from dashboard.store import open_warehouse
 
     started = time.perf_counter()
     warehouse, report = open_warehouse(data, threads=2)
@@ -118,7 +118,7 @@ where created_at >= $start_at and created_at < $end_at
 def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
     from dashboard.metrics import coverage, run_metric
     from dashboard.tiles import overview
-    from dashboard.warehouse import open_warehouse
+    from dashboard.store import open_warehouse
 
     warehouse, report = open_warehouse(data, threads=2)
     queries = 0

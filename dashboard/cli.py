@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from dashboard import PROJECT_ROOT, SAMPLE_DATA_DIR
+from dashboard.build import LoadReport
 from dashboard.config import check_zone
+from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, parse_date
 from dashboard.mapping import field_values, format_field_values
-from dashboard.warehouse import LoadReport, Warehouse, open_warehouse
+from dashboard.store import open_warehouse
 
 EXIT_OK, EXIT_DATA_PROBLEM, EXIT_USAGE = 0, 1, 2
 

@@ -18,14 +18,18 @@ from dashboard.errors import ProductHealthError
 
 CONFIG_FILE_NAME = "health.toml"
 
-# Which field of each source may decide the product line. Fixed lists: these names
-# are code constants, never user text, so the staging SQL can switch on them.
+# Every source with a [sources.<name>] section (the formats' `source`, sources/formats.py;
+# tests/test_formats.py checks the two agree), and which field of it may decide the product
+# line. Fixed lists: these names are code constants, never user text, so the staging SQL can
+# switch on them.
 PRODUCT_LINE_FIELDS: dict[str, tuple[str, ...]] = {
     "zendesk": ("group", "brand", "tag", "field"),
     "freshdesk": ("product", "group", "tag"),
     "jira": ("project", "component", "label"),
+    "jira_service_management": (),
     "github": ("repository", "label"),
     "linear": ("team", "label"),
+    "self_service": (),
 }
 DEFAULT_PRODUCT_LINE_FIELD = {
     "zendesk": "group",
@@ -256,7 +260,7 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
     source_tables = raw.get("sources", {})
     if not isinstance(source_tables, dict):
         raise check.fail("sources", "must be a table of [sources.<name>] sections")
-    known_sources = set(PRODUCT_LINE_FIELDS) | {"self_service", "jira_service_management"}
+    known_sources = set(PRODUCT_LINE_FIELDS)
     for name, table in source_tables.items():
         prefix = f"sources.{name}."
         if name not in known_sources:

@@ -16,11 +16,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import SAMPLE_DATA_DIR, mapping, report, tiles
+from dashboard.build import LoadReport
+from dashboard.db import Warehouse, read_sql
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
-from dashboard.metrics import Coverage, known_values, period_summary, plain_definition, run_metric
+from dashboard.folder import FolderState, folder_state
+from dashboard.metrics import Coverage, known_values, plain_definition, run_metric
 from dashboard.metrics import coverage as data_coverage
-from dashboard.warehouse import LoadReport, Warehouse, fingerprint, open_warehouse, read_sql
+from dashboard.store import open_warehouse
 
 
 def data_dir() -> Path:
@@ -52,8 +55,8 @@ _LAST_GOOD: dict[tuple[str, str | None], Model] = {}
 _FAILED: dict[tuple[str, str | None, str], RefreshFailure] = {}
 
 @st.cache_resource(max_entries=2, show_spinner="Reading the exports ...")
-def _load(folder: str, config: str | None, key: str) -> Model:
-    warehouse, report = open_warehouse(Path(folder), Path(config) if config else None, threads=2)
+def _load(folder: str, config: str | None, key: str, _state: FolderState | None = None) -> Model:
+    warehouse, report = open_warehouse(Path(folder), Path(config) if config else None, threads=2, state=_state)
     return Model(warehouse, report, key)
 
 
@@ -77,12 +80,13 @@ def model() -> tuple[Model, RefreshFailure | None]:
     """
     folder, config = data_dir(), config_path()
     place = (str(folder), str(config) if config else None)
-    key = fingerprint(folder, config)
+    state = folder_state(folder.resolve(), config)  # the one walk of this rerun; a load reads it
+    key = state.fingerprint
     failed = _FAILED.get((*place, key))
     if failed is not None and place in _LAST_GOOD:
         return _LAST_GOOD[place], failed
     try:
-        loaded = _load(*place, key)
+        loaded = _load(*place, key, state)
     except Exception as exc:  # noqa: BLE001 - whatever stopped the load, the app must not
         message = str(exc) if isinstance(exc, ProductHealthError) else f"{type(exc).__name__}: {exc}"
         if place not in _LAST_GOOD:
@@ -97,11 +101,6 @@ def model() -> tuple[Model, RefreshFailure | None]:
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
 def metric(name: str, filters: Filters, key: str) -> pd.DataFrame:
     return run_metric(_warehouse(key), name, filters)
-
-
-@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
-def summary(filters: Filters, key: str) -> dict:
-    return period_summary(_warehouse(key), filters, lambda name, period: metric(name, period, key))
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)

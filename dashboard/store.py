@@ -1,13 +1,17 @@
-"""The persisted model: a DuckDB file per state of the data folder, so a restart does not
-re-read gigabytes of exports.
+"""The only opener of a model: `open_warehouse` gives the persisted model of a data folder
+(a DuckDB file per state of the folder, so a restart does not re-read gigabytes of exports),
+or one built in memory.
+
+Top of the load path: store -> build -> db (and folder, the one walk of the data folder).
 
 Where: `<data folder>/.product-health/` (the loader skips dot-folders), or, when the data
 folder is read-only, `~/.cache/product-health/<hash of the folder path>/`;
 `PRODUCT_HEALTH_CACHE` overrides the root.
 
-The model of a folder is `model-<key>.duckdb`, where the key is a hash of every export's
-path and identity (see below), the settings file, and the code that reads and models
-them. Opening a folder whose key has a model opens that file read-only (the warm start).
+The model of a folder is `model-<key>.duckdb`, where the key is a hash of the folder's
+fingerprint (every export's path and identity, see folder.py), the settings file, and the
+code that reads and models them. Opening a folder whose key has a model opens that file
+read-only (the warm start).
 Otherwise a new model is built into a temporary file: the raw rows of every export that is
 unchanged since the newest earlier model are copied from it, only new and changed files are
 read, the staging and marts layers are rebuilt, and the file is renamed into place (an atomic
@@ -41,12 +45,14 @@ except ImportError:  # not on Windows: builds there are not serialised between p
     fcntl = None  # type: ignore[assignment]
 
 from dashboard import PROJECT_ROOT, QUERIES_DIR
-from dashboard.config import CONFIG_FILE_NAME, Settings
+from dashboard.build import Build, LoadReport
+from dashboard.config import CONFIG_FILE_NAME, Settings, load_settings
+from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
+from dashboard.folder import FolderState, file_identity, folder_state
 from dashboard.logs import log
 from dashboard.sources.base import FileReport, Reject
 from dashboard.sources.formats import ALL_FORMATS
-from dashboard.warehouse import LoadReport, Skipped, Warehouse, file_identity, scan_folder
 
 STORE_DIR_NAME = ".product-health"
 # DuckDB's buffer memory per model; it spills to disk beyond. PRODUCT_HEALTH_MEMORY_LIMIT overrides.
@@ -57,7 +63,7 @@ def _code_version() -> str:
     """Changes when the readers, the model's SQL or this layer change: old models are not reused."""
     digest = hashlib.sha256(duckdb.__version__.encode())
     sources = sorted((PROJECT_ROOT / "dashboard" / "sources").glob("*.py"))
-    others = [PROJECT_ROOT / "dashboard" / name for name in ("warehouse.py", "store.py", "config.py")]
+    others = [PROJECT_ROOT / "dashboard" / name for name in ("db.py", "folder.py", "build.py", "store.py", "config.py")]
     for path in [*sources, *others, *sorted(QUERIES_DIR.rglob("*.sql"))]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -89,35 +95,14 @@ def store_dir(data_dir: Path) -> Path:
     raise ProductHealthError(f"nowhere to keep the model of {data_dir}: set PRODUCT_HEALTH_CACHE to a writable folder")
 
 
-def _folder_state(data_dir: Path) -> tuple[dict[str, str], list[str]]:
-    """(the identity of every export (file_identity), what the walk skipped and why)."""
-    states, skipped = {}, []
-    for entry in scan_folder(data_dir):
-        if isinstance(entry, Skipped):
-            skipped.append(f"{entry.path}\0{entry.reason}")
-            continue
-        try:
-            stat = entry.stat()
-        except OSError:
-            continue
-        states[str(entry)] = file_identity(stat)
-    return states, skipped
-
-
-def model_key(data_dir: Path, settings: Settings) -> tuple[str, str]:
+def model_key(state: FolderState, settings: Settings) -> tuple[str, str]:
     """(key of this state of the folder, key of the settings and code alone)."""
     base = hashlib.sha256(CODE_VERSION.encode())
-    settings_path = settings.path or data_dir / CONFIG_FILE_NAME
+    settings_path = settings.path or state.data_dir / CONFIG_FILE_NAME
     if settings_path.is_file():
         base.update(settings_path.read_bytes())
     base_key = base.hexdigest()[:16]
-    digest = hashlib.sha256(base_key.encode())
-    states, skipped = _folder_state(data_dir)
-    for path, identity in sorted(states.items()):
-        digest.update(f"{path}\0{identity}\n".encode())
-    for entry in skipped:
-        digest.update(f"skipped\0{entry}\n".encode())
-    return digest.hexdigest()[:16], base_key
+    return hashlib.sha256(f"{base_key}\0{state.fingerprint}".encode()).hexdigest()[:16], base_key
 
 
 # -- the data report, kept inside the model file -----------------------------------------------
@@ -142,13 +127,39 @@ def _load_report(text: str) -> LoadReport:
 # -- open or build --------------------------------------------------------------------------------
 
 
-def open_model(data_dir: Path, settings: Settings, threads: int | None = None) -> tuple[Warehouse, LoadReport]:
-    """The model of `data_dir` as it is now: the persisted one, or a freshly built one."""
+def open_warehouse(
+    data_dir: Path,
+    config_path: Path | None = None,
+    threads: int | None = None,
+    persist: bool = True,
+    state: FolderState | None = None,
+) -> tuple[Warehouse, LoadReport]:
+    """Settings + model in one call: what the CLI and the dashboard use.
+
+    persist=True opens the persisted model of the folder, building (or updating) it first
+    when the files changed; persist=False reads everything into memory. `state` is the walk
+    of the folder the caller already made (data.py takes its fingerprint); else it is walked here.
+    """
+    # One spelling per folder ('data', './data', '/srv/data'): the paths in the model and
+    # its key are absolute, so every spelling opens the same model.
+    data_dir = Path(data_dir).resolve()
+    settings = load_settings(data_dir, config_path)
+    if state is None or state.data_dir != data_dir:
+        state = folder_state(data_dir, config_path)
+    if persist:
+        return open_model(state, settings, threads)
+    warehouse = Warehouse(settings, threads=threads)
+    report = Build(warehouse).load_folder(state)
+    return warehouse, report
+
+
+def open_model(state: FolderState, settings: Settings, threads: int | None = None) -> tuple[Warehouse, LoadReport]:
+    """The model of the walked folder as it is now: the persisted one, or a freshly built one."""
+    data_dir = state.data_dir
     if not data_dir.is_dir():
         raise ProductHealthError(f"{data_dir}: no such folder; point --data at the folder with your exports")
-    data_dir = data_dir.resolve()
     folder = store_dir(data_dir)
-    key, base_key = model_key(data_dir, settings)
+    key, base_key = model_key(state, settings)
     target = folder / f"model-{key}.duckdb"
     opened = _try_open(target, settings, threads)
     if opened is not None:
@@ -159,7 +170,7 @@ def open_model(data_dir: Path, settings: Settings, threads: int | None = None) -
         if opened is not None:
             return opened
         _remove_leftovers(folder)
-        _build(data_dir, settings, folder, target, key, base_key, threads)
+        _build(state, settings, folder, target, key, base_key, threads)
     return _open(target, settings, threads)
 
 
@@ -223,8 +234,9 @@ def _previous(folder: Path, target: Path, base_key: str) -> Path | None:
     return None
 
 
-def _build(data_dir: Path, settings: Settings, folder: Path, target: Path, key: str, base_key: str,
+def _build(state: FolderState, settings: Settings, folder: Path, target: Path, key: str, base_key: str,
            threads: int | None) -> None:
+    data_dir = state.data_dir
     handle, name = tempfile.mkstemp(dir=folder, prefix=f".model-{key}-", suffix=".tmp")
     os.close(handle)
     os.unlink(name)  # DuckDB creates the file itself
@@ -232,30 +244,31 @@ def _build(data_dir: Path, settings: Settings, folder: Path, target: Path, key: 
     started = time.monotonic()
     log.info("building the model of %s", data_dir)
     try:
-        warehouse = Warehouse(settings, threads=threads, path=tmp, memory_limit=memory_limit())
+        build = Build(Warehouse(settings, threads=threads, path=tmp, memory_limit=memory_limit()))
         try:
-            reuse = _Reuser(warehouse, _previous(folder, target, base_key))
+            reuse = _Reuser(build, _previous(folder, target, base_key))
             try:
-                report = warehouse.load_folder(data_dir, reuse=reuse)
+                report = build.load_folder(state, reuse=reuse)
             except ProductHealthError:
                 raise
             except Exception as exc:  # e.g. out of memory or disk: say where it stopped
                 detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
                 raise ProductHealthError(
-                    f"loading stopped while {warehouse.stage}: {type(exc).__name__}" + (f": {detail}" if detail else "")
+                    f"loading stopped while {build.stage}: {type(exc).__name__}" + (f": {detail}" if detail else "")
                 ) from exc
-            warehouse.con.execute("create table ph_meta (key varchar, base_key varchar, report varchar)")
-            warehouse.con.execute("insert into ph_meta values ($key, $base, $report)",
-                                  {"key": key, "base": base_key, "report": _report_json(report)})
-            warehouse.con.execute("create table ph_files (path varchar, identity varchar, reader varchar)")
+            con = build.con
+            con.execute("create table ph_meta (key varchar, base_key varchar, report varchar)")
+            con.execute("insert into ph_meta values ($key, $base, $report)",
+                        {"key": key, "base": base_key, "report": _report_json(report)})
+            con.execute("create table ph_files (path varchar, identity varchar, reader varchar)")
             # Identities as taken before each file was read: one that changed since is read again.
             rows = [(f.path, reuse.states.get(f.path, ""), reuse.readers.get(f.path, "")) for f in report.files]
             if rows:
-                warehouse.con.executemany("insert into ph_files values (?, ?, ?)", rows)
-            warehouse.con.execute("detach database if exists previous")
-            warehouse.con.execute("checkpoint")
+                con.executemany("insert into ph_files values (?, ?, ?)", rows)
+            con.execute("detach database if exists previous")
+            con.execute("checkpoint")
         finally:
-            warehouse.close()
+            build.close()
         os.replace(tmp, target)
     finally:
         for leftover in (tmp, Path(f"{tmp}.wal")):
@@ -275,15 +288,15 @@ class _Reuser:
     """Copies the raw rows of unchanged files from the previous model; remembers every file's
     reader report (as loaded, before the model's figures are added) for the next build."""
 
-    def __init__(self, warehouse: Warehouse, previous: Path | None) -> None:
-        self.warehouse = warehouse
+    def __init__(self, build: Build, previous: Path | None) -> None:
+        self.build = build
         self.readers: dict[str, str] = {}
         self.states: dict[str, str] = {}  # each file's identity before it was read
         self.known: dict[str, tuple[str, str]] = {}
         self.read = self.copied = 0
         if previous is not None:
-            warehouse.con.execute("attach $path as previous (read_only)", {"path": str(previous)})
-            for path, identity, reader in warehouse.con.execute(
+            build.con.execute("attach $path as previous (read_only)", {"path": str(previous)})
+            for path, identity, reader in build.con.execute(
                 "select path, identity, reader from previous.ph_files"
             ).fetchall():
                 self.known[path] = (identity, reader)
@@ -298,7 +311,7 @@ class _Reuser:
             self.states[str(path)] = file_identity(stat)
         if known and stat and known[0] == file_identity(stat) and known[1]:
             for fmt in ALL_FORMATS:
-                self.warehouse.con.execute(
+                self.build.con.execute(
                     f"insert into {fmt.table} select * from previous.{fmt.table} where _file = $file",
                     {"file": str(path)},
                 )
@@ -306,6 +319,6 @@ class _Reuser:
             self.copied += 1
             return _file_report(json.loads(known[1]))
         self.read += 1
-        report = self.warehouse.load_file(path)
+        report = self.build.load_file(path)
         self.readers[str(path)] = json.dumps(dataclasses.asdict(report))
         return report

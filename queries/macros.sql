@@ -58,14 +58,6 @@ create or replace macro ph_instant(s, tz, local_ts) as case
     else timezone(tz, local_ts)
 end;
 
--- 'H:MM' or 'H:MM:SS' (Freshdesk durations) as hours.
-create or replace macro ph_hms_hours(s) as case
-    when regexp_full_match(s, '\d+:\d{2}(:\d{2})?') then
-        try_cast(split_part(s, ':', 1) as double)
-        + try_cast(split_part(s, ':', 2) as double) / 60
-        + coalesce(try_cast(nullif(split_part(s, ':', 3), '') as double), 0) / 3600
-end;
-
 -- Why a row cannot be used; null when it can. Dates outside 1990..tomorrow are typos or bugs.
 create or replace macro ph_bad_instant(label, raw, ts) as case
     when raw is not null and ts is null then label || ' ''' || left(raw, 40) || ''' is not a date'

@@ -10,7 +10,9 @@ from typing import Callable
 import pytest
 
 from dashboard import PROJECT_ROOT, SAMPLE_DATA_DIR
-from dashboard.warehouse import LoadReport, Warehouse, open_warehouse
+from dashboard.build import LoadReport
+from dashboard.db import Warehouse
+from dashboard.store import open_warehouse
 
 REAL_EXPORTS = PROJECT_ROOT.parent / "shared" / "real-exports"
 

@@ -160,7 +160,7 @@ def _small_folder(tmp_path: Path, settings: str = "") -> Path:
 def test_a_reload_that_stops_halfway_keeps_the_last_good_data(tmp_path: Path, monkeypatch) -> None:
     import shutil
 
-    from dashboard.warehouse import Warehouse
+    from dashboard.build import Build
 
     folder = _small_folder(tmp_path)
     monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(folder))
@@ -171,7 +171,7 @@ def test_a_reload_that_stops_halfway_keeps_the_last_good_data(tmp_path: Path, mo
     def out_of_memory(self, report):
         raise MemoryError()
 
-    monkeypatch.setattr(Warehouse, "build_model", out_of_memory)
+    monkeypatch.setattr(Build, "build_model", out_of_memory)
     shutil.copytree(SAMPLE_DATA_DIR / "zendesk", folder / "zendesk")  # new exports arrive
     at.run()
     assert not at.exception

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.warehouse import open_warehouse
+from dashboard.store import open_warehouse
 from tests.conftest import file_report
 
 GOOD_SESSIONS = "session_id,started_at,product_line,channel,outcome\na,2024-03-01 10:00:00,Billing,chatbot,resolved\n"

@@ -19,7 +19,7 @@ import pytest
 
 from dashboard import PROJECT_ROOT
 from dashboard.cli import main
-from dashboard.warehouse import open_warehouse
+from dashboard.store import open_warehouse
 from tests.conftest import file_report
 
 CORPUS = PROJECT_ROOT / "tests" / "corpus"
@@ -111,7 +111,7 @@ def test_a_ten_megabyte_cell_is_rejected_with_its_line(tmp_path) -> None:
 
 @pytest.mark.parametrize("when", ["before it is sniffed", "after it is sniffed"])
 def test_a_file_that_disappears_while_it_is_read_is_reported(when, tmp_path, monkeypatch) -> None:
-    from dashboard import warehouse as module
+    from dashboard import build as module
 
     folder = _folder(tmp_path)
     victim = folder / "sessions.csv"
@@ -132,7 +132,7 @@ def test_a_file_that_disappears_while_it_is_read_is_reported(when, tmp_path, mon
 
 
 def test_a_file_that_changes_while_it_is_read_is_reported_and_left_out(tmp_path, monkeypatch) -> None:
-    from dashboard import warehouse as module
+    from dashboard import build as module
 
     folder = _folder(tmp_path)
     growing = folder / "sessions.csv"
@@ -185,7 +185,7 @@ def _broken_link(folder: Path, monkeypatch) -> None:
 
 
 def _unreadable_folder(folder: Path, monkeypatch) -> None:
-    from dashboard import warehouse as module
+    from dashboard import folder as module
 
     locked = folder / "unreadable-folder"
     locked.mkdir()
@@ -276,7 +276,7 @@ def test_a_case_made_at_test_time_is_reported_and_the_other_files_are_untouched(
 
 def test_a_file_that_grows_while_it_is_read_is_read_again_next_time(tmp_path, monkeypatch) -> None:
     """The persisted model records a file's identity as it was before reading it."""
-    from dashboard import warehouse as module
+    from dashboard import build as module
 
     folder = _folder(tmp_path)
     growing = folder / "grows-while-read.csv"
@@ -301,22 +301,22 @@ def test_a_file_that_grows_while_it_is_read_is_read_again_next_time(tmp_path, mo
 
 
 def test_a_file_changed_during_a_build_is_read_again_by_the_next(tmp_path, monkeypatch) -> None:
-    from dashboard import warehouse as module
+    from dashboard import build as module
 
     folder = _folder(tmp_path)
     changed = folder / "changed-after-read.csv"
     changed.write_text(SESSIONS_HEADER + GOOD_SESSION_ROWS)
-    real_build = module.Warehouse.build_model
+    real_build = module.Build.build_model
 
     def a_new_version_arrives(self, report):
         changed.write_text(SESSIONS_HEADER + GOOD_SESSION_ROWS + "s9,2024-03-09 10:00:00,Billing,chatbot,resolved\n")
         return real_build(self, report)
 
-    monkeypatch.setattr(module.Warehouse, "build_model", a_new_version_arrives)
+    monkeypatch.setattr(module.Build, "build_model", a_new_version_arrives)
     first, report = open_warehouse(folder)
     assert file_report(report, changed.name).rows_loaded == 3  # read before the change
     first.close()
-    monkeypatch.setattr(module.Warehouse, "build_model", real_build)
+    monkeypatch.setattr(module.Build, "build_model", real_build)
     outcome, _, _ = MADE_AT_TEST_TIME["changed-after-read.csv"]
     again, report = open_warehouse(folder)
     assert outcome == "loaded" and file_report(report, changed.name).rows_loaded == 4
@@ -326,11 +326,11 @@ def test_a_file_changed_during_a_build_is_read_again_by_the_next(tmp_path, monke
 KILLED_BUILD = """
 import os, signal, sys
 from pathlib import Path
-from dashboard import warehouse
+from dashboard import build, store
 def killed(self, report):
     os.kill(os.getpid(), signal.SIGKILL)  # kill -9 in the middle of a build
-warehouse.Warehouse.build_model = killed
-warehouse.open_warehouse(Path(sys.argv[1]))
+build.Build.build_model = killed
+store.open_warehouse(Path(sys.argv[1]))
 """
 
 

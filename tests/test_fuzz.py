@@ -14,11 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from dashboard import SAMPLE_DATA_DIR
+from dashboard.build import Build, LoadReport
 from dashboard.config import Settings
+from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
 from dashboard.sources import recognise, sniff
 from dashboard.sources.base import FileReport
-from dashboard.warehouse import LoadReport, Warehouse
 from tests.conftest import REAL_EXPORTS
 
 EXAMPLES = int(os.environ.get("PH_FUZZ_EXAMPLES", "150"))
@@ -69,20 +70,20 @@ def mutated(draw) -> tuple[str, bytes]:
 def _read(tmp_path: Path, suffix: str, data: bytes) -> None:
     path = tmp_path / f"fuzzed{suffix}"
     path.write_bytes(data)
-    warehouse = Warehouse(Settings())
+    build = Build(Warehouse(Settings()))
     try:
         report = FileReport(path=str(path))
         try:
             sniffed = sniff(path)
             fmt, custom = recognise(sniffed, ())
-            fmt.load(warehouse.con, sniffed, Settings(), report, custom)
+            fmt.load(build.con, sniffed, Settings(), report, custom)
         except ProductHealthError as exc:
             assert str(exc).strip(), "an error without a message"
             return
         load = LoadReport(data_dir=str(tmp_path), files=[report])
-        warehouse.build_model(load)  # whatever a reader accepted must model
+        build.build_model(load)  # whatever a reader accepted must model
     finally:
-        warehouse.close()
+        build.close()
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -65,7 +65,7 @@ def linked(tmp_path_factory):
     for name, text in {"tickets.csv": TICKETS, "bugs.csv": BUGS, "links.csv": LINKS_CSV,
                        "links.json": LINKS_JSON, "github.json": GITHUB}.items():
         (folder / name).write_text(text, encoding="utf-8")
-    from dashboard.warehouse import open_warehouse
+    from dashboard.store import open_warehouse
 
     warehouse, report = open_warehouse(folder)
     assert not report.failed, [f.error for f in report.files]

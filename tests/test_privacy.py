@@ -38,7 +38,7 @@ def folder(tmp_path):
 
 
 def test_names_emails_and_bodies_never_reach_the_model(folder) -> None:
-    from dashboard.warehouse import open_warehouse
+    from dashboard.store import open_warehouse
 
     warehouse, report = open_warehouse(folder)
     assert not report.failed, [(f.path, f.error, f.rejects) for f in report.files]
@@ -83,7 +83,7 @@ def test_no_page_shows_a_name_an_email_or_a_ticket_body(folder, monkeypatch) -> 
 
 
 def test_show_titles_false_hides_issue_titles_everywhere(folder, monkeypatch) -> None:
-    from dashboard.warehouse import open_warehouse
+    from dashboard.store import open_warehouse
 
     shown = "\n".join(_pages(folder, monkeypatch, "[privacy]\nshow_titles = false\n"))
     assert "Crash on start" not in shown

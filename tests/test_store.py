@@ -10,8 +10,7 @@ import pytest
 
 from dashboard import SAMPLE_DATA_DIR
 from dashboard.errors import ProductHealthError
-from dashboard.store import STORE_DIR_NAME, store_dir
-from dashboard.warehouse import open_warehouse
+from dashboard.store import STORE_DIR_NAME, open_warehouse, store_dir
 from tests.test_metrics import BUGS, SESSIONS, TICKETS
 
 
@@ -84,12 +83,12 @@ def test_a_failed_build_leaves_the_last_model_and_no_temporary_file(folder, monk
     before = sorted(p.name for p in store.iterdir())
     (folder / "tickets.csv").write_text(TICKETS + "6,81,B,Open,Mail,2024-03-25 10:00:00,,0,,\n")
 
-    from dashboard import warehouse as warehouse_module
+    from dashboard import build as build_module
 
     def broken(self, report):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(warehouse_module.Warehouse, "build_model", broken)
+    monkeypatch.setattr(build_module.Build, "build_model", broken)
     with pytest.raises(ProductHealthError, match="loading stopped while building the model: RuntimeError: disk full"):
         open_warehouse(folder)
     assert sorted(p.name for p in store.iterdir()) == before
@@ -135,7 +134,7 @@ def test_every_spelling_of_the_folder_opens_the_same_model(folder, monkeypatch) 
 BUILD_AND_COUNT = """
 import sys
 from pathlib import Path
-from dashboard.warehouse import open_warehouse
+from dashboard.store import open_warehouse
 warehouse, report = open_warehouse(Path(sys.argv[1]))
 print(warehouse.sql("select count(*) n from tickets")["n"][0], warehouse.path.name)
 """

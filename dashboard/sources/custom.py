@@ -17,6 +17,7 @@ class CustomCsv(Format):
     name = "custom_csv"
     label = "CSV mapped in [[custom]] settings"
     entity = "tickets"
+    staging = {"stg_custom": "tickets"}
     columns = {c: () for c in sorted(CUSTOM_COLUMNS)} | {"source": ()}
 
     def csv_overrides(self, hmap: HeaderMap, settings: Settings, custom: Any) -> dict[str, list[int] | bool]:

@@ -15,7 +15,15 @@ class Format:
 
     name: str = ""
     label: str = ""
-    entity: str = ""  # tickets | issues | self_service | tickets+issues
+    entity: str = ""  # tickets | issues | self_service | links
+    # The `source` of its rows and of its cfg_sources row, read from [sources.<source>];
+    # "" when it has no settings section (links; [[custom]] mappings name their own).
+    source: str = ""
+    # Sources its staging also yields, with this source's time zone and no settings of their own.
+    also_sources: tuple[str, ...] = ()
+    # Its staging views over raw_<name> (queries/staging/<view>.sql), in dependency order, and
+    # the entity whose staged table each feeds (the build unions them: stg_union_<entity>).
+    staging: dict[str, str] = {}
     # raw column -> the header spellings the vendor uses (any language, old and new)
     columns: dict[str, tuple[str, ...]] = {}
     list_columns: frozenset[str] = frozenset()

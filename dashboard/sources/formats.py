@@ -28,4 +28,15 @@ FORMATS: tuple[Format, ...] = (
 CUSTOM_FORMAT = CustomCsv()
 ALL_FORMATS: tuple[Format, ...] = FORMATS + (CUSTOM_FORMAT,)
 
-__all__ = ["ALL_FORMATS", "CUSTOM_FORMAT", "FORMATS", "Format", "custom_matches"]
+# What the model build reads from the registry (build.py): a cfg_sources row per source,
+# from its [sources.<name>] settings; the staging views, in dependency order; and, per entity,
+# the views whose rows its staged table (stg_tickets, ...) reads, through stg_union_<entity>.
+SOURCES_WITH_SETTINGS: tuple[str, ...] = tuple(dict.fromkeys(f.source for f in ALL_FORMATS if f.source))
+STAGING_VIEWS: tuple[str, ...] = tuple(dict.fromkeys(view for f in ALL_FORMATS for view in f.staging))
+ENTITY_VIEWS: dict[str, tuple[str, ...]] = {
+    entity: tuple(dict.fromkeys(view for f in ALL_FORMATS for view, fed in f.staging.items() if fed == entity))
+    for entity in ("tickets", "issues", "self_service", "links")
+}
+
+__all__ = ["ALL_FORMATS", "CUSTOM_FORMAT", "ENTITY_VIEWS", "FORMATS", "SOURCES_WITH_SETTINGS", "STAGING_VIEWS",
+           "Format", "custom_matches"]

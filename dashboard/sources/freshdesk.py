@@ -1,4 +1,4 @@
-"""Freshdesk ticket CSV export (often re-saved through Excel: dd/mm/yyyy dates, H:MM:SS durations)."""
+"""Freshdesk ticket CSV export (often re-saved through Excel: dd/mm/yyyy dates)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ class FreshdeskCsv(Format):
     name = "freshdesk_csv"
     label = "Freshdesk ticket CSV export"
     entity = "tickets"
+    source = "freshdesk"
+    staging = {"stg_freshdesk_csv": "tickets"}
     columns = {
         "ticket_id": ("Ticket ID",),
         "subject": ("Subject",),
@@ -24,7 +26,6 @@ class FreshdeskCsv(Format):
         "closed_time": ("Closed time",),
         "updated_time": ("Last update time",),
         "initial_response_time": ("Initial response time",),
-        "first_response_hours": ("First response time (in hrs)",),
         "requester_id": ("Contact ID",),
     }
 

@@ -31,6 +31,8 @@ class GithubJson(Format):
     name = "github_json"
     label = "GitHub issues (REST JSON or gh issue list --json)"
     entity = "issues"
+    source = "github"
+    staging = {"stg_github": "issues"}
     columns = {
         k: ()
         for k in (

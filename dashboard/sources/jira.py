@@ -50,6 +50,9 @@ class JiraCsv(Format):
     name = "jira_csv"
     label = "Jira CSV export"
     entity = "issues"
+    source = "jira"
+    also_sources = ("jira_service_management",)
+    staging = {"stg_jira": "issues", "stg_jira_tickets": "tickets"}
     columns = CSV_COLUMNS
     list_columns = frozenset({"labels", "components"})
 
@@ -67,6 +70,9 @@ class JiraJson(Format):
     name = "jira_json"
     label = "Jira REST search result (JSON)"
     entity = "issues"
+    source = "jira"
+    also_sources = ("jira_service_management",)
+    staging = {"stg_jira": "issues", "stg_jira_tickets": "tickets"}
     columns = {
         **{k: () for k in CSV_COLUMNS},
         "status_category_key": (),

@@ -10,6 +10,8 @@ class LinearCsv(Format):
     name = "linear_csv"
     label = "Linear CSV export"
     entity = "issues"
+    source = "linear"
+    staging = {"stg_linear": "issues"}
     columns = {
         "id": ("ID", "Id", "Identifier"),
         "team": ("Team",),

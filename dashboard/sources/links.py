@@ -23,6 +23,7 @@ class LinksCsv(Format):
     name = "links_csv"
     label = "Ticket-issue links CSV"
     entity = "links"
+    staging = {"stg_links": "links"}
     columns = COLUMNS
 
     def matches_csv(self, hmap: HeaderMap) -> bool:
@@ -40,6 +41,7 @@ class ZendeskJiraLinksJson(Format):
     name = "links_json"
     label = "Zendesk Jira links export (JSON)"
     entity = "links"
+    staging = {"stg_links": "links"}
     columns = COLUMNS
 
     def matches_json(self, document: Any) -> bool:

@@ -10,6 +10,8 @@ class SessionsCsv(Format):
     name = "sessions_csv"
     label = "Self-service sessions CSV (one row per session)"
     entity = "self_service"
+    source = "self_service"
+    staging = {"stg_sessions": "self_service"}
     columns = {
         "session_id": ("session_id",),
         "started_at": ("started_at",),
@@ -26,6 +28,8 @@ class SessionsDailyCsv(Format):
     name = "sessions_daily_csv"
     label = "Self-service daily counts CSV"
     entity = "self_service"
+    source = "self_service"
+    staging = {"stg_sessions": "self_service"}
     columns = {
         "date": ("date",),
         "product_line": ("product_line",),

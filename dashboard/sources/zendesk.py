@@ -40,6 +40,8 @@ class ZendeskCsv(Format):
     name = "zendesk_csv"
     label = "Zendesk Support CSV export"
     entity = "tickets"
+    source = "zendesk"
+    staging = {"stg_zendesk": "tickets"}
     columns = COLUMNS
     list_columns = frozenset({"custom_values"})
 
@@ -85,6 +87,8 @@ class ZendeskJson(Format):
     name = "zendesk_json"
     label = "Zendesk incremental ticket export (JSON)"
     entity = "tickets"
+    source = "zendesk"
+    staging = {"stg_zendesk": "tickets"}
     columns = COLUMNS
     list_columns = frozenset({"tags", "custom_values"})
 

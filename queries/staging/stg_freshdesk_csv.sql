@@ -2,8 +2,8 @@
 -- Grain: one row per exported row.
 -- Dates are day-first ('25/01/2025 1:30', Excel re-save) with no zone: read in
 -- [sources.freshdesk] timezone. First response comes from `Initial response time` (a
--- timestamp): `First response time (in hrs)` is '0:00:00' both for "answered at once" and
--- "never answered", so it is used only when there is no timestamp column at all.
+-- timestamp) only: `First response time (in hrs)` is '0:00:00' both for "answered at once"
+-- and "never answered", so it is not read (no timestamp: first response unknown).
 with
 
 cfg as (
@@ -45,7 +45,6 @@ final as (
         priority,
         channel,
         requester_id,
-        null::integer as reopens,
         false as is_merged,
         false as is_deleted,
         subject,
@@ -57,10 +56,6 @@ final as (
         end as product_line_candidates,
         product_line_keys,
         product_line_values,
-        null::double as first_response_calendar_minutes,
-        null::double as first_response_business_minutes,
-        null::double as full_resolution_calendar_minutes,
-        null::double as full_resolution_business_minutes,
         true as has_response_data,
         _file,
         _row,

@@ -22,8 +22,6 @@ final as (
         try_cast(raw.updated_at as timestamptz) as updated_at,
         try_cast(raw.closed_at as timestamptz) as resolved_at,
         false as is_resolved_at_inferred,
-        null::timestamptz as first_response_at,
-        null::varchar as priority,
         raw.labels,
         []::varchar[] as components,
         case cfg.product_line_from
@@ -35,7 +33,6 @@ final as (
         raw.is_pull_request <> 'true'
             and len(list_filter(raw.labels, lambda l: ph_in_ci(l, cfg.bug_values))) > 0 as is_bug,
         raw.is_pull_request = 'true' as is_pull_request,
-        null::integer as linked_ticket_count,
         raw.url,
         raw._file,
         raw._row,

@@ -3,10 +3,11 @@
 -- version_rank: as in stg_tickets, per (source, issue_key), pull requests ranked apart.
 with
 
+-- stg_union_issues: every tracker format's staging view, `union all by name` (build.py, from
+-- the format registry); Jira's service-desk rows are tickets (stg_jira_tickets).
 unioned as materialized (
-    select * from stg_jira where not is_service_desk
-    union all by name select * from stg_github
-    union all by name select * from stg_linear
+    select * from stg_union_issues
+    where not coalesce(is_service_desk, false)
 ),
 
 -- Ranking needs a sort; only keys that occur more than once are ranked (the rest are 1).
@@ -33,6 +34,6 @@ semi join repeated as r
     on r.source = u.source and r.issue_key = u.issue_key and r.is_pull_request = u.is_pull_request
 where u.reject_reason is null
 union all by name
-select *, null::bigint as version_rank
+select *
 from unioned
 where reject_reason is not null

@@ -12,8 +12,7 @@ cfg as (
 ),
 
 unioned as (
-    select *, null::varchar as status_category_key, null::varchar as last_status_change, null::varchar as url
-    from raw_jira_csv
+    select * from raw_jira_csv
     union all by name
     select * from raw_jira_json
 ),

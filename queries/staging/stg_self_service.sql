@@ -9,7 +9,7 @@ with
 
 staged as (
     select s.*, f.modified_ns
-    from stg_sessions as s
+    from stg_union_self_service as s
     left join ph_file_times as f on f._file = s._file
 )
 

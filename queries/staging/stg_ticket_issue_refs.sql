@@ -1,7 +1,7 @@
 -- Every reference from a ticket to a tracker issue that the exports carry, before matching.
 -- Grain: one row per reference found; the same pair can appear several times (fct_ticket_issue_links
 -- keeps one). Materialised once per load. found_in says where it was found:
---   links export           stg_links (Zendesk's Jira links, plain ticket_id,issue_key CSVs);
+--   links export           stg_union_links (Zendesk's Jira links, plain ticket_id,issue_key CSVs);
 --   Zendesk Ticket IDs     Jira's `Custom field (Zendesk Ticket IDs)`, comma-separated;
 --   ticket tag             a tag matching the key pattern (Zendesk lower-cases tags: read upper-cased);
 --   ticket custom field    a custom field value containing a key or a GitHub issue URL;
@@ -66,7 +66,7 @@ tracker_refs as (
 )
 
 select found_in, ticket_source, ticket_id, issue_id, issue_key, linked_at, _file, _row, _line, reject_reason
-from stg_links
+from stg_union_links
 union all
 select found_in, ticket_source, ticket_id, null, upper(issue_key), null, _file, _row, _line, null
 from ticket_refs

@@ -6,12 +6,10 @@
 -- updated_at, then the later file path, then the later row. Null for rejected rows.
 with
 
+-- stg_union_tickets: every ticket format's staging view, `union all by name` (build.py, from
+-- the format registry).
 unioned as materialized (
-    select * from stg_zendesk_json
-    union all by name select * from stg_zendesk_csv
-    union all by name select * from stg_freshdesk_csv
-    union all by name select * from stg_jira_tickets
-    union all by name select * from stg_custom
+    select * from stg_union_tickets
 ),
 
 -- Ranking needs a sort; only ids that occur more than once are ranked (the rest are 1).
@@ -36,6 +34,6 @@ from unioned as u
 semi join repeated as r on r.source = u.source and r.ticket_id = u.ticket_id
 where u.reject_reason is null
 union all by name
-select *, null::bigint as version_rank
+select *
 from unioned
 where reject_reason is not null
