@@ -87,8 +87,7 @@ def _filters(choice: dict[str, Any]):
 
 
 def phase_cold(data: Path) -> dict[str, Any]:
-    from dashboard.store import store_dir
-    from dashboard.store import open_warehouse
+    from dashboard.store import open_warehouse, store_dir
 
     shutil.rmtree(store_dir(data))
     started = time.perf_counter()
@@ -117,8 +116,8 @@ where created_at >= $start_at and created_at < $end_at
 
 def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
     from dashboard.metrics import coverage, run_metric
-    from dashboard.tiles import overview
     from dashboard.store import open_warehouse
+    from dashboard.tiles import overview
 
     warehouse, report = open_warehouse(data, threads=2)
     queries = 0

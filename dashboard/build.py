@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from dashboard.db import Warehouse, bound, read_sql
+from dashboard import precomputed
+from dashboard.db import Warehouse, read_sql
 from dashboard.errors import ProductHealthError
-from dashboard.filters import Filters
 from dashboard.folder import IGNORED_SUFFIXES, FolderState, Skipped, file_identity
 from dashboard.logs import log
 from dashboard.sources import FileReport, recognise, sniff
@@ -38,8 +38,6 @@ CANONICAL_VIEWS = {
 REPORT_VIEWS = ("rpt_file_rows", "rpt_file_notes", "rpt_file_product_lines", "rpt_model")
 # How a staging view reads one source's settings row (checked against the rows at build time).
 _SETTINGS_OF = re.compile(r"from cfg_sources where source = '([a-z_]+)'")
-# Monthly trends computed once per model for all product lines (see _precompute_trends).
-PRECOMPUTED_TRENDS = ("first_response_trend", "resolution_trend", "bug_age_trend", "deflection_trend", "impact_trend")
 
 
 @dataclass
@@ -240,41 +238,8 @@ class Build:
             self.con.execute(f"create or replace view {view} as select * from {table}")
         for view in REPORT_VIEWS:
             self.con.execute(f"create or replace view {view} as {read_sql('report/' + view)}")
-        self._precompute_trends()
+        precomputed.write(self.con, self.settings.timezone)
         self._describe(report)
-
-    def _precompute_trends(self) -> None:
-        """Run each monthly trend once over every month of the data, for all product lines, in
-        the settings' zone (metrics.run_metric answers from these tables where it can).
-
-        A month's row of a trend depends only on that month once the month is wholly inside
-        the queried period, so any period made of whole months in this range can be read here.
-        """
-        tz = self.settings.timezone
-        first, last = self.con.execute(
-            """
-            select min(m), max(m) from (
-                select date_trunc('month', timezone($tz, min(least(created_at, coalesce(solved_at, created_at))))) as m from fct_tickets
-                union all select date_trunc('month', timezone($tz, max(greatest(created_at, coalesce(solved_at, created_at))))) from fct_tickets
-                union all select date_trunc('month', timezone($tz, min(started_at))) from fct_self_service
-                union all select date_trunc('month', timezone($tz, max(started_at))) from fct_self_service
-                union all select date_trunc('month', timezone($tz, min(created_at))) from fct_issues
-                union all select date_trunc('month', timezone($tz, max(greatest(created_at, coalesce(resolved_at, created_at))))) from fct_issues
-            )
-            """,
-            {"tz": tz},
-        ).fetchone()
-        self.con.execute("create or replace table pre_range (timezone varchar, first_month date, last_month date)")
-        if first is None:
-            return
-        first_month, last_month = first.date(), last.date()
-        after = (last_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        params = Filters(first_month, after - dt.timedelta(days=1), tz).params()
-        for name in PRECOMPUTED_TRENDS:
-            sql = read_sql(f"metrics/{name}")
-            self.con.execute(f"create or replace table pre_{name} as {sql}", bound(sql, params, name))
-        self.con.execute("insert into pre_range values ($tz, $first, $last)",
-                         {"tz": tz, "first": first_month, "last": last_month})
 
     def _describe(self, report: LoadReport) -> None:
         """Fill the per-file figures of the data report from its views (queries/report/)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from dashboard.warehouse import Warehouse
+from dashboard.db import Warehouse
 
 SNIPPET_VALUES = 15  # values in a snippet; a tag field can hold hundreds
 

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from dashboard.catalogue import CATALOGUE, Context, clean, precomputed_trends, summary_sql, totals, trend_sql
+from dashboard import precomputed
+from dashboard.catalogue import CATALOGUE, Context, clean, summary_sql, totals, trend_sql
+from dashboard.db import Warehouse, read_sql
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, last_full_month, months_back
-from dashboard.warehouse import Warehouse, read_sql
 
 # Every query run_metric runs: the catalogue's and the ones pages read for their lists.
 METRICS = tuple(dict.fromkeys([*summary_sql(), *trend_sql(), "open_bugs"]))
@@ -25,43 +26,11 @@ def run_metric(warehouse: Warehouse, name: str, filters: Filters) -> pd.DataFram
     """Run `queries/metrics/<name>.sql` with the filters bound as parameters."""
     if name not in METRICS:
         raise ProductHealthError(f"unknown metric '{name}' (known: {', '.join(METRICS)})")
-    if name in precomputed_trends():
-        frame = _from_precomputed(warehouse, name, filters)
-        if frame is not None:
-            return frame
+    frame = precomputed.read(warehouse, name, filters)
+    if frame is not None:
+        return frame
     params = filters.params() | {"min_age_days": warehouse.settings.still_hurting_days}
     return warehouse.query(f"metrics/{name}", params)
-
-
-def _from_precomputed(warehouse: Warehouse, name: str, filters: Filters) -> pd.DataFrame | None:
-    """A trend for all product lines read from the model's pre_<name> table (its whole months;
-    a last month cut short by the period is queried live). None when the filters need a live
-    query: product lines, priorities or channels chosen, another zone, months outside the data,
-    or a period that does not start on the first of a month."""
-    if filters.product_lines or filters.priorities or filters.channels or filters.start.day != 1:
-        return None
-    cursor = warehouse.con.cursor()
-    try:
-        found = cursor.execute("select timezone, first_month, last_month from pre_range").fetchone()
-        if found is None or found[0] != filters.timezone or filters.start < found[1]:
-            return None
-        last_month = filters.end.replace(day=1)
-        if last_month > found[2]:
-            return None
-        whole = filters.end == (last_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-        read_to = last_month if not whole else (last_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        frame = cursor.execute(  # name is one of the catalogue's trends, a code constant
-            f"select * from pre_{name} where month_start >= $first and month_start < $last "
-            "order by month_start, product_line nulls first",
-            {"first": filters.start, "last": read_to},
-        ).df()
-    finally:
-        cursor.close()
-    if whole:
-        return frame
-    params = replace(filters, start=last_month).params()
-    tail = warehouse.query(f"metrics/{name}", params)
-    return pd.concat([frame, tail], ignore_index=True) if len(frame) else tail
 
 
 @dataclass(frozen=True)

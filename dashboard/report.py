@@ -18,14 +18,15 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.build import LoadReport
 from dashboard.catalogue import CATALOGUE
+from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
 from dashboard.formatting import count, days, period_label, plural, short_period_label, when
 from dashboard.htmlparts import STYLE, e, product_line_html, sparkline_svg, table_html, tiles_html
 from dashboard.metrics import coverage, plain_definition, run_metric, still_hurting
 from dashboard.tiles import comparison_caption, overview
-from dashboard.warehouse import LoadReport, Warehouse
 
 DEFINITIONS = ("first_response", "resolution", "bug_age", "deflection", "impact", "bug_impact")
 

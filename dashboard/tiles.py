@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 
 from dashboard.catalogue import CATALOGUE, LIST_SQL, summary_sql, totals, trend_sql
+from dashboard.db import Warehouse
 from dashboard.filters import Filters, months_back
 from dashboard.formatting import day, is_missing, period_label, short_period_label
 from dashboard.metrics import Coverage, MetricRunner, period_summary
-from dashboard.warehouse import Warehouse
 
 
 @dataclass(frozen=True)

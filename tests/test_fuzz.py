@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dashboard import SAMPLE_DATA_DIR
 from dashboard.build import Build, LoadReport

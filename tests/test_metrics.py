@@ -11,11 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import QUERIES_DIR
+from dashboard.db import read_sql
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
 from dashboard.formatting import period_label, plural, short_period_label, when
 from dashboard.metrics import METRICS, kpis, period_summary, run_metric
-from dashboard.warehouse import open_warehouse, read_sql
+from dashboard.store import open_warehouse
 
 MARCH = Filters(dt.date(2024, 3, 1), dt.date(2024, 3, 31))
 
@@ -294,7 +295,7 @@ def test_trends_read_from_the_precomputed_months_equal_the_live_query(sample) ->
 
     import pandas as pd
 
-    from dashboard.warehouse import PRECOMPUTED_TRENDS
+    from dashboard.catalogue import precomputed_trends
 
     warehouse, _ = sample
     rng = random.Random(3)
@@ -302,7 +303,7 @@ def test_trends_read_from_the_precomputed_months_equal_the_live_query(sample) ->
         start = dt.date(rng.choice([2024, 2025, 2026]), rng.randint(1, 12), 1)
         end = start + dt.timedelta(days=rng.choice([15, 30, 58, 89, 364, 500]))
         filters = Filters(start, end).trailing_months(12) if rng.random() < 0.5 else Filters(start, end)
-        for name in PRECOMPUTED_TRENDS:
+        for name in precomputed_trends():
             served = run_metric(warehouse, name, filters).reset_index(drop=True)
             live = warehouse.query(f"metrics/{name}", filters.params()).reset_index(drop=True)
             pd.testing.assert_frame_equal(served, live, check_dtype=False)
