@@ -20,7 +20,8 @@ GENERATOR_VERSION = "1"
 # The sample's settings, with Jira's dates written in UTC (as this generator writes them).
 HEALTH_TOML = SAMPLE_HEALTH_TOML.replace('timezone = "Europe/Berlin"', 'timezone = "UTC"')
 
-# h: a non-negative BIGINT hash; u(k): a uniform (0, 1) value for the row and salt k; z(a, b): a standard normal (Box-Muller).
+# h: a non-negative BIGINT hash; u(k): a uniform (0, 1) value for the row and salt k;
+# z(a, b): a standard normal (Box-Muller).
 _MACROS = """
 create or replace macro h(i, k) as (hash(i, k) % 9223372036854775807)::bigint;
 create or replace macro u(i, k) as ((hash(i, k) % 1000000) + 0.5) / 1000000.0;
@@ -42,7 +43,8 @@ copy (
     d as (
         select
             *,
-            exp(ln(case when line = 1 and created >= timestamp '2026-08-01' then 8 else 2.5 end) + 0.9 * z(i, 3, 4)) as reply_h,
+            exp(ln(case when line = 1 and created >= timestamp '2026-08-01' then 8 else 2.5 end)
+                + 0.9 * z(i, 3, 4)) as reply_h,
             exp(ln(30) + 1.1 * z(i, 6, 7)) as work_h
         from t
     ),
@@ -94,7 +96,9 @@ copy (
     f as (
         select
             *,
-            created + to_seconds(cast(exp(ln(case when is_bug then 20 else 35 end) + z(i, 24, 25)) * 86400 as bigint)) as resolved_ts,
+            created + to_seconds(
+                cast(exp(ln(case when is_bug then 20 else 35 end) + z(i, 24, 25)) * 86400 as bigint)
+            ) as resolved_ts,
             u(i, 26) < 0.85 as finishes
         from t
     ),
@@ -113,11 +117,14 @@ copy (
         'software' as "Project type",
         'Medium' as "Priority",
         case when not done then ''
-             when u(i, 31) < 0.85 then 'Done' when u(i, 31) < 0.95 then 'Won''t Do' else 'Duplicate' end as "Resolution",
+             when u(i, 31) < 0.85 then 'Done'
+             when u(i, 31) < 0.95 then 'Won''t Do'
+             else 'Duplicate' end as "Resolution",
         strftime(created, '%d/%b/%y %-I:%M %p') as "Created",
         strftime(case when done then resolved_ts else created end, '%d/%b/%y %-I:%M %p') as "Updated",
         case when done then strftime(resolved_ts, '%d/%b/%y %-I:%M %p') else '' end as "Resolved",
-        case when u(i, 32) < 0.6 then ['backend', 'frontend', 'customer-reported'][1 + h(i, 33) % 3] else '' end as "Labels",
+        case when u(i, 32) < 0.6 then ['backend', 'frontend', 'customer-reported'][1 + h(i, 33) % 3] else ''
+             end as "Labels",
         case when done then 'Done' when h(i, 30) % 3 = 0 then 'To Do' else 'In Progress' end as "Status Category"
     from g
     order by i
@@ -184,8 +191,12 @@ def write_exports(folder: Path, tickets: int) -> dict[str, Path]:
     params = {"n": tickets, "issues": max(tickets // 10, 10), "links": max(tickets // 50, 10)}
     with duckdb.connect() as con:
         con.execute(_MACROS)
-        for name, sql in (("tickets", TICKETS_SQL), ("issues", ISSUES_SQL), ("sessions", SESSIONS_SQL),
-                          ("links", LINKS_SQL)):
+        for name, sql in (
+            ("tickets", TICKETS_SQL),
+            ("issues", ISSUES_SQL),
+            ("sessions", SESSIONS_SQL),
+            ("links", LINKS_SQL),
+        ):
             # The path is ours (the scratch folder), quoted as a SQL string literal.
             statement = sql.replace("{path}", str(files[name]).replace("'", "''"))
             con.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})

@@ -79,8 +79,12 @@ def _peak_rss_gb() -> float:
 def _filters(choice: dict[str, Any]):
     from dashboard.filters import Filters
 
-    return Filters(start=dt.date.fromisoformat(choice["start"]), end=dt.date.fromisoformat(choice["end"]),
-                   timezone="UTC", product_lines=tuple(choice["product_lines"]))
+    return Filters(
+        start=dt.date.fromisoformat(choice["start"]),
+        end=dt.date.fromisoformat(choice["end"]),
+        timezone="UTC",
+        product_lines=tuple(choice["product_lines"]),
+    )
 
 
 # -- phases (each runs in its own process) ----------------------------------------------------
@@ -122,7 +126,7 @@ def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
     warehouse, report = open_warehouse(data, threads=2)
     queries = 0
 
-    def metric(name, period):  # no cache: every call is a query
+    def metric(name: str, period: Any) -> Any:  # no cache: every call is a query
         nonlocal queries
         queries += 1
         return run_metric(warehouse, name, period)
@@ -140,13 +144,22 @@ def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
         started = time.perf_counter()
         floor = warehouse.con.cursor().execute(FLOOR_SQL, params).fetchone()[0]
         floor_s.append(time.perf_counter() - started)
-        answers.append({"tickets_created": shown.now["tickets_created"],
-                        "median_first_response_hours": shown.now["first_response"]["median_hours"],
-                        "floor_median_hours": floor,
-                        "open_bugs": shown.now["bug_age"]["open_bugs"],
-                        "deflection_rate_pct": shown.now["deflection"]["rate_pct"]})
-    return {"overview_s": overview_s, "floor_s": floor_s, "queries_per_refresh": queries, "answers": answers,
-            "peak_rss_gb": _peak_rss_gb()}
+        answers.append(
+            {
+                "tickets_created": shown.now["tickets_created"],
+                "median_first_response_hours": shown.now["first_response"]["median_hours"],
+                "floor_median_hours": floor,
+                "open_bugs": shown.now["bug_age"]["open_bugs"],
+                "deflection_rate_pct": shown.now["deflection"]["rate_pct"],
+            }
+        )
+    return {
+        "overview_s": overview_s,
+        "floor_s": floor_s,
+        "queries_per_refresh": queries,
+        "answers": answers,
+        "peak_rss_gb": _peak_rss_gb(),
+    }
 
 
 def phase_peer(files: dict[str, Path], choices: list[dict[str, Any]]) -> dict[str, Any]:
@@ -168,8 +181,9 @@ def phase_peer(files: dict[str, Path], choices: list[dict[str, Any]]) -> dict[st
     tickets["month"] = tickets["created"].dt.to_period("M")
     issues["created"] = pd.to_datetime(issues["Created"], format="%d/%b/%y %I:%M %p")
     issues["resolved"] = pd.to_datetime(issues["Resolved"], format="%d/%b/%y %I:%M %p")
-    issues["line"] = issues["Project key"].map({"BILL": "Billing", "MOB": "Mobile App", "ANA": "Analytics",
-                                                "INT": "Integrations"})
+    issues["line"] = issues["Project key"].map(
+        {"BILL": "Billing", "MOB": "Mobile App", "ANA": "Analytics", "INT": "Integrations"}
+    )
     bugs = issues[issues["Issue Type"] == "Bug"]
     sessions["started"] = pd.to_datetime(sessions["started_at"])
     sessions["month"] = sessions["started"].dt.to_period("M")
@@ -214,8 +228,9 @@ def phase_peer(files: dict[str, Path], choices: list[dict[str, Any]]) -> dict[st
         for month in months:  # the 12-month sparklines, month by month
             period(month.start_time, (month + 1).start_time, choice["product_lines"])
         compute_s.append(time.perf_counter() - started)
-        answers.append({k: now[k] for k in ("tickets_created", "median_first_response_hours", "open_bugs",
-                                            "deflection_rate_pct")})
+        answers.append(
+            {k: now[k] for k in ("tickets_created", "median_first_response_hours", "open_bugs", "deflection_rate_pct")}
+        )
     return {"read_s": read_s, "compute_s": compute_s, "answers": answers, "peak_rss_gb": _peak_rss_gb()}
 
 
@@ -259,8 +274,11 @@ def run(tickets: int, repeat: int, choices: int, scratch: Path, peer: bool) -> d
         "queries_per_refresh": refresh["queries_per_refresh"],
         "floor_s": _stats(refresh["floor_s"]),
         "peak_rss_gb": max(p["peak_rss_gb"] for p in [*cold, *warm, refresh]),
-        "peak_rss_gb_by_phase": {"cold": max(c["peak_rss_gb"] for c in cold),
-                                 "warm": max(w["peak_rss_gb"] for w in warm), "overview": refresh["peak_rss_gb"]},
+        "peak_rss_gb_by_phase": {
+            "cold": max(c["peak_rss_gb"] for c in cold),
+            "warm": max(w["peak_rss_gb"] for w in warm),
+            "overview": refresh["peak_rss_gb"],
+        },
         "answers": refresh["answers"],
         "choices": picks,
     }
@@ -281,8 +299,13 @@ def machine() -> dict[str, Any]:
     import duckdb
 
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
-    return {"cpus": os.cpu_count(), "memory_gb": round(memory_gb, 1), "python": platform.python_version(),
-            "duckdb": duckdb.__version__, "platform": platform.platform()}
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gb": round(memory_gb, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "platform": platform.platform(),
+    }
 
 
 def table(result: dict[str, Any]) -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from dashboard import precomputed
 from dashboard.db import Warehouse, read_sql
@@ -98,8 +99,9 @@ class Build:
         )
         for name in SOURCES_WITH_SETTINGS:
             src = self.settings.source(name)
-            self._insert_source(name, src.timezone, src.product_line_from, src.product_lines,
-                                list(src.bug_values), src.merged_tag)
+            self._insert_source(
+                name, src.timezone, src.product_line_from, src.product_lines, list(src.bug_values), src.merged_tag
+            )
         for name, parent in dict.fromkeys((also, f.source) for f in ALL_FORMATS for also in f.also_sources):
             self._insert_source(name, self.settings.source(parent).timezone, "", {}, [], "")
         for custom in self.settings.custom:
@@ -109,8 +111,11 @@ class Build:
         )
         self.con.execute(
             "insert into cfg_reporting values ($tz, $not_planned, $key_pattern)",
-            {"tz": self.settings.timezone, "not_planned": list(self.settings.not_planned_resolutions),
-             "key_pattern": self.settings.key_pattern},
+            {
+                "tz": self.settings.timezone,
+                "not_planned": list(self.settings.not_planned_resolutions),
+                "key_pattern": self.settings.key_pattern,
+            },
         )
         for fmt in ALL_FORMATS:
             fmt.create_table(self.con)
@@ -122,8 +127,13 @@ class Build:
         self.con.execute(
             "insert into cfg_sources values ($name, $tz, $pl_from, $keys, $values, $bugs, $merged)",
             {
-                "name": name, "tz": tz, "pl_from": pl_from, "keys": list(pl_map),
-                "values": list(pl_map.values()), "bugs": bugs, "merged": merged,
+                "name": name,
+                "tz": tz,
+                "pl_from": pl_from,
+                "keys": list(pl_map),
+                "values": list(pl_map.values()),
+                "bugs": bugs,
+                "merged": merged,
             },
         )
 
@@ -136,7 +146,9 @@ class Build:
         copied in from an earlier model (store.py); other files are read.
         """
         data_dir = state.data_dir
-        report = LoadReport(data_dir=str(data_dir), settings_path=str(self.settings.path) if self.settings.path else None)
+        report = LoadReport(
+            data_dir=str(data_dir), settings_path=str(self.settings.path) if self.settings.path else None
+        )
         if not data_dir.is_dir():
             raise ProductHealthError(f"{data_dir}: no such folder; point --data at the folder with your exports")
         for entry in state.entries:
@@ -177,11 +189,14 @@ class Build:
             elif sniffed.encoding == "latin-1" and sniffed.kind == "json":
                 file_report.notes.append(f"read as {single_byte_encoding(path)}, not UTF-8")
             if sniffed.excel_sep_line:
-                file_report.notes.append(f"line {sniffed.skip_lines} is Excel's 'sep={sniffed.delimiter}' hint: "
-                                         f"the header is line {sniffed.skip_lines + 1}")
+                file_report.notes.append(
+                    f"line {sniffed.skip_lines} is Excel's 'sep={sniffed.delimiter}' hint: "
+                    f"the header is line {sniffed.skip_lines + 1}"
+                )
             elif sniffed.skip_lines:
-                file_report.notes.append(f"{sniffed.skip_lines} blank lines before the header: "
-                                         f"the header is line {sniffed.skip_lines + 1}")
+                file_report.notes.append(
+                    f"{sniffed.skip_lines} blank lines before the header: the header is line {sniffed.skip_lines + 1}"
+                )
             if sniffed.kind == "csv" and sniffed.delimiter != ",":
                 file_report.notes.append(f"delimiter {sniffed.delimiter!r}")
             fmt.load(self.con, sniffed, self.settings, file_report, custom)
@@ -194,7 +209,7 @@ class Build:
         except ProductHealthError as exc:
             file_report.error = str(exc)
             self._forget(path)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             # Anything else a hostile file provokes (a reader's bug included) is still a
             # per-file failure, never a crash of the whole load.
             detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
@@ -224,8 +239,10 @@ class Build:
             sql = read_sql(f"staging/{view}")
             # A `cross join cfg` over a source without a settings row would give no rows, silently.
             for source in set(_SETTINGS_OF.findall(sql)) - self.sources:
-                raise ProductHealthError(f"queries/staging/{view}.sql reads the settings of source '{source}', "
-                                         "which no format in sources/formats.py declares")
+                raise ProductHealthError(
+                    f"queries/staging/{view}.sql reads the settings of source '{source}', "
+                    "which no format in sources/formats.py declares"
+                )
             self.con.execute(f"create or replace view {view} as {sql}")
         for entity, views in ENTITY_VIEWS.items():  # every format's rows of an entity in one relation
             union = " union all by name ".join(f"select * from {view}" for view in views)
@@ -262,7 +279,7 @@ class Build:
             by_path[path].entity = "+".join(found)
         for path, rows in rejects.items():
             f = by_path[path]
-            for reject in sorted(rows, key=lambda r: r["row"])[:max(0, 1000 - len(f.rejects))]:
+            for reject in sorted(rows, key=lambda r: r["row"])[: max(0, 1000 - len(f.rejects))]:
                 line = reject["line"]
                 f.rejects.append(Reject(f.record_line(reject["row"]) if line is not None else None, reject["reason"]))
         for path, what, count in self.con.execute("select * from rpt_file_notes").fetchall():

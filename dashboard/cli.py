@@ -26,7 +26,9 @@ EXIT_OK, EXIT_DATA_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 
 def _data_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=SAMPLE_DATA_DIR, help="folder with the exports (default: sample_data)")
+    parser.add_argument(
+        "--data", type=Path, default=SAMPLE_DATA_DIR, help="folder with the exports (default: sample_data)"
+    )
     parser.add_argument("--config", type=Path, default=None, help="settings file (default: <data>/health.toml)")
 
 
@@ -40,8 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     kpis = sub.add_parser("kpis", help="the four KPIs for a period, with the previous period")
     _data_options(kpis)
-    kpis.add_argument("--from", dest="start",
-                      help="first day, YYYY-MM-DD (default: the last calendar month the data covers to its end)")
+    kpis.add_argument(
+        "--from",
+        dest="start",
+        help="first day, YYYY-MM-DD (default: the last calendar month the data covers to its end)",
+    )
     kpis.add_argument("--to", dest="end", help="last day, inclusive (default: the end of that month)")
     kpis.add_argument("--product-line", action="append", default=[], help="repeat for several; default all")
     kpis.add_argument("--timezone", help="reporting time zone (default: from the settings, else UTC)")
@@ -129,10 +134,24 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             fields = field_values(warehouse)
             if args.json:
-                print(json.dumps(report.as_dict() | {"product_line_fields": [
-                    {"source": f.source, "field": f.field, "unmatched_keys": f.unmatched_keys, "warnings": f.warnings(),
-                     "values": [{"value": v, "rows": n, "mapped": m} for v, n, m in f.values]} for f in fields]},
-                    indent=2))
+                print(
+                    json.dumps(
+                        report.as_dict()
+                        | {
+                            "product_line_fields": [
+                                {
+                                    "source": f.source,
+                                    "field": f.field,
+                                    "unmatched_keys": f.unmatched_keys,
+                                    "warnings": f.warnings(),
+                                    "values": [{"value": v, "rows": n, "mapped": m} for v, n, m in f.values],
+                                }
+                                for f in fields
+                            ]
+                        },
+                        indent=2,
+                    )
+                )
             else:
                 print(format_check(report) + format_field_values(fields))
             return EXIT_DATA_PROBLEM if report.failed else EXIT_OK
@@ -173,8 +192,9 @@ def _report(args: argparse.Namespace, warehouse: Warehouse, report: LoadReport) 
         raise ProductHealthError(f"cannot write {args.out}: {exc.strerror}") from None
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB): the meeting pack for {args.month}")
     if report.failed:
-        print("product-health: some export files failed or had rejected rows; run `product-health check`",
-              file=sys.stderr)
+        print(
+            "product-health: some export files failed or had rejected rows; run `product-health check`", file=sys.stderr
+        )
         return EXIT_DATA_PROBLEM
     return EXIT_OK
 
@@ -183,8 +203,15 @@ def _serve(args: argparse.Namespace) -> int:
     env = dict(os.environ, PRODUCT_HEALTH_DATA=str(args.data.resolve()))
     if args.config:
         env["PRODUCT_HEALTH_CONFIG"] = str(args.config.resolve())
-    command = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "dashboard" / "app.py"),
-               "--server.port", str(args.port)]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_ROOT / "dashboard" / "app.py"),
+        "--server.port",
+        str(args.port),
+    ]
     return subprocess.call(command, env=env, cwd=PROJECT_ROOT)
 
 

@@ -175,8 +175,10 @@ def duckdb_zones() -> frozenset[str]:
 def check_zone(name: str, what: str) -> str:
     """`name` if DuckDB knows the zone, else a ProductHealthError naming `what` (a setting, an option)."""
     if name not in duckdb_zones():
-        raise ProductHealthError(f"{what}: '{name}' is not a time zone DuckDB knows (an IANA name such as "
-                                 "'Europe/Berlin' or 'America/New_York')")
+        raise ProductHealthError(
+            f"{what}: '{name}' is not a time zone DuckDB knows (an IANA name such as "
+            "'Europe/Berlin' or 'America/New_York')"
+        )
     return name
 
 

@@ -54,6 +54,7 @@ class RefreshFailure:
 _LAST_GOOD: dict[tuple[str, str | None], Model] = {}
 _FAILED: dict[tuple[str, str | None, str], RefreshFailure] = {}
 
+
 @st.cache_resource(max_entries=2, show_spinner="Reading the exports ...")
 def _load(folder: str, config: str | None, key: str, _state: FolderState | None = None) -> Model:
     warehouse, report = open_warehouse(Path(folder), Path(config) if config else None, threads=2, state=_state)
@@ -87,7 +88,7 @@ def model() -> tuple[Model, RefreshFailure | None]:
         return _LAST_GOOD[place], failed
     try:
         loaded = _load(*place, key, state)
-    except Exception as exc:  # noqa: BLE001 - whatever stopped the load, the app must not
+    except Exception as exc:
         message = str(exc) if isinstance(exc, ProductHealthError) else f"{type(exc).__name__}: {exc}"
         if place not in _LAST_GOOD:
             raise ProductHealthError(message) from exc
@@ -122,9 +123,13 @@ def field_values(key: str) -> list[mapping.FieldValues]:
 def overview(filters: Filters, key: str) -> tiles.Overview:
     """The overview of one filter state; its queries run concurrently, uncached one by one."""
     model = _model(key)
-    return tiles.overview(model.warehouse, model.report.counts, filters,
-                          lambda name, period: run_metric(model.warehouse, name, period),
-                          coverage(filters.timezone, key))
+    return tiles.overview(
+        model.warehouse,
+        model.report.counts,
+        filters,
+        lambda name, period: run_metric(model.warehouse, name, period),
+        coverage(filters.timezone, key),
+    )
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)

@@ -52,8 +52,11 @@ def scan_folder(data_dir: Path) -> list[tuple[Path, os.stat_result] | Skipped]:
         try:
             entries = _list_folder(folder)
         except OSError as exc:
-            found.append(Skipped(shown(folder), f"this folder cannot be opened ({exc.strerror or exc}): "
-                                                "its exports are not read"))
+            found.append(
+                Skipped(
+                    shown(folder), f"this folder cannot be opened ({exc.strerror or exc}): its exports are not read"
+                )
+            )
             return
         for entry in entries:
             name = entry.name
@@ -63,15 +66,19 @@ def scan_folder(data_dir: Path) -> list[tuple[Path, os.stat_result] | Skipped]:
             try:
                 name.encode("utf-8")
             except UnicodeEncodeError:
-                found.append(Skipped(shown(path), "the name is not UTF-8 text (shown with \\x escapes): "
-                                                  "rename it to read it"))
+                found.append(
+                    Skipped(shown(path), "the name is not UTF-8 text (shown with \\x escapes): rename it to read it")
+                )
                 continue
             try:
                 st = os.stat(path)
             except FileNotFoundError:
                 if entry.is_symlink():
-                    found.append(Skipped(shown(path), f"a broken link: it points to {shown(os.readlink(path))}, "
-                                                      "which does not exist"))
+                    found.append(
+                        Skipped(
+                            shown(path), f"a broken link: it points to {shown(os.readlink(path))}, which does not exist"
+                        )
+                    )
                 else:
                     found.append(Skipped(shown(path), "the file disappeared while the folder was read"))
                 continue
@@ -85,8 +92,9 @@ def scan_folder(data_dir: Path) -> list[tuple[Path, os.stat_result] | Skipped]:
             elif stat_module.S_ISREG(st.st_mode):
                 found.append((path, st))
             else:
-                found.append(Skipped(shown(path), f"{special_file_kind(st.st_mode)}, not a regular file: "
-                                                  "skipped, never opened"))
+                found.append(
+                    Skipped(shown(path), f"{special_file_kind(st.st_mode)}, not a regular file: skipped, never opened")
+                )
 
     try:
         root = data_dir.stat()

@@ -27,14 +27,17 @@ HELP_CENTER_PUSH = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
 START = dt.datetime(2024, 11, 1, tzinfo=dt.UTC)
 END = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-HEALTH_TOML = """\
+HEALTH_TOML = (
+    """\
 # Settings for the bundled sample data (see the README for every key).
 timezone = "UTC"
 
 [sources.zendesk]
 product_line_from = "tag"
-product_lines = { billing = "Billing", mobile_app = "Mobile App", analytics = "Analytics", integrations = "Integrations" }
-
+"""
+    'product_lines = { billing = "Billing", mobile_app = "Mobile App", analytics = "Analytics", '
+    'integrations = "Integrations" }\n'
+    """
 [sources.jira]
 timezone = "Europe/Berlin"
 product_line_from = "project"
@@ -44,6 +47,7 @@ product_lines = { BILL = "Billing", MOB = "Mobile App", ANA = "Analytics", INT =
 product_line_from = "repository"
 product_lines = { "acme/mobile-app" = "Mobile App" }
 """
+)
 
 
 def _pick(rng: random.Random, weighted: tuple[tuple[str, float], ...]) -> str:
@@ -56,7 +60,8 @@ def _iso(ts: dt.datetime) -> str:
 
 def _jira_date(ts: dt.datetime) -> str:
     hour = ts.hour % 12 or 12
-    return f"{ts.day:02d}/{MONTH_ABBR[ts.month - 1]}/{ts.year % 100:02d} {hour}:{ts.minute:02d} {'AM' if ts.hour < 12 else 'PM'}"
+    noon = "AM" if ts.hour < 12 else "PM"
+    return f"{ts.day:02d}/{MONTH_ABBR[ts.month - 1]}/{ts.year % 100:02d} {hour}:{ts.minute:02d} {noon}"
 
 
 def _random_time(rng: random.Random, start: dt.datetime, end: dt.datetime) -> dt.datetime:
@@ -80,7 +85,11 @@ def make_tickets(rng: random.Random, count: int, start: dt.datetime = START, end
         solve_h = rng.lognormvariate(math.log(30), 1.1) + (reply_h or 0)
         solved = created + dt.timedelta(hours=solve_h)
         is_solved = solved < end and rng.random() < 0.93
-        status = ("closed" if rng.random() < 0.6 else "solved") if is_solved else rng.choice(("open", "pending", "hold", "new"))
+        status = (
+            ("closed" if rng.random() < 0.6 else "solved")
+            if is_solved
+            else rng.choice(("open", "pending", "hold", "new"))
+        )
         tickets.append(
             {
                 "id": number,
@@ -144,10 +153,10 @@ def write_zendesk_json(tickets: list[dict], folder: Path, pages: int = 4) -> lis
     size = math.ceil(len(ordered) / pages)
     paths = []
     for index in range(pages):
-        chunk = ordered[index * size:(index + 1) * size]
+        chunk = ordered[index * size : (index + 1) * size]
         body, metrics = [], []
         if index > 0:  # overlap: an older version of the previous page's last tickets
-            for t in ordered[index * size - 5:index * size]:
+            for t in ordered[index * size - 5 : index * size]:
                 older = dict(t, status="open")
                 body.append(_zendesk_ticket(older, t["created"]))
         for t in chunk:
@@ -159,7 +168,9 @@ def write_zendesk_json(tickets: list[dict], folder: Path, pages: int = 4) -> lis
             "metric_sets": metrics,
             "count": len(body),
             "end_of_stream": index == pages - 1,
-            "next_page": None if index == pages - 1 else f"https://acme.zendesk.com/api/v2/incremental/tickets.json?start_time={index}",
+            "next_page": None
+            if index == pages - 1
+            else f"https://acme.zendesk.com/api/v2/incremental/tickets.json?start_time={index}",
             "end_time": int((chunk[-1]["solved"] or chunk[-1]["created"]).timestamp()) if chunk else 0,
         }
         path = folder / f"incremental-tickets-{index + 1:02d}.json"
@@ -169,9 +180,22 @@ def write_zendesk_json(tickets: list[dict], folder: Path, pages: int = 4) -> lis
 
 
 ZENDESK_CSV_HEADER = [
-    "Id", "Requester id", "Group", "Status", "Priority", "Via", "Created at", "Updated at", "Solved at",
-    "Reopens", "Replies", "First reply time in minutes", "First reply time in minutes within business hours",
-    "Full resolution time in minutes", "Full resolution time in minutes within business hours", "Tags",
+    "Id",
+    "Requester id",
+    "Group",
+    "Status",
+    "Priority",
+    "Via",
+    "Created at",
+    "Updated at",
+    "Solved at",
+    "Reopens",
+    "Replies",
+    "First reply time in minutes",
+    "First reply time in minutes within business hours",
+    "Full resolution time in minutes",
+    "Full resolution time in minutes within business hours",
+    "Tags",
 ]
 
 
@@ -186,23 +210,49 @@ def write_zendesk_csv(tickets: list[dict], path: Path) -> Path:
             m = _metric_set(t)
             reply, full = m["reply_time_in_minutes"], m["full_resolution_time_in_minutes"]
             tags = [TAGS[t["line"]]] + (["closed_by_merge"] if t["merged"] else [])
-            writer.writerow([
-                t["id"], t["requester"], t["line"] + " Support", t["status"].capitalize(), t["priority"].capitalize(),
-                t["channel"].capitalize(), t["created"].strftime(fmt),
-                (t["solved"] or t["created"]).strftime(fmt),
-                t["solved"].strftime(fmt) if t["solved"] else "",
-                t["reopens"], m["replies"], "" if reply["calendar"] is None else reply["calendar"],
-                "" if reply["business"] is None else reply["business"],
-                "" if full["calendar"] is None else full["calendar"], "" if full["business"] is None else full["business"],
-                " ".join(tags),
-            ])
+            writer.writerow(
+                [
+                    t["id"],
+                    t["requester"],
+                    t["line"] + " Support",
+                    t["status"].capitalize(),
+                    t["priority"].capitalize(),
+                    t["channel"].capitalize(),
+                    t["created"].strftime(fmt),
+                    (t["solved"] or t["created"]).strftime(fmt),
+                    t["solved"].strftime(fmt) if t["solved"] else "",
+                    t["reopens"],
+                    m["replies"],
+                    "" if reply["calendar"] is None else reply["calendar"],
+                    "" if reply["business"] is None else reply["business"],
+                    "" if full["calendar"] is None else full["calendar"],
+                    "" if full["business"] is None else full["business"],
+                    " ".join(tags),
+                ]
+            )
     return path
 
 
 JIRA_HEADER = [
-    "Summary", "Issue key", "Issue id", "Issue Type", "Status", "Project key", "Project name", "Project type",
-    "Priority", "Resolution", "Created", "Updated", "Resolved", "Labels", "Labels", "Component/s",
-    "Description", "Custom field (Zendesk Ticket Count)", "Status Category",
+    "Summary",
+    "Issue key",
+    "Issue id",
+    "Issue Type",
+    "Status",
+    "Project key",
+    "Project name",
+    "Project type",
+    "Priority",
+    "Resolution",
+    "Created",
+    "Updated",
+    "Resolved",
+    "Labels",
+    "Labels",
+    "Component/s",
+    "Description",
+    "Custom field (Zendesk Ticket Count)",
+    "Status Category",
 ]
 OLD_BUGS = (
     ("BILL", "Invoice PDF shows the wrong VAT rate for reverse-charge customers", 2019, 3),
@@ -215,13 +265,23 @@ OLD_BUGS = (
 
 def make_issues(rng: random.Random, count: int, start: dt.datetime = START, end: dt.datetime = END) -> list[dict]:
     issues = []
-    counters = {p: 100 for p in PROJECTS.values()}
+    counters = dict.fromkeys(PROJECTS.values(), 100)
     for project, title, year, month in OLD_BUGS:
         counters[project] += 1
         created = dt.datetime(year, month, 14, 10, 30, tzinfo=dt.UTC)
-        issues.append({"project": project, "number": counters[project], "title": title, "type": "Bug",
-                       "created": created, "resolved": None, "resolution": "", "labels": ["customer-reported"],
-                       "tickets": rng.randint(300, 2500)})
+        issues.append(
+            {
+                "project": project,
+                "number": counters[project],
+                "title": title,
+                "type": "Bug",
+                "created": created,
+                "resolved": None,
+                "resolution": "",
+                "labels": ["customer-reported"],
+                "tickets": rng.randint(300, 2500),
+            }
+        )
     lines = list(PROJECTS.values())
     for _ in range(count - len(issues)):
         project = rng.choice(lines)
@@ -234,13 +294,21 @@ def make_issues(rng: random.Random, count: int, start: dt.datetime = START, end:
         resolution = ""
         if done:
             resolution = rng.choices(["Done", "Won't Do", "Duplicate"], [0.85, 0.1, 0.05])[0]
-        issues.append({"project": project, "number": counters[project],
-                       "title": f"{'Fix' if is_bug else 'Add'} {rng.choice(['export', 'login', 'sync', 'invoice', 'chart', 'webhook'])} "
-                                f"{rng.choice(['timeout', 'rounding', 'crash', 'option', 'filter', 'limit'])}",
-                       "type": "Bug" if is_bug else rng.choice(["Story", "Task"]), "created": created,
-                       "resolved": resolved if done else None, "resolution": resolution,
-                       "labels": [rng.choice(["backend", "frontend", "customer-reported"])] if rng.random() < 0.6 else [],
-                       "tickets": rng.randint(0, 40) if is_bug and rng.random() < 0.3 else 0})
+        issues.append(
+            {
+                "project": project,
+                "number": counters[project],
+                "title": f"{'Fix' if is_bug else 'Add'} "
+                f"{rng.choice(['export', 'login', 'sync', 'invoice', 'chart', 'webhook'])} "
+                f"{rng.choice(['timeout', 'rounding', 'crash', 'option', 'filter', 'limit'])}",
+                "type": "Bug" if is_bug else rng.choice(["Story", "Task"]),
+                "created": created,
+                "resolved": resolved if done else None,
+                "resolution": resolution,
+                "labels": [rng.choice(["backend", "frontend", "customer-reported"])] if rng.random() < 0.6 else [],
+                "tickets": rng.randint(0, 40) if is_bug and rng.random() < 0.3 else 0,
+            }
+        )
     return issues
 
 
@@ -258,14 +326,29 @@ def write_jira_csv(issues: list[dict], path: Path, tz: str = "Europe/Berlin") ->
             local = issue["created"].astimezone(zone)
             resolved = issue["resolved"].astimezone(zone) if issue["resolved"] else None
             labels = issue["labels"] + [""] * (2 - len(issue["labels"]))
-            writer.writerow([
-                issue["title"], f"{issue['project']}-{issue['number']}", 10_000 + i, issue["type"],
-                "Done" if resolved else rng_status(i), issue["project"], names[issue["project"]], "software", "Medium",
-                issue["resolution"], _jira_date(local), _jira_date(resolved or local),
-                _jira_date(resolved) if resolved else "", labels[0], labels[1], "",
-                "Steps to reproduce:\n1. open the page\n2. see the problem" if issue["type"] == "Bug" else "",
-                issue["tickets"] or "", "Done" if resolved else ("To Do" if i % 3 else "In Progress"),
-            ])
+            writer.writerow(
+                [
+                    issue["title"],
+                    f"{issue['project']}-{issue['number']}",
+                    10_000 + i,
+                    issue["type"],
+                    "Done" if resolved else rng_status(i),
+                    issue["project"],
+                    names[issue["project"]],
+                    "software",
+                    "Medium",
+                    issue["resolution"],
+                    _jira_date(local),
+                    _jira_date(resolved or local),
+                    _jira_date(resolved) if resolved else "",
+                    labels[0],
+                    labels[1],
+                    "",
+                    "Steps to reproduce:\n1. open the page\n2. see the problem" if issue["type"] == "Bug" else "",
+                    issue["tickets"] or "",
+                    "Done" if resolved else ("To Do" if i % 3 else "In Progress"),
+                ]
+            )
     return path
 
 
@@ -287,7 +370,8 @@ def write_github_json(rng: random.Random, path: Path, count: int = 150) -> Path:
             "repository_url": "https://api.github.com/repos/acme/mobile-app",
             "html_url": f"https://github.com/acme/mobile-app/{'pull' if is_pr else 'issues'}/{number}",
             "number": number,
-            "title": f"{'Crash' if labels[0]['name'] == 'bug' else 'Support'} in {rng.choice(['login', 'sync', 'camera', 'push'])}",
+            "title": f"{'Crash' if labels[0]['name'] == 'bug' else 'Support'} in "
+            f"{rng.choice(['login', 'sync', 'camera', 'push'])}",
             "labels": labels,
             "state": "closed" if is_closed else "open",
             "created_at": _iso(created),
@@ -303,8 +387,9 @@ def write_github_json(rng: random.Random, path: Path, count: int = 150) -> Path:
     return path
 
 
-def write_sessions_csv(rng: random.Random, path: Path, count: int, start: dt.datetime = START,
-                       end: dt.datetime = END) -> Path:
+def write_sessions_csv(
+    rng: random.Random, path: Path, count: int, start: dt.datetime = START, end: dt.datetime = END
+) -> Path:
     """One row per help-center / chatbot session; the resolved share climbs after the push."""
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = list(SHARE)
@@ -315,17 +400,30 @@ def write_sessions_csv(rng: random.Random, path: Path, count: int, start: dt.dat
         for number in range(1, count + 1):
             started = _random_time(rng, start, end)
             resolved_share = 0.22 if started < HELP_CENTER_PUSH else 0.45
-            outcome = rng.choices(["resolved", "escalated", "abandoned"],
-                                  [resolved_share, 0.25, 0.75 - resolved_share])[0]
-            writer.writerow([f"s{number}", started.strftime("%Y-%m-%d %H:%M:%S"), rng.choices(lines, weights)[0],
-                             rng.choice(["help_center", "chatbot"]), outcome])
+            outcome = rng.choices(
+                ["resolved", "escalated", "abandoned"], [resolved_share, 0.25, 0.75 - resolved_share]
+            )[0]
+            writer.writerow(
+                [
+                    f"s{number}",
+                    started.strftime("%Y-%m-%d %H:%M:%S"),
+                    rng.choices(lines, weights)[0],
+                    rng.choice(["help_center", "chatbot"]),
+                    outcome,
+                ]
+            )
     return path
 
 
 # How often a ticket of the bug's product line is about it, before / from the v3 launch;
 # ANA-101 stopped generating tickets after a help-center workaround (January 2026).
-OLD_BUG_RATES = {"BILL-101": (0.04, 0.04), "MOB-101": (0.02, 0.08), "INT-101": (0.03, 0.03),
-                 "ANA-101": (0.03, 0.0), "BILL-102": (0.015, 0.015)}
+OLD_BUG_RATES = {
+    "BILL-101": (0.04, 0.04),
+    "MOB-101": (0.02, 0.08),
+    "INT-101": (0.03, 0.03),
+    "ANA-101": (0.03, 0.0),
+    "BILL-102": (0.015, 0.015),
+}
 WORKAROUND = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
@@ -345,10 +443,14 @@ def make_links(rng: random.Random, tickets: list[dict], issues: list[dict], gith
             if rng.random() < rate:
                 pairs.append((t, key))
     # Bugs that hurt for a while and were fixed, and recent bugs (too young to be "still hurting").
-    fixed = [k for k, (_, i) in keyed.items() if i["type"] == "Bug" and i["resolution"] == "Done"
-             and i["created"] >= START]
-    recent = {i["project"]: k for k, (_, i) in reversed(keyed.items()) if i["type"] == "Bug"
-              and not i["resolved"] and i["created"] >= END - dt.timedelta(days=60)}
+    fixed = [
+        k for k, (_, i) in keyed.items() if i["type"] == "Bug" and i["resolution"] == "Done" and i["created"] >= START
+    ]
+    recent = {
+        i["project"]: k
+        for k, (_, i) in reversed(keyed.items())
+        if i["type"] == "Bug" and not i["resolved"] and i["created"] >= END - dt.timedelta(days=60)
+    }
     for key in [*rng.sample(fixed, 8), *recent.values()]:
         issue = keyed[key][1]
         stop = issue["resolved"] or END
@@ -361,10 +463,17 @@ def make_links(rng: random.Random, tickets: list[dict], issues: list[dict], gith
         if rng.random() < 0.3:
             t.setdefault("link_tags", []).append(key.lower())
         else:
-            rows.append({"ticket_id": t["id"], "issue_id": 10_000 + keyed[key][0], "issue_key": key,
-                         "created_at": _iso(t["created"] + dt.timedelta(hours=2))})
-    open_bugs = [g for g in github if "pull_request" not in g and g["state"] == "open"
-                 and g["labels"][0]["name"] == "bug"]
+            rows.append(
+                {
+                    "ticket_id": t["id"],
+                    "issue_id": 10_000 + keyed[key][0],
+                    "issue_key": key,
+                    "created_at": _iso(t["created"] + dt.timedelta(hours=2)),
+                }
+            )
+    open_bugs = [
+        g for g in github if "pull_request" not in g and g["state"] == "open" and g["labels"][0]["name"] == "bug"
+    ]
     for g in open_bugs[:2]:
         created = dt.datetime.fromisoformat(g["created_at"].replace("Z", "+00:00"))
         window = [t for t in by_line["Mobile App"] if t["created"] >= created and "subject" not in t]

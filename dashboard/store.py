@@ -80,15 +80,19 @@ def store_dir(data_dir: Path) -> Path:
     """Where the models of `data_dir` live; created if needed."""
     root = os.environ.get("PRODUCT_HEALTH_CACHE")
     folder_hash = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:12]
-    candidates = [Path(root) / folder_hash] if root else [
-        data_dir / STORE_DIR_NAME,
-        Path.home() / ".cache" / "product-health" / folder_hash,
-    ]
+    candidates = (
+        [Path(root) / folder_hash]
+        if root
+        else [
+            data_dir / STORE_DIR_NAME,
+            Path.home() / ".cache" / "product-health" / folder_hash,
+        ]
+    )
     for candidate in candidates:
         try:
             candidate.mkdir(parents=True, exist_ok=True)
-            probe = tempfile.NamedTemporaryFile(dir=candidate, prefix=".probe-")
-            probe.close()
+            with tempfile.NamedTemporaryFile(dir=candidate, prefix=".probe-"):
+                pass
             return candidate
         except OSError:
             continue
@@ -216,6 +220,7 @@ def _open(path: Path, settings: Settings, threads: int | None) -> tuple[Warehous
 
 def _previous(folder: Path, target: Path, base_key: str) -> Path | None:
     """The newest earlier model built with the same settings and code."""
+
     def modified(path: Path) -> float:
         try:
             return path.stat().st_mtime
@@ -234,8 +239,9 @@ def _previous(folder: Path, target: Path, base_key: str) -> Path | None:
     return None
 
 
-def _build(state: FolderState, settings: Settings, folder: Path, target: Path, key: str, base_key: str,
-           threads: int | None) -> None:
+def _build(
+    state: FolderState, settings: Settings, folder: Path, target: Path, key: str, base_key: str, threads: int | None
+) -> None:
     data_dir = state.data_dir
     handle, name = tempfile.mkstemp(dir=folder, prefix=f".model-{key}-", suffix=".tmp")
     os.close(handle)
@@ -258,8 +264,10 @@ def _build(state: FolderState, settings: Settings, folder: Path, target: Path, k
                 ) from exc
             con = build.con
             con.execute("create table ph_meta (key varchar, base_key varchar, report varchar)")
-            con.execute("insert into ph_meta values ($key, $base, $report)",
-                        {"key": key, "base": base_key, "report": _report_json(report)})
+            con.execute(
+                "insert into ph_meta values ($key, $base, $report)",
+                {"key": key, "base": base_key, "report": _report_json(report)},
+            )
             con.execute("create table ph_files (path varchar, identity varchar, reader varchar)")
             # Identities as taken before each file was read: one that changed since is read again.
             rows = [(f.path, reuse.states.get(f.path, ""), reuse.readers.get(f.path, "")) for f in report.files]
@@ -279,8 +287,13 @@ def _build(state: FolderState, settings: Settings, folder: Path, target: Path, k
             Path(f"{old}.wal").unlink(missing_ok=True)
     log.info(
         "built the model of %s: %d files (%d read, %d unchanged and copied), %d failed, %d rows rejected (%.1f s)",
-        data_dir, len(report.files), reuse.read, reuse.copied, sum(1 for f in report.files if f.error),
-        sum(f.rows_rejected for f in report.files), time.monotonic() - started,
+        data_dir,
+        len(report.files),
+        reuse.read,
+        reuse.copied,
+        sum(1 for f in report.files if f.error),
+        sum(f.rows_rejected for f in report.files),
+        time.monotonic() - started,
     )
 
 

@@ -43,11 +43,19 @@ BAD_ROWS = {
     "feb-31.csv": (ZENDESK_HEADER + "1,Open,Mail,2024-02-31 10:00:00,,5\n", 2, "is not a date"),
     "year-1.csv": (ZENDESK_HEADER + "1,Open,Mail,0001-01-01 10:00:00,,5\n", 2, "outside 1990 to today"),
     "future.csv": (ZENDESK_HEADER + "1,Open,Mail,2999-01-01 10:00:00,,5\n", 2, "outside 1990 to today"),
-    "solved-early.csv": (ZENDESK_HEADER + "1,Solved,Mail,2024-03-02 10:00:00,2024-03-01 10:00:00,5\n", 2,
-                         "Solved at is before Created at"),
+    "solved-early.csv": (
+        ZENDESK_HEADER + "1,Solved,Mail,2024-03-02 10:00:00,2024-03-01 10:00:00,5\n",
+        2,
+        "Solved at is before Created at",
+    ),
     "negative.csv": (ZENDESK_HEADER + "1,Open,Mail,2024-03-01 10:00:00,,-5\n", 2, "negative first reply time"),
-    "bad-bytes.csv": (ZENDESK_HEADER.encode() + "1,Open,Téléphone,2024-03-01 10:00:00,,5\n".encode()
-                      + b"2,Open,M\xffail,2024-03-01 10:00:00,,5\n", 3, "not valid text"),
+    "bad-bytes.csv": (
+        ZENDESK_HEADER.encode()
+        + "1,Open,Téléphone,2024-03-01 10:00:00,,5\n".encode()
+        + b"2,Open,M\xffail,2024-03-01 10:00:00,,5\n",
+        3,
+        "not valid text",
+    ),
 }
 
 
@@ -73,7 +81,7 @@ def test_a_bad_row_is_rejected_with_its_line_and_reason_and_nothing_else_is_lost
     f = file_report(report, name)
     assert f.rows_rejected >= 1 and report.failed
     if line is not None:
-        assert [(r.line, reason in r.reason) for r in f.rejects] [:1] == [(line, True)]
+        assert [(r.line, reason in r.reason) for r in f.rejects][:1] == [(line, True)]
     assert "7" in w.sql("select ticket_id from tickets")["ticket_id"].tolist()
 
 
@@ -115,8 +123,11 @@ ZENDESK_MINUTES = "Id,Status,Via,Created at,Updated at,Solved at,Reopens,First r
 
 @pytest.mark.parametrize("value", ["n/a", "1h", "12,5", "true", "1.234", "1e3", "-"])
 def test_reply_minutes_that_are_not_plain_numbers_are_rejected_not_counted_as_unanswered(load_files, value) -> None:
-    rows = (ZENDESK_MINUTES + f'1,Solved,Mail,2024-03-01 10:00:00,2024-03-02 10:00:00,2024-03-02 10:00:00,0,"{value}"\n'
-            + "2,Solved,Mail,2024-03-01 10:00:00,2024-03-02 10:00:00,2024-03-02 10:00:00,0,90\n")
+    rows = (
+        ZENDESK_MINUTES
+        + f'1,Solved,Mail,2024-03-01 10:00:00,2024-03-02 10:00:00,2024-03-02 10:00:00,0,"{value}"\n'
+        + "2,Solved,Mail,2024-03-01 10:00:00,2024-03-02 10:00:00,2024-03-02 10:00:00,0,90\n"
+    )
     w, report = load_files({"tickets.csv": rows})
     f = file_report(report, "tickets.csv")
     assert [(r.line, f"'{value}'" in r.reason) for r in f.rejects] == [(2, True)]
@@ -141,8 +152,12 @@ def test_a_version_updated_in_year_9999_neither_wins_nor_dates_the_data(load_fil
 def test_an_epoch_beyond_year_9999_rejects_its_row_not_the_whole_build(load_files) -> None:
     import json
 
-    page = {"tickets": [{"id": 1, "created_at": "2024-03-01T10:00:00Z", "generated_timestamp": 10**17, "status": "open"},
-                        {"id": 2, "created_at": "2024-03-01T10:00:00Z", "generated_timestamp": 1709287200, "status": "open"}]}
+    page = {
+        "tickets": [
+            {"id": 1, "created_at": "2024-03-01T10:00:00Z", "generated_timestamp": 10**17, "status": "open"},
+            {"id": 2, "created_at": "2024-03-01T10:00:00Z", "generated_timestamp": 1709287200, "status": "open"},
+        ]
+    }
     w, report = load_files({"page.json": json.dumps(page), "good.csv": GOOD_SESSIONS})
     assert w.sql("select ticket_id from tickets")["ticket_id"].tolist() == ["2"]
     assert file_report(report, "page.json").rows_rejected == 1 and file_report(report, "good.csv").rows_loaded == 1
@@ -173,24 +188,37 @@ def test_names_with_pattern_characters_are_read_literally(load_files) -> None:
     def one(session: str) -> str:
         return f"session_id,started_at,product_line,channel,outcome\n{session},2024-03-01 10:00:00,B,chatbot,resolved\n"
 
-    names = {"export[1].csv": "x1", "export1.csv": "y1", "sessions-*.csv": "star", "sessions-a.csv": "a",
-             "what?.csv": "q", "whatX.csv": "x", "{a,b}.csv": "brace"}
+    names = {
+        "export[1].csv": "x1",
+        "export1.csv": "y1",
+        "sessions-*.csv": "star",
+        "sessions-a.csv": "a",
+        "what?.csv": "q",
+        "whatX.csv": "x",
+        "{a,b}.csv": "brace",
+    }
     w, report = load_files({name: one(session) for name, session in names.items()})
     rows = w.sql("select session_id, _file from self_service")
-    assert {Path(f).name: s for s, f in rows.values.tolist()} == {name: s for name, s in names.items()}
+    assert {Path(f).name: s for s, f in rows.values.tolist()} == dict(names)
     assert not report.failed
 
 
 def test_an_excel_windows_1252_file_is_read_with_its_smart_quotes_and_euro_sign(load_files) -> None:
     text = "Id,Status,Via,Created at,Group\n1,Open,Mail \u201cdirect\u201d,2024-03-01 10:00:00,EU \u20ac\n"
     w, report = load_files({"excel.csv": text.encode("cp1252")})
-    assert w.sql("select channel, product_line from tickets").values.tolist() == [["Mail \u201cdirect\u201d", "EU \u20ac"]]
+    assert w.sql("select channel, product_line from tickets").values.tolist() == [
+        ["Mail \u201cdirect\u201d", "EU \u20ac"]
+    ]
     assert "read as windows-1252, not UTF-8" in file_report(report, "excel.csv").notes
 
 
 def test_rows_appended_with_other_line_endings_are_all_read_with_their_lines(load_files) -> None:
-    text = (ZENDESK_HEADER.replace("\n", "\r\n") + "1,Open,Mail,2024-03-01 10:00:00,,5\r\n"
-            + "2,Open,Mail,yesterday,,5\n" + "3,Open,Mail,2024-03-03 10:00:00,,5\n")
+    text = (
+        ZENDESK_HEADER.replace("\n", "\r\n")
+        + "1,Open,Mail,2024-03-01 10:00:00,,5\r\n"
+        + "2,Open,Mail,yesterday,,5\n"
+        + "3,Open,Mail,2024-03-03 10:00:00,,5\n"
+    )
     w, report = load_files({"mixed.csv": text.encode()})
     f = file_report(report, "mixed.csv")
     assert sorted(w.sql("select ticket_id from tickets")["ticket_id"]) == ["1", "3"]
@@ -210,16 +238,23 @@ def test_a_load_failure_and_a_build_are_logged_one_line_each(load_files) -> None
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     try:
-        load_files({"empty.csv": b"", "good.csv": GOOD_SESSIONS,
-                    "bad-row.csv": GOOD_SESSIONS + "b,2024-03-01 10:00:00,Billing,chatbot,maybe\n"})
+        load_files(
+            {
+                "empty.csv": b"",
+                "good.csv": GOOD_SESSIONS,
+                "bad-row.csv": GOOD_SESSIONS + "b,2024-03-01 10:00:00,Billing,chatbot,maybe\n",
+            }
+        )
     finally:
         log.removeHandler(handler)
         log.setLevel(level)
     messages = [r.getMessage() for r in records]
     assert any(m.startswith("load failed: ") and "empty.csv: the file is empty" in m for m in messages)
     assert any(m.startswith("built the model of ") for m in messages)
-    assert any(m.startswith("rows rejected: ") and "bad-row.csv: 1 rows; first at line 3: outcome 'maybe'" in m
-               for m in messages)
+    assert any(
+        m.startswith("rows rejected: ") and "bad-row.csv: 1 rows; first at line 3: outcome 'maybe'" in m
+        for m in messages
+    )
     assert all("\n" not in m for m in messages)
 
 
@@ -237,13 +272,17 @@ def test_blank_lines_before_the_header_are_skipped_and_lines_still_count_them(lo
     assert "2 blank lines before the header: the header is line 3" in f.notes
 
 
-@pytest.mark.parametrize(("column", "value"), [("sessions", "12.5"), ("sessions", "1e3"), ("resolved", "0x10"),
-                                               ("escalated", "n/a"), ("escalated", "1,000")])
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("sessions", "12.5"), ("sessions", "1e3"), ("resolved", "0x10"), ("escalated", "n/a"), ("escalated", "1,000")],
+)
 def test_daily_counts_that_are_not_whole_numbers_are_rejected_not_rounded(load_files, column, value) -> None:
     row = {"sessions": "20", "resolved": "4", "escalated": "3"} | {column: value}
-    daily = ("date,product_line,channel,sessions,resolved,escalated\n"
-             f'2024-03-01,Billing,chatbot,"{row["sessions"]}","{row["resolved"]}","{row["escalated"]}"\n'
-             "2024-03-02,Billing,chatbot,10,4,3\n")
+    daily = (
+        "date,product_line,channel,sessions,resolved,escalated\n"
+        f'2024-03-01,Billing,chatbot,"{row["sessions"]}","{row["resolved"]}","{row["escalated"]}"\n'
+        "2024-03-02,Billing,chatbot,10,4,3\n"
+    )
     w, report = load_files({"daily.csv": daily})
     f = file_report(report, "daily.csv")
     assert [(r.line, f"{column} '{value}' is not a count" in r.reason) for r in f.rejects] == [(2, True)]
@@ -251,9 +290,12 @@ def test_daily_counts_that_are_not_whole_numbers_are_rejected_not_rounded(load_f
 
 
 def test_a_nul_byte_inside_a_row_rejects_that_row_with_its_line(load_files) -> None:
-    rows = ("session_id,started_at,product_line,channel,outcome\n"
-            + "".join(f"s{i},2024-03-01 10:00:00,Billing,,resolved\n" for i in range(300))  # NULs past the first 4 KiB
-            + "bad,2024-03-01 10:00:00,Bill\x00ing,chatbot,resolved\n" + "last,2024-03-01 10:00:00,Billing,,resolved\n")
+    rows = (
+        "session_id,started_at,product_line,channel,outcome\n"
+        + "".join(f"s{i},2024-03-01 10:00:00,Billing,,resolved\n" for i in range(300))  # NULs past the first 4 KiB
+        + "bad,2024-03-01 10:00:00,Bill\x00ing,chatbot,resolved\n"
+        + "last,2024-03-01 10:00:00,Billing,,resolved\n"
+    )
     w, report = load_files({"sessions.csv": rows.encode()})
     f = file_report(report, "sessions.csv")
     assert f.error is None and [(r.line, "NUL byte" in r.reason) for r in f.rejects] == [(302, True)]
@@ -268,4 +310,8 @@ def test_old_mac_and_mixed_line_endings_are_read_row_by_row(load_files, endings)
     text = header + endings[0] + rows[0] + endings[1] + rows[1] + endings[2] + rows[2] + endings[2]
     w, report = load_files({"sessions.csv": text.encode()})
     assert not report.failed
-    assert w.sql("select session_id, _line from self_service order by 1").values.tolist() == [["a", 2], ["b", 3], ["c", 4]]
+    assert w.sql("select session_id, _line from self_service order by 1").values.tolist() == [
+        ["a", 2],
+        ["b", 3],
+        ["c", 4],
+    ]

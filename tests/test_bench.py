@@ -18,9 +18,23 @@ def smoke(tmp_path_factory):
     scratch = tmp_path_factory.mktemp("bench")
     out = scratch / "result.json"
     done = subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "bench" / "run.py"), "--tickets", "10000", "--repeat", "1",
-         "--choices", "3", "--scratch", str(scratch), "--out", str(out)],
-        capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            str(PROJECT_ROOT / "bench" / "run.py"),
+            "--tickets",
+            "10000",
+            "--repeat",
+            "1",
+            "--choices",
+            "3",
+            "--scratch",
+            str(scratch),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(out.read_text()), done.stdout, scratch / "10000"
@@ -29,10 +43,19 @@ def smoke(tmp_path_factory):
 def test_the_smoke_run_prints_every_figure(smoke) -> None:
     result, printed, _ = smoke
     assert result["rows_loaded"] == 10_000 + 1_000 + 10_000 + 200
-    for figure in ("cold load", "warm start", "overview refresh", "floor", "overview / floor", "peer / overview",
-                   "peak RSS"):
+    for figure in (
+        "cold load",
+        "warm start",
+        "overview refresh",
+        "floor",
+        "overview / floor",
+        "peer / overview",
+        "peak RSS",
+    ):
         assert figure in printed
-    assert result["queries_per_refresh"] == 21  # 6 for the period, 5 each for the month before and a year earlier, 5 trends
+    assert (
+        result["queries_per_refresh"] == 21
+    )  # 6 for the period, 5 each for the month before and a year earlier, 5 trends
     assert result["cold_load_s"]["min"] > 0 and result["peak_rss_gb"] > 0
 
 

@@ -19,8 +19,16 @@ def test_check_json_has_one_object_per_file(capsys) -> None:
     assert main(["check", "--data", str(SAMPLE_DATA_DIR), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     entry = report["files"][0]
-    assert {"path", "format", "entity", "rows_loaded", "rows_rejected", "first_timestamp", "last_timestamp",
-            "product_lines"} <= set(entry)
+    assert {
+        "path",
+        "format",
+        "entity",
+        "rows_loaded",
+        "rows_rejected",
+        "first_timestamp",
+        "last_timestamp",
+        "product_lines",
+    } <= set(entry)
     assert report["ok"] is True
 
 
@@ -34,13 +42,38 @@ def test_check_exits_non_zero_when_a_file_fails(capsys) -> None:
 def test_kpis_json_has_the_documented_keys(capsys) -> None:
     assert main(["kpis", "--data", str(SAMPLE_DATA_DIR), "--from", "2026-10-01", "--to", "2026-10-31"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert set(result) == {"period", "product_lines", "tickets_created", "first_response", "resolution",
-                           "bug_age", "deflection", "impact", "previous_period", "year_ago_period"}
+    assert set(result) == {
+        "period",
+        "product_lines",
+        "tickets_created",
+        "first_response",
+        "resolution",
+        "bug_age",
+        "deflection",
+        "impact",
+        "previous_period",
+        "year_ago_period",
+    }
     assert set(result["impact"]) >= {"linked_tickets", "bug_ticket_share_pct", "still_hurting"}
     assert set(result["impact"]["still_hurting"][0]) == {"key", "age_days", "tickets_in_period"}
-    assert set(result["first_response"]) >= {"responded", "unanswered", "median_hours", "p90_hours", "mean_hours", "basis"}
-    assert set(result["bug_age"]) == {"as_of", "open_bugs", "median_days", "p90_days", "older_than_365_days",
-                                      "fixed", "median_days_to_fix", "p90_days_to_fix"}
+    assert set(result["first_response"]) >= {
+        "responded",
+        "unanswered",
+        "median_hours",
+        "p90_hours",
+        "mean_hours",
+        "basis",
+    }
+    assert set(result["bug_age"]) == {
+        "as_of",
+        "open_bugs",
+        "median_days",
+        "p90_days",
+        "older_than_365_days",
+        "fixed",
+        "median_days_to_fix",
+        "p90_days_to_fix",
+    }
     assert result["previous_period"]["period"] == {"from": "2026-09-01", "to": "2026-09-30"}  # "vs September"
     assert result["year_ago_period"]["period"] == {"from": "2025-10-01", "to": "2025-10-31"}
     assert result["year_ago_period"]["tickets_created"] > 0
@@ -48,6 +81,7 @@ def test_kpis_json_has_the_documented_keys(capsys) -> None:
 
 def test_kpis_tell_the_sample_story(capsys) -> None:
     """Mobile App's first response slipped after the August launch; deflection rose after May."""
+
     def kpis(*args: str) -> dict:
         assert main(["kpis", "--data", str(SAMPLE_DATA_DIR), *args]) == 0
         return json.loads(capsys.readouterr().out)
@@ -77,7 +111,10 @@ def test_kpis_usage_errors_exit_2_with_a_message(capsys, args: list[str], messag
 
 @pytest.mark.parametrize("fmt", ["csv", "table"])
 def test_kpis_csv_and_table_formats(capsys, fmt: str) -> None:
-    assert main(["kpis", "--data", str(SAMPLE_DATA_DIR), "--from", "2026-10-01", "--to", "2026-10-31", "--format", fmt]) == 0
+    assert (
+        main(["kpis", "--data", str(SAMPLE_DATA_DIR), "--from", "2026-10-01", "--to", "2026-10-31", "--format", fmt])
+        == 0
+    )
     assert "first_response.median_hours" in capsys.readouterr().out
 
 
@@ -87,8 +124,12 @@ def test_kpis_with_a_zone_duckdb_does_not_know_is_a_usage_error_not_a_traceback(
 
 
 def test_kpis_table_lists_each_still_hurting_bug_field_by_field(capsys) -> None:
-    assert main(["kpis", "--data", str(SAMPLE_DATA_DIR), "--from", "2026-10-01", "--to", "2026-10-31",
-                 "--format", "table"]) == 0
+    assert (
+        main(
+            ["kpis", "--data", str(SAMPLE_DATA_DIR), "--from", "2026-10-01", "--to", "2026-10-31", "--format", "table"]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "impact.still_hurting.1.key" in out and "impact.still_hurting.1.tickets_in_period" in out
     assert "{'key'" not in out and "{" not in out

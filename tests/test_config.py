@@ -22,8 +22,11 @@ def test_no_settings_file_gives_the_defaults(tmp_path: Path) -> None:
 
 
 def test_settings_are_read_from_the_data_folder(tmp_path: Path) -> None:
-    write(tmp_path, 'timezone = "Europe/Berlin"\n[sources.zendesk]\nproduct_line_from = "tag"\n'
-                    'product_lines = { billing = "Billing" }\n')
+    write(
+        tmp_path,
+        'timezone = "Europe/Berlin"\n[sources.zendesk]\nproduct_line_from = "tag"\n'
+        'product_lines = { billing = "Billing" }\n',
+    )
     settings = load_settings(tmp_path)
     assert settings.timezone == "Europe/Berlin"
     assert settings.source("zendesk").product_lines == {"billing": "Billing"}
@@ -56,14 +59,19 @@ def test_bad_values_are_errors_that_say_what_is_wrong(tmp_path: Path, text: str,
 def test_a_zone_python_knows_but_duckdb_does_not_is_an_error_at_its_key(tmp_path: Path, zone: str) -> None:
     """Such zones once passed the check and stopped the build without naming the key."""
     write(tmp_path, f'timezone = "UTC"\n\n[sources.zendesk]\nproduct_line_from = "group"\ntimezone = "{zone}"\n')
-    with pytest.raises(ProductHealthError,
-                       match=rf"line 5: setting 'sources.zendesk.timezone': '{zone}' is not an IANA time zone DuckDB knows"):
+    with pytest.raises(
+        ProductHealthError,
+        match=rf"line 5: setting 'sources.zendesk.timezone': '{zone}' is not an IANA time zone DuckDB knows",
+    ):
         load_settings(tmp_path)
 
 
 def test_an_error_in_a_nested_table_names_its_own_line_not_a_same_named_key_above(tmp_path: Path) -> None:
-    write(tmp_path, 'timezone = "UTC"\n[links]\nkey_pattern = "[A-Z]+-[0-9]+"\n[sources.jira]\n'
-                    'timezone = "UTC"\n[sources.zendesk]\n# a comment\ntimezone = 5\n')
+    write(
+        tmp_path,
+        'timezone = "UTC"\n[links]\nkey_pattern = "[A-Z]+-[0-9]+"\n[sources.jira]\n'
+        'timezone = "UTC"\n[sources.zendesk]\n# a comment\ntimezone = 5\n',
+    )
     with pytest.raises(ProductHealthError, match=r"line 8: setting 'sources.zendesk.timezone': must be a non-empty"):
         load_settings(tmp_path)
 

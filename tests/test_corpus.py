@@ -93,7 +93,9 @@ def _check_outcome(folder: Path, name: str, expected: list, baseline, capsys) ->
     good_rows, good_counts = baseline
     if outcome != "supersedes":
         assert _good_rows(warehouse) == good_rows
-        assert {Path(f.path).name: f.rows_loaded for f in report.files if Path(f.path).name in good_counts} == good_counts
+        assert {
+            Path(f.path).name: f.rows_loaded for f in report.files if Path(f.path).name in good_counts
+        } == good_counts
     warehouse.close()
     assert main(["check", "--data", str(folder)]) == (0 if outcome in ("loaded", "supersedes") else 1)
     assert name in capsys.readouterr().out
@@ -102,8 +104,14 @@ def _check_outcome(folder: Path, name: str, expected: list, baseline, capsys) ->
 def test_a_ten_megabyte_cell_is_rejected_with_its_line(tmp_path) -> None:
     huge = tmp_path / "zendesk-huge-cell.csv"
     header = (CORPUS / "good" / "zendesk.csv").read_text().splitlines()[0]
-    huge.write_text(header + "\n" + "301,77,G,Open,Normal,Mail,2024-03-01 10:00:00,,,0,,,"
-                    + "x" * (10 << 20) + "\n" + "302,77,G,Open,Normal,Mail,2024-03-02 10:00:00,,,0,,,billing\n")
+    huge.write_text(
+        header
+        + "\n"
+        + "301,77,G,Open,Normal,Mail,2024-03-01 10:00:00,,,0,,,"
+        + "x" * (10 << 20)
+        + "\n"
+        + "302,77,G,Open,Normal,Mail,2024-03-02 10:00:00,,,0,,,billing\n"
+    )
     warehouse, report = open_warehouse(_folder(tmp_path, huge), persist=False)
     bad = file_report(report, huge.name)
     assert bad.rows_loaded == 1 and [(r.line, "larger than 8 MB" in r.reason) for r in bad.rejects] == [(2, True)]
@@ -242,8 +250,15 @@ def _nul_tail(folder: Path, monkeypatch) -> None:
 
 
 def _blank_space_before(folder: Path, monkeypatch) -> None:
-    item = {"number": 77, "title": "t", "state": "open", "created_at": "2024-03-01T10:00:00Z",
-            "updated_at": "2024-03-01T10:00:00Z", "labels": [], "html_url": "https://github.com/acme/other/issues/77"}
+    item = {
+        "number": 77,
+        "title": "t",
+        "state": "open",
+        "created_at": "2024-03-01T10:00:00Z",
+        "updated_at": "2024-03-01T10:00:00Z",
+        "labels": [],
+        "html_url": "https://github.com/acme/other/issues/77",
+    }
     (folder / "blank-space-before.json").write_text(" \n" * (3 << 19) + json.dumps([item]))
 
 

@@ -56,15 +56,32 @@ def mutated(draw) -> tuple[str, bytes]:
         elif kind == "insert":
             data[at:at] = draw(st.binary(min_size=1, max_size=40))
         elif kind == "delete":
-            del data[at:at + draw(st.integers(1, 400))]
+            del data[at : at + draw(st.integers(1, 400))]
         elif kind == "truncate":
             del data[at:]
         elif kind == "duplicate":
             end = data.find(b"\n", at)
-            data[at:at] = data[at:end + 1 if end >= 0 else len(data)]
+            data[at:at] = data[at : end + 1 if end >= 0 else len(data)]
         else:
-            data[at:at] = draw(st.sampled_from([b'"', b",", b"\n", b"\r", b"\x00", b"{", b"]", b"\xff\xfe",
-                                                b"1900-01-01 00:00:00", b"-99999999", b"9" * 30, b"\t", b";"]))
+            data[at:at] = draw(
+                st.sampled_from(
+                    [
+                        b'"',
+                        b",",
+                        b"\n",
+                        b"\r",
+                        b"\x00",
+                        b"{",
+                        b"]",
+                        b"\xff\xfe",
+                        b"1900-01-01 00:00:00",
+                        b"-99999999",
+                        b"9" * 30,
+                        b"\t",
+                        b";",
+                    ]
+                )
+            )
     return suffix, bytes(data)
 
 
@@ -87,15 +104,19 @@ def _read(tmp_path: Path, suffix: str, data: bytes) -> None:
         build.close()
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                         HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(case=mutated())
 def test_mutated_exports_raise_only_our_error(tmp_path, case) -> None:
     _read(tmp_path, *case)
 
 
-@settings(max_examples=max(EXAMPLES // 3, 20), deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=max(EXAMPLES // 3, 20), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(suffix=st.sampled_from([".csv", ".json"]), data=st.binary(max_size=3000))
 def test_random_bytes_raise_only_our_error(tmp_path, suffix, data) -> None:
     _read(tmp_path, suffix, data)

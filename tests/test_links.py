@@ -47,23 +47,43 @@ ticket_id,issue_key
 8,NOPE-1
 """
 
-LINKS_JSON = json.dumps({"links": [{"id": 1, "ticket_id": "6", "issue_id": "10002", "issue_key": "OLD-9",
-                                    "created_at": "2024-02-10T12:00:00Z"}]})
+LINKS_JSON = json.dumps(
+    {
+        "links": [
+            {"id": 1, "ticket_id": "6", "issue_id": "10002", "issue_key": "OLD-9", "created_at": "2024-02-10T12:00:00Z"}
+        ]
+    }
+)
 
-GITHUB = json.dumps([{
-    "url": "https://api.github.com/repos/acme/app/issues/7",
-    "repository_url": "https://api.github.com/repos/acme/app",
-    "html_url": "https://github.com/acme/app/issues/7", "number": 7, "title": "Crash on start",
-    "labels": [{"name": "bug"}], "state": "open", "created_at": "2023-06-01T00:00:00Z",
-    "updated_at": "2023-06-01T00:00:00Z", "closed_at": None, "state_reason": None,
-}])
+GITHUB = json.dumps(
+    [
+        {
+            "url": "https://api.github.com/repos/acme/app/issues/7",
+            "repository_url": "https://api.github.com/repos/acme/app",
+            "html_url": "https://github.com/acme/app/issues/7",
+            "number": 7,
+            "title": "Crash on start",
+            "labels": [{"name": "bug"}],
+            "state": "open",
+            "created_at": "2023-06-01T00:00:00Z",
+            "updated_at": "2023-06-01T00:00:00Z",
+            "closed_at": None,
+            "state_reason": None,
+        }
+    ]
+)
 
 
 @pytest.fixture(scope="module")
 def linked(tmp_path_factory):
     folder = tmp_path_factory.mktemp("links")
-    for name, text in {"tickets.csv": TICKETS, "bugs.csv": BUGS, "links.csv": LINKS_CSV,
-                       "links.json": LINKS_JSON, "github.json": GITHUB}.items():
+    for name, text in {
+        "tickets.csv": TICKETS,
+        "bugs.csv": BUGS,
+        "links.csv": LINKS_CSV,
+        "links.json": LINKS_JSON,
+        "github.json": GITHUB,
+    }.items():
         (folder / name).write_text(text, encoding="utf-8")
     from dashboard.store import open_warehouse
 
@@ -94,8 +114,9 @@ def test_links_to_unknown_tickets_or_issues_are_counted_in_the_report(linked) ->
     _, report = linked
     links_notes = file_report(report, "links.csv").notes
     assert "1 links name a ticket that is not in the data (links export)" in links_notes
-    assert any(n.startswith("1 links name an issue that is not in the data (links export), e.g. NOPE-1")
-               for n in links_notes)
+    assert any(
+        n.startswith("1 links name an issue that is not in the data (links export), e.g. NOPE-1") for n in links_notes
+    )
     assert "1 links name a ticket that is not in the data (Zendesk Ticket IDs)" in file_report(report, "bugs.csv").notes
     assert any("(ticket subject), e.g. UTF-8" in n for n in file_report(report, "tickets.csv").notes)
     assert file_report(report, "links.csv").rows_loaded == 5
@@ -139,11 +160,13 @@ def test_kpis_json_carries_impact(linked) -> None:
 
 
 def test_the_key_pattern_and_threshold_are_settings(load_files) -> None:
-    warehouse, _ = load_files({
-        "health.toml": '[links]\nkey_pattern = "BUG#[0-9]+"\nstill_hurting_days = 0\n',
-        "tickets.csv": "Id,Status,Via,Created at,Subject\n1,Open,Mail,2024-03-05 10:00:00,about BUG#12 and BG-1\n",
-        "bugs.json": json.dumps([{**json.loads(GITHUB)[0], "number": 12, "created_at": "2024-03-01T00:00:00Z"}]),
-    })
+    warehouse, _ = load_files(
+        {
+            "health.toml": '[links]\nkey_pattern = "BUG#[0-9]+"\nstill_hurting_days = 0\n',
+            "tickets.csv": "Id,Status,Via,Created at,Subject\n1,Open,Mail,2024-03-05 10:00:00,about BUG#12 and BG-1\n",
+            "bugs.json": json.dumps([{**json.loads(GITHUB)[0], "number": 12, "created_at": "2024-03-01T00:00:00Z"}]),
+        }
+    )
     assert warehouse.sql("select count(*) n from fct_link_refs")["n"][0] == 1  # BG-1 no longer matches
     assert warehouse.sql("select count(*) n from ticket_issue_links")["n"][0] == 0  # BUG#12 is not 'acme/app#12'
 

@@ -18,7 +18,7 @@ PEOPLE = ("Ada Lovelace", "ada@example.com", "Grace Hopper", "grace@example.org"
 
 ZENDESK = (
     "Id,Requester,Requester email,Requester id,Assignee,Status,Via,Created at,Subject,Description\n"
-    '1,Ada Lovelace,ada@example.com,77,Grace Hopper,Open,Mail,2026-10-05 10:00:00,'
+    "1,Ada Lovelace,ada@example.com,77,Grace Hopper,Open,Mail,2026-10-05 10:00:00,"
     'see https://github.com/acme/app/issues/7,"Hi, my password is hunter2, grace@example.org"\n'
 )
 FRESHDESK = (
@@ -44,8 +44,9 @@ def test_names_emails_and_bodies_never_reach_the_model(folder) -> None:
     assert not report.failed, [(f.path, f.error, f.rejects) for f in report.files]
     tables = warehouse.sql("select table_name from duckdb_tables() where not internal")["table_name"]
     for table in tables:
-        columns = warehouse.sql(f"select column_name from duckdb_columns() where table_name = '{table}' "
-                                "and data_type like 'VARCHAR%'")["column_name"]
+        columns = warehouse.sql(
+            f"select column_name from duckdb_columns() where table_name = '{table}' and data_type like 'VARCHAR%'"
+        )["column_name"]
         for column in columns:
             for secret in PEOPLE:
                 hits = warehouse.con.execute(

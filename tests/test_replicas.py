@@ -27,7 +27,9 @@ SESSIONS = "session_id,started_at,product_line,channel,outcome\n"
 
 
 def _sessions(first: int, count: int) -> str:
-    return "".join(f"s{i},2024-03-{1 + i % 28:02d} 10:00:00,Billing,chatbot,resolved\n" for i in range(first, first + count))
+    return "".join(
+        f"s{i},2024-03-{1 + i % 28:02d} 10:00:00,Billing,chatbot,resolved\n" for i in range(first, first + count)
+    )
 
 
 def _free_port() -> int:
@@ -41,7 +43,10 @@ def _serve(folder: Path, port: int, log: Path) -> subprocess.Popen:
     env.pop("PRODUCT_HEALTH_DATA", None)
     return subprocess.Popen(
         [sys.executable, "-m", "dashboard.cli", "serve", "--data", str(folder), "--port", str(port)],
-        cwd=PROJECT_ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group: the streamlit child is stopped with it
     )
 
@@ -61,7 +66,8 @@ def _wait_for_self_service_rows(page, expected: str) -> None:
     page.wait_for_function(
         """(expected) => [...document.querySelectorAll('.ph-tile[data-label="Self-service rows"] .ph-value')]
             .some(value => value.innerText.trim() === expected)""",
-        arg=expected, timeout=90_000,
+        arg=expected,
+        timeout=90_000,
     )
 
 

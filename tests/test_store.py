@@ -21,8 +21,9 @@ def _report(report) -> dict:
 
 
 def _figures(warehouse) -> list:
-    return warehouse.con.execute("select source, ticket_id, product_line, first_response_hours, resolution_hours "
-                                 "from tickets order by all").fetchall()
+    return warehouse.con.execute(
+        "select source, ticket_id, product_line, first_response_hours, resolution_hours from tickets order by all"
+    ).fetchall()
 
 
 @pytest.fixture
@@ -50,8 +51,9 @@ def test_a_persisted_model_equals_the_in_memory_one_and_is_reused(folder) -> Non
 def test_a_changed_file_is_reread_and_the_others_are_copied(folder) -> None:
     open_warehouse(folder)[0].close()
     (folder / "tickets.csv").write_text(TICKETS + "6,81,B,Open,Mail,2024-03-25 10:00:00,,0,,\n")
-    (folder / "more.csv").write_text("session_id,started_at,product_line,channel,outcome\n"
-                                     "s9,2024-03-09 10:00:00,A,chatbot,resolved\n")
+    (folder / "more.csv").write_text(
+        "session_id,started_at,product_line,channel,outcome\ns9,2024-03-09 10:00:00,A,chatbot,resolved\n"
+    )
     updated, report = open_warehouse(folder)
     fresh, fresh_report = open_warehouse(folder, persist=False)
     assert _report(report) == _report(fresh_report)
@@ -152,8 +154,16 @@ def test_processes_opening_one_folder_at_once_share_one_model_without_lock_error
     for round_ in range(2):
         if round_:
             (folder / "more.csv").write_text(TICKETS.replace("\n1,", "\n91,").replace("\n2,", "\n92,"))
-        processes = [subprocess.Popen([sys.executable, "-c", BUILD_AND_COUNT, str(folder)], env=env,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-c", BUILD_AND_COUNT, str(folder)],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(3)
+        ]
         results = [p.communicate(timeout=300) for p in processes]
         assert [p.returncode for p in processes] == [0, 0, 0], [err for _, err in results]
         assert len({out for out, _ in results}) == 1 and all(err == "" for _, err in results)

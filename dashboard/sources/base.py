@@ -151,9 +151,10 @@ def _looks_like_utf16_without_bom(raw: bytes) -> bool:
     if len(sample) < 8:
         return False
     even, odd = sample[0::2], sample[1::2]
-    return max(even.count(0) / len(even), odd.count(0) / len(odd)) > 0.4 and min(
-        even.count(0) / len(even), odd.count(0) / len(odd)
-    ) < 0.05
+    return (
+        max(even.count(0) / len(even), odd.count(0) / len(odd)) > 0.4
+        and min(even.count(0) / len(even), odd.count(0) / len(odd)) < 0.05
+    )
 
 
 def _open_regular(path: Path) -> io.BufferedReader:
@@ -190,8 +191,11 @@ def _refuse_nul_bytes(path: Path, raw: bytes, tail: bytes, size: int, skipped: i
     if first < 0 and b"\x00" not in tail:
         return
     zeros_to_the_end = (
-        first > 0 and not raw[first:].strip(b"\x00") and not tail.strip(b"\x00")
-        and b"\n" in raw[:first] and not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", raw[:first])
+        first > 0
+        and not raw[first:].strip(b"\x00")
+        and not tail.strip(b"\x00")
+        and b"\n" in raw[:first]
+        and not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", raw[:first])
     )
     if 0 <= first < 4096 and not zeros_to_the_end:
         if _looks_like_utf16_without_bom(raw):
@@ -199,7 +203,7 @@ def _refuse_nul_bytes(path: Path, raw: bytes, tail: bytes, size: int, skipped: i
                 f"{path}: UTF-16 text without a byte-order mark: re-save it as UTF-8 (or UTF-16 with a BOM)"
             )
         raise ProductHealthError(f"{path}: this is a binary file, not a CSV or JSON export")
-    if zeros_to_the_end or (first < 0 and not tail[tail.find(b"\x00"):].strip(b"\x00")):
+    if zeros_to_the_end or (first < 0 and not tail[tail.find(b"\x00") :].strip(b"\x00")):
         at = first if first >= 0 else size - len(tail) + tail.find(b"\x00")
         raise ProductHealthError(
             f"{path}: NUL bytes (binary zeros) from byte {at + skipped:,} to the end, as an unfinished "
@@ -251,8 +255,10 @@ def sniff(path: Path) -> Sniffed:
         # Excel writes 'sep=;' as a first line to say which delimiter follows; the header is line 2.
         delimiter = excel_hint.group(1)
         if delimiter not in (",", ";", "\t", "|"):
-            raise ProductHealthError(f"{path}: line 1: Excel's 'sep=' line names the delimiter "
-                                     f"{delimiter!r}; only comma, semicolon, tab and | are read")
+            raise ProductHealthError(
+                f"{path}: line 1: Excel's 'sep=' line names the delimiter "
+                f"{delimiter!r}; only comma, semicolon, tab and | are read"
+            )
         stripped = stripped.split("\n", 1)[1] if "\n" in stripped else ""
         skip_lines += 1
         if not stripped.strip():
@@ -266,8 +272,15 @@ def sniff(path: Path) -> Sniffed:
         header = next(csv.reader(io.StringIO(stripped), delimiter=delimiter))
     except (csv.Error, StopIteration) as exc:
         raise ProductHealthError(f"{path}: line {1 + skip_lines}: the header row cannot be read: {exc}") from None
-    return Sniffed(path=path, kind="csv", header=tuple(header), delimiter=delimiter, encoding=encoding,
-                   skip_lines=skip_lines, excel_sep_line=bool(excel_hint))
+    return Sniffed(
+        path=path,
+        kind="csv",
+        header=tuple(header),
+        delimiter=delimiter,
+        encoding=encoding,
+        skip_lines=skip_lines,
+        excel_sep_line=bool(excel_hint),
+    )
 
 
 def load_json(path: Path, encoding: str) -> Any:
@@ -285,7 +298,9 @@ def load_json(path: Path, encoding: str) -> Any:
         pages = _json_lines(text)
         if pages is not None:
             return pages
-        raise ProductHealthError(f"{path}: line {exc.lineno}: invalid JSON ({exc.msg}); is the download truncated?") from None
+        raise ProductHealthError(
+            f"{path}: line {exc.lineno}: invalid JSON ({exc.msg}); is the download truncated?"
+        ) from None
     except RecursionError:
         raise ProductHealthError(f"{path}: JSON nested too deeply to be an export") from None
 
@@ -433,15 +448,17 @@ def load_csv(
         # Mac exports). DuckDB's strict parser refuses the whole file; a copy with LF endings
         # reads line by line.
         _read_csv(con, sniffed, report, same_line_endings=True)
-        report.notes.append("mixed line endings (CRLF, LF or CR: rows appended on another system): "
-                            "read line by line")
+        report.notes.append("mixed line endings (CRLF, LF or CR: rows appended on another system): read line by line")
     if sniffed.encoding == "latin-1":
         report.notes.append(f"read as {single_byte_encoding(sniffed.path)}, not UTF-8")
-    if con.execute("select count(*) from temp._load").fetchone()[0] == 0 and not con.execute(
-        "select count(*) from _rejects"
-    ).fetchone()[0]:
+    if (
+        con.execute("select count(*) from temp._load").fetchone()[0] == 0
+        and not con.execute("select count(*) from _rejects").fetchone()[0]
+    ):
         con.execute("drop table temp._load")
-        raise ProductHealthError(f"{sniffed.path}: line {1 + sniffed.skip_lines}: a header but no rows: the export is empty")
+        raise ProductHealthError(
+            f"{sniffed.path}: line {1 + sniffed.skip_lines}: a header but no rows: the export is empty"
+        )
     rejected_lines = []
     for line, error_type, message in con.execute(
         # one reason per record: DuckDB can log a record once per scan of it
@@ -455,9 +472,9 @@ def load_csv(
     report.rejected_lines.extend(rejected_lines)
     # DuckDB keeps a NUL byte inside a value; no export writes one (damaged data).
     any_nul = " or ".join(f"coalesce(contains(c{i}, chr(0)), false)" for i in range(len(sniffed.header)))
-    with_nul = [row for (row,) in con.execute(
-        f"select rowid + 1 from temp._load where {any_nul} order by 1"
-    ).fetchall()]
+    with_nul = [
+        row for (row,) in con.execute(f"select rowid + 1 from temp._load where {any_nul} order by 1").fetchall()
+    ]
     for row in with_nul:
         report.rejects.append(Reject(report.record_line(row), "a NUL byte (binary zero) in the row: damaged data"))
     report.rows_rejected += len(with_nul)
@@ -551,4 +568,3 @@ def text(value: Any) -> str | None:
     if isinstance(value, (dict, list)):
         return json.dumps(value)
     return str(value)
-

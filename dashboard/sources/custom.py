@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
+
 from dashboard.config import CUSTOM_COLUMNS, CustomSource, Settings
-from dashboard.sources.base import HeaderMap
+from dashboard.sources.base import FileReport, HeaderMap, Sniffed
 from dashboard.sources.format import Format
 
 
@@ -18,12 +20,19 @@ class CustomCsv(Format):
     label = "CSV mapped in [[custom]] settings"
     entity = "tickets"
     staging = {"stg_custom": "tickets"}
-    columns = {c: () for c in sorted(CUSTOM_COLUMNS)} | {"source": ()}
+    columns = dict.fromkeys(sorted(CUSTOM_COLUMNS), ()) | {"source": ()}
 
     def csv_overrides(self, hmap: HeaderMap, settings: Settings, custom: Any) -> dict[str, list[int] | bool]:
         return {name: hmap.find([header]) for name, header in custom.columns.items()}
 
-    def load(self, con, sniffed, settings, report, custom=None):  # type: ignore[no-untyped-def]
+    def load(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        sniffed: Sniffed,
+        settings: Settings,
+        report: FileReport,
+        custom: Any = None,
+    ) -> None:
         super().load(con, sniffed, settings, report, custom)
         # The source name is a validated identifier from the settings; bound all the same.
         con.execute(

@@ -62,8 +62,10 @@ class Format:
             if len(positions) > 1:
                 header = hmap.header[positions[0]].replace("\ufeff", "").strip()
                 where = ", ".join(str(i + 1) for i in positions)
-                notes.append(f"column '{header}' appears {len(positions)} times (columns {where}): "
-                             "the first is read, the others are ignored")
+                notes.append(
+                    f"column '{header}' appears {len(positions)} times (columns {where}): "
+                    "the first is read, the others are ignored"
+                )
         return notes
 
     def load(

@@ -38,5 +38,13 @@ ENTITY_VIEWS: dict[str, tuple[str, ...]] = {
     for entity in ("tickets", "issues", "self_service", "links")
 }
 
-__all__ = ["ALL_FORMATS", "CUSTOM_FORMAT", "ENTITY_VIEWS", "FORMATS", "SOURCES_WITH_SETTINGS", "STAGING_VIEWS",
-           "Format", "custom_matches"]
+__all__ = [
+    "ALL_FORMATS",
+    "CUSTOM_FORMAT",
+    "ENTITY_VIEWS",
+    "FORMATS",
+    "SOURCES_WITH_SETTINGS",
+    "STAGING_VIEWS",
+    "Format",
+    "custom_matches",
+]

@@ -33,13 +33,22 @@ class GithubJson(Format):
     entity = "issues"
     source = "github"
     staging = {"stg_github": "issues"}
-    columns = {
-        k: ()
-        for k in (
-            "number", "title", "state", "state_reason", "created_at", "closed_at", "updated_at",
-            "labels", "repository", "url", "is_pull_request",
-        )
-    }
+    columns = dict.fromkeys(
+        (
+            "number",
+            "title",
+            "state",
+            "state_reason",
+            "created_at",
+            "closed_at",
+            "updated_at",
+            "labels",
+            "repository",
+            "url",
+            "is_pull_request",
+        ),
+        (),
+    )
     list_columns = frozenset({"labels"})
 
     def matches_json(self, document: Any) -> bool:

@@ -20,16 +20,37 @@ def _custom(*names: str) -> tuple[str, ...]:
 
 # English (old "Issue ..." and new "Work item ..." spellings), Spanish, Portuguese (Brazil).
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
-    "key": ("Issue key", "Work item key", "Key", "Clave de incidencia", "Clave", "Chave da item", "Chave do item",
-            "Chave da issue", "Clave del elemento de trabajo", "Chave do item de trabalho"),
+    "key": (
+        "Issue key",
+        "Work item key",
+        "Key",
+        "Clave de incidencia",
+        "Clave",
+        "Chave da item",
+        "Chave do item",
+        "Chave da issue",
+        "Clave del elemento de trabajo",
+        "Chave do item de trabalho",
+    ),
     "id": ("Issue id", "Work item id", "ID de la incidencia", "ID da item", "ID do item", "ID da issue"),
     "summary": ("Summary", "Resumen", "Resumo"),
-    "issue_type": ("Issue Type", "Work type", "Work item type", "Tipo de incidencia", "Tipo de item",
-                   "Tipo de issue", "Tipo de trabajo", "Tipo de trabalho"),
+    "issue_type": (
+        "Issue Type",
+        "Work type",
+        "Work item type",
+        "Tipo de incidencia",
+        "Tipo de item",
+        "Tipo de issue",
+        "Tipo de trabajo",
+        "Tipo de trabalho",
+    ),
     "status": ("Status", "Estado"),
     "status_category": ("Status Category", "Categoría de estado", "Categoria do status", "Categoria de status"),
-    "status_category_changed": ("Status Category Changed", "Cambio de categoría de estado",
-                                "Categoria do status alterada"),
+    "status_category_changed": (
+        "Status Category Changed",
+        "Cambio de categoría de estado",
+        "Categoria do status alterada",
+    ),
     "project_key": ("Project key", "Space key", "Clave de proyecto", "Chave do projeto"),
     "project_type": ("Project type", "Tipo de proyecto", "Tipo de projeto"),
     "priority": ("Priority", "Prioridad", "Prioridade"),
@@ -57,8 +78,10 @@ class JiraCsv(Format):
     list_columns = frozenset({"labels", "components"})
 
     def matches_csv(self, hmap: HeaderMap) -> bool:
-        return hmap.has(CSV_COLUMNS["key"]) and hmap.has(CSV_COLUMNS["created"]) and (
-            hmap.has(CSV_COLUMNS["summary"]) or hmap.has(CSV_COLUMNS["status"])
+        return (
+            hmap.has(CSV_COLUMNS["key"])
+            and hmap.has(CSV_COLUMNS["created"])
+            and (hmap.has(CSV_COLUMNS["summary"]) or hmap.has(CSV_COLUMNS["status"]))
         )
 
 
@@ -74,7 +97,7 @@ class JiraJson(Format):
     also_sources = ("jira_service_management",)
     staging = {"stg_jira": "issues", "stg_jira_tickets": "tickets"}
     columns = {
-        **{k: () for k in CSV_COLUMNS},
+        **dict.fromkeys(CSV_COLUMNS, ()),
         "status_category_key": (),
         "last_status_change": (),
         "url": (),
@@ -84,8 +107,9 @@ class JiraJson(Format):
     def matches_json(self, document: Any) -> bool:
         pages = document if isinstance(document, list) else [document]
         return bool(pages) and all(
-            isinstance(p, dict) and isinstance(p.get("issues"), list) and
-            all(isinstance(i, dict) and "fields" in i for i in p["issues"][:5])
+            isinstance(p, dict)
+            and isinstance(p.get("issues"), list)
+            and all(isinstance(i, dict) and "fields" in i for i in p["issues"][:5])
             for p in pages
         )
 
@@ -139,7 +163,8 @@ def _last_status_change(changelog: Any) -> str | None:
     times = [
         h.get("created")
         for h in _list(changelog.get("histories"))
-        if isinstance(h, dict) and any(isinstance(i, dict) and i.get("field") == "status" for i in _list(h.get("items")))
+        if isinstance(h, dict)
+        and any(isinstance(i, dict) and i.get("field") == "status" for i in _list(h.get("items")))
     ]
     return max((t for t in times if isinstance(t, str)), default=None)
 

@@ -56,10 +56,12 @@ class ZendeskJiraLinksJson(Format):
                     report.rejects.append(Reject(None, f"link {len(rows) + 1} is not a JSON object"))
                     report.rows_rejected += 1
                     continue
-                rows.append({
-                    "ticket_id": text(link.get("ticket_id")),
-                    "issue_id": text(link.get("issue_id")),
-                    "issue_key": text(link.get("issue_key")),
-                    "created_at": text(link.get("created_at")),
-                })
+                rows.append(
+                    {
+                        "ticket_id": text(link.get("ticket_id")),
+                        "issue_id": text(link.get("issue_id")),
+                        "issue_key": text(link.get("issue_key")),
+                        "created_at": text(link.get("created_at")),
+                    }
+                )
         return rows

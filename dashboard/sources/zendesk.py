@@ -46,8 +46,10 @@ class ZendeskCsv(Format):
     list_columns = frozenset({"custom_values"})
 
     def matches_csv(self, hmap: HeaderMap) -> bool:
-        return hmap.has(["Id"]) and hmap.has(["Created at"]) and (
-            hmap.has(["Solved at"]) or hmap.has(["Via"]) or hmap.has(["Requester id"])
+        return (
+            hmap.has(["Id"])
+            and hmap.has(["Created at"])
+            and (hmap.has(["Solved at"]) or hmap.has(["Via"]) or hmap.has(["Requester id"]))
         )
 
     def csv_overrides(self, hmap: HeaderMap, settings: Settings, custom: Any) -> dict[str, list[int] | bool]:
@@ -64,7 +66,6 @@ class ZendeskCsv(Format):
             overrides["product_line_value"] = hmap.find([src.product_line_field + s for s in suffixes])
         return overrides
 
-
     def csv_notes(self, hmap: HeaderMap, overrides: dict[str, list[int] | bool]) -> list[str]:
         notes = super().csv_notes(hmap, overrides)
         if not overrides.get("has_metrics"):
@@ -72,8 +73,12 @@ class ZendeskCsv(Format):
             notes.append(
                 "no column 'First reply time in minutes' (or '... within business hours'): first response "
                 "is unknown for these tickets"
-                + (f"; found {', '.join(repr(h) for h in lookalikes[:3])}, which is not read: "
-                   "restore the export's own header" if lookalikes else "")
+                + (
+                    f"; found {', '.join(repr(h) for h in lookalikes[:3])}, which is not read: "
+                    "restore the export's own header"
+                    if lookalikes
+                    else ""
+                )
             )
         return notes
 
@@ -100,9 +105,7 @@ class ZendeskJson(Format):
         src = settings.source("zendesk")
         rows: list[dict[str, Any]] = []
         for page in _pages(document):
-            sideloaded = {
-                m.get("ticket_id"): m for m in page.get("metric_sets") or [] if isinstance(m, dict)
-            }
+            sideloaded = {m.get("ticket_id"): m for m in page.get("metric_sets") or [] if isinstance(m, dict)}
             for ticket in page["tickets"]:
                 if not isinstance(ticket, dict):
                     report.rejects.append(Reject(None, f"ticket {len(rows) + 1} is not a JSON object"))
@@ -163,4 +166,3 @@ def _custom_field(ticket: dict[str, Any], field_id: str) -> str | None:
         if isinstance(item, dict) and str(item.get("id")) == field_id:
             return text(item.get("value"))
     return None
-
