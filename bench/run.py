@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.exports import export_paths, write_exports  # noqa: E402
+from dashboard.filters import months_back  # noqa: E402
 
 PRODUCT_LINES = ("Billing", "Mobile App", "Analytics", "Integrations")
 TAGS = {"billing": "Billing", "mobile_app": "Mobile App", "analytics": "Analytics", "integrations": "Integrations"}
@@ -60,7 +61,7 @@ def filter_choices(count: int, seed: int = 42) -> list[dict[str, Any]]:
         end_month = LAST_DAY.year * 12 + LAST_DAY.month - 1 - (0 if kind == "12 months" else month_index)
         span = {"month": 1, "quarter": 3, "12 months": 12}.get(kind, 0)
         end = dt.date(end_month // 12, end_month % 12 + 1, 1)
-        end = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        end = months_back(end, -1) - dt.timedelta(days=1)
         if span:
             start_index = end_month - span + 1
             start = dt.date(start_index // 12, start_index % 12 + 1, 1)

@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _report(args: argparse.Namespace, warehouse: Warehouse, report: LoadReport) -> int:
     from dashboard.metrics import check_filters
-    from dashboard.report import meeting_pack, month_filters
+    from dashboard.pack import meeting_pack, month_filters
 
     filters = month_filters(args.month, args.timezone or warehouse.settings.timezone, tuple(args.product_line))
     check_filters(warehouse, filters)

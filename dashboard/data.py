@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import SAMPLE_DATA_DIR, mapping, report, tiles
+from dashboard import SAMPLE_DATA_DIR, mapping, pack, tiles
 from dashboard.build import LoadReport
 from dashboard.db import Warehouse, read_sql
 from dashboard.errors import ProductHealthError
@@ -135,7 +135,7 @@ def overview(filters: Filters, key: str) -> tiles.Overview:
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
 def meeting_pack(filters: Filters, key: str) -> str:
     model = _model(key)
-    return report.meeting_pack(model.warehouse, model.report, filters)
+    return pack.meeting_pack(model.warehouse, model.report, filters)
 
 
 @st.cache_data(show_spinner=False)

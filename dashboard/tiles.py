@@ -1,6 +1,6 @@
 """What the overview shows, as data: its tiles, sparklines and product-line table.
 
-The overview page renders these with Streamlit and the meeting pack (report.py) as HTML, so
+The overview page renders these with Streamlit and the meeting pack (pack.py) as HTML, so
 the two show the same numbers by construction. No streamlit here.
 """
 

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import PROJECT_ROOT, data
-from dashboard.report import meeting_pack, month_filters
+from dashboard.pack import meeting_pack, month_filters
 from tests.test_links import GITHUB
 
 PEOPLE = ("Ada Lovelace", "ada@example.com", "Grace Hopper", "grace@example.org", "my password is hunter2")

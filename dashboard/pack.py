@@ -22,7 +22,7 @@ from dashboard.build import LoadReport
 from dashboard.catalogue import CATALOGUE
 from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
-from dashboard.filters import Filters
+from dashboard.filters import Filters, months_back
 from dashboard.formatting import count, days, period_label, plural, short_period_label, when
 from dashboard.htmlparts import STYLE, e, product_line_html, sparkline_svg, table_html, tiles_html
 from dashboard.metrics import coverage, plain_definition, run_metric, still_hurting
@@ -37,8 +37,8 @@ def month_filters(month: str, timezone: str, product_lines: tuple[str, ...] = ()
         start = dt.datetime.strptime(month, "%Y-%m").date()
     except ValueError:
         raise ProductHealthError(f"--month '{month}' is not a month in the form YYYY-MM") from None
-    following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return Filters(start=start, end=following - dt.timedelta(days=1), timezone=timezone, product_lines=product_lines)
+    end = months_back(start, -1) - dt.timedelta(days=1)
+    return Filters(start=start, end=end, timezone=timezone, product_lines=product_lines)
 
 
 def _figure_html(fig: go.Figure, first: bool) -> str:

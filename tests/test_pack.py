@@ -8,7 +8,7 @@ import pandas as pd
 
 from dashboard.cli import main
 from dashboard.downloads import csv_bytes
-from dashboard.report import meeting_pack, month_filters
+from dashboard.pack import meeting_pack, month_filters
 from tests.test_links import GITHUB
 
 HOSTILE = '<script>alert(1)</script> =HYPERLINK("http://evil") **bold**'
