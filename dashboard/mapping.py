@@ -71,6 +71,15 @@ def field_values(warehouse: Warehouse) -> list[FieldValues]:
     return out
 
 
+def unmapped_snippets(fields: list[FieldValues]) -> list[str]:
+    """The `[sources.X]` snippets of the sources that have values but no mapping yet."""
+    return [
+        item.snippet()
+        for item in fields
+        if item.configurable and not item.mapping and any(v is not None for v, _, _ in item.values)
+    ]
+
+
 def format_field_values(fields: list[FieldValues], limit: int = 10) -> str:
     """The `check` section: per source, the values found, the warnings and the snippet."""
     if not fields:
@@ -85,12 +94,7 @@ def format_field_values(fields: list[FieldValues], limit: int = 10) -> str:
         if len(item.values) > limit:
             lines.append(f"    ... and {len(item.values) - limit} more values")
         lines.extend(f"  warning: {w}" for w in item.warnings())
-    snippets = [
-        item.snippet()
-        for item in fields
-        if item.configurable and not item.mapping and any(v is not None for v, _, _ in item.values)
-    ]
-    if snippets:
+    if snippets := unmapped_snippets(fields):
         lines.append("")
         lines.append("To name the product lines, paste into health.toml and edit the names on the right:")
         lines.extend(f"\n{s}" for s in snippets)

@@ -8,7 +8,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, mapping
 from dashboard.formatting import day, when
 from dashboard.tiles import Tile
 from dashboard.views import count, current_model, show_table, show_tiles
@@ -95,11 +95,6 @@ if fields:
         ]
     )
     show_table(values, {}, meeting_rows=12)
-    snippets = [
-        item.snippet()
-        for item in fields
-        if item.configurable and not item.mapping and any(v is not None for v, _, _ in item.values)
-    ]
-    if snippets:
+    if snippets := mapping.unmapped_snippets(fields):
         st.caption("No mapping yet: paste this into health.toml and edit the names on the right.")
         st.code("\n\n".join(snippets), language="toml")
