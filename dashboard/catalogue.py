@@ -34,10 +34,13 @@ class TileSpec:
     path: str
     shown: Callable[[Any], str]  # the number as text ('4.0 h')
     unit: str  # of a change ('+0.7 h')
-    better: str  # 'lower', 'higher' or 'neither': which way the number should move
     caption: Callable[[Summary, Summary | None, str], str]  # (this period, the previous one, its label)
     spark: str  # the trend column of the 12-month sparkline
     needs_links: bool = False  # no ticket-issue links: no data, whatever the tickets say
+
+    @property
+    def better(self) -> str:
+        return better(self.path)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class Kpi:
     pack_needs: str = ""  # a load count the pack chart needs (issues, self_service_rows, links)
     precompute: bool = True  # the trend for all product lines is kept per model (pre_<trend>)
     extra: Callable[[Summary, Context], None] | None = field(default=None, repr=False)  # more keys
+    goal: tuple[str, str] | None = None  # (kpis JSON path, y axis) whose target its charts draw
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,6 @@ CATALOGUE: tuple[Kpi, ...] = (
             "first_response.median_hours",
             hours,
             " h",
-            "lower",
             lambda s, _b, _l: _parts(
                 _unless_missing("p90 {}", s["first_response"]["p90_hours"], hours),
                 f"{count(s['first_response']['unanswered'])} unanswered",
@@ -136,6 +139,7 @@ CATALOGUE: tuple[Kpi, ...] = (
             "median_hours",
         ),
         lambda trend: charts.trend(trend, "median_hours", "p90_hours", "Median first response per month", "hours"),
+        goal=("first_response.median_hours", "y"),
     ),
     Kpi(
         "resolution",
@@ -155,7 +159,6 @@ CATALOGUE: tuple[Kpi, ...] = (
             "resolution.median_hours",
             hours,
             " h",
-            "lower",
             lambda s, _b, _l: _parts(
                 _unless_missing("p90 {}", s["resolution"]["p90_hours"], hours),
                 f"{count(s['resolution']['resolved'])} solved",
@@ -164,6 +167,7 @@ CATALOGUE: tuple[Kpi, ...] = (
             "median_hours",
         ),
         lambda trend: charts.trend(trend, "median_hours", "p90_hours", "Median resolution per month", "hours"),
+        goal=("resolution.median_hours", "y"),
     ),
     Kpi(
         "bug_age",
@@ -185,7 +189,6 @@ CATALOGUE: tuple[Kpi, ...] = (
             "bug_age.open_bugs",
             count,
             "",
-            "lower",
             lambda s, _b, _l: _parts(
                 _unless_missing("median age {}", s["bug_age"]["median_days"], days),
                 f"{count(s['bug_age']['older_than_365_days'])} older than a year",
@@ -215,12 +218,12 @@ CATALOGUE: tuple[Kpi, ...] = (
             "deflection.rate_pct",
             pct,
             " pts",
-            "higher",
             lambda s, _b, _l: f"{count(s['deflection']['self_service_resolved'])} resolved in self-service",
             "rate_pct",
         ),
         lambda trend: charts.deflection(totals(trend)),
         pack_needs="self_service_rows",
+        goal=("deflection.rate_pct", "y2"),
     ),
     Kpi(
         "impact",
@@ -238,7 +241,6 @@ CATALOGUE: tuple[Kpi, ...] = (
             "impact.linked_tickets",
             count,
             "",
-            "lower",
             lambda s, _b, _l: _parts(
                 _unless_missing("{} of tickets", s["impact"]["bug_ticket_share_pct"], pct),
                 plural(len(s["impact"].get("still_hurting", [])), "old bug") + " still hurting",
@@ -256,6 +258,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         ),
         pack_needs="links",
         extra=_still_hurting,
+        goal=("impact.bug_ticket_share_pct", "y"),
     ),
     Kpi(
         "volume",
@@ -269,7 +272,6 @@ CATALOGUE: tuple[Kpi, ...] = (
             "tickets_created",
             count,
             "",
-            "neither",
             lambda _s, before, label: f"{count(before['tickets_created'])} in {label}" if before else "",
             "tickets_created",
         ),
@@ -293,9 +295,53 @@ def precomputed_trends() -> tuple[str, ...]:
     return tuple(dict.fromkeys(kpi.trend for kpi in CATALOGUE if kpi.trend and kpi.precompute))
 
 
+# Which way each number should move, by its kpis JSON path: the one place that says it. The
+# tiles' colours and words read it, and [targets] in the settings may name any of these.
+GOALS = {
+    "first_response.median_hours": "lower",
+    "first_response.p90_hours": "lower",
+    "first_response.mean_hours": "lower",
+    "first_response.unanswered": "lower",
+    "resolution.median_hours": "lower",
+    "resolution.p90_hours": "lower",
+    "resolution.mean_hours": "lower",
+    "resolution.reopened_pct": "lower",
+    "bug_age.open_bugs": "lower",
+    "bug_age.median_days": "lower",
+    "bug_age.p90_days": "lower",
+    "bug_age.older_than_365_days": "lower",
+    "bug_age.median_days_to_fix": "lower",
+    "bug_age.p90_days_to_fix": "lower",
+    "deflection.rate_pct": "higher",
+    "deflection.self_service_score": "higher",
+    "impact.linked_tickets": "lower",
+    "impact.bug_ticket_share_pct": "lower",
+    "impact.impacting_bugs": "lower",
+}
+
+
+def target_text(path: str, target: float) -> str:
+    """A target as people write it: '≤ 4.0 h', '≥ 30.0 %', '≤ 0'."""
+    unit = path.rsplit(".", 1)[-1]
+    shown = hours if unit.endswith("_hours") else pct if unit.endswith("_pct") else days if "days" in unit else count
+    return f"{'≤' if better(path) == 'lower' else '≥'} {shown(target)}"
+
+
+def value_at(summary: Summary | None, path: str) -> Any:
+    """The number at a dotted kpis JSON path ('first_response.median_hours'); None if absent."""
+    value: Any = summary
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def target_met(path: str, actual: Any, target: float) -> bool | None:
+    """Whether `actual` meets `target` the way the number should move; None without data."""
+    if is_missing(actual):
+        return None
+    return actual <= target if better(path) == "lower" else actual >= target
+
+
 def better(path: str) -> str:
     """Which way the number at a kpis JSON path should move: 'lower', 'higher' or 'neither'."""
-    for kpi in CATALOGUE:
-        if kpi.tile and kpi.tile.path == path:
-            return kpi.tile.better
-    raise KeyError(path)
+    return GOALS.get(path, "neither")

@@ -27,6 +27,34 @@ def _by_month(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def goal(fig: go.Figure, value: float | None, label: str, yref: str = "y") -> go.Figure:
+    """The target as a dashed line across the chart, labelled ('target ≤ 4.0 h')."""
+    if value is None:
+        return fig
+    fig.add_shape(
+        type="line",
+        xref="paper",
+        x0=0,
+        x1=1,
+        yref=yref,
+        y0=value,
+        y1=value,
+        line={"color": "#b91c1c", "width": 2, "dash": "dash"},
+    )
+    fig.add_annotation(
+        xref="paper",
+        x=0,
+        yref=yref,
+        y=value,
+        text=f"target {label}",
+        showarrow=False,
+        xanchor="left",
+        yanchor="bottom",
+        font={"color": "#b91c1c"},
+    )
+    return fig
+
+
 def has_data(fig: go.Figure) -> bool:
     """Whether a chart has anything to draw: a value that is not missing (bars: not zero)."""
     for trace in fig.data:

@@ -14,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from dashboard.catalogue import GOALS
 from dashboard.errors import ProductHealthError
 
 CONFIG_FILE_NAME = "health.toml"
@@ -60,7 +61,7 @@ SOURCE_KEYS = {
     "bug_values",
     "merged_tag",
 }
-TOP_KEYS = {"timezone", "not_planned_resolutions", "sources", "custom", "privacy", "links", "access"}
+TOP_KEYS = {"timezone", "not_planned_resolutions", "sources", "custom", "privacy", "links", "access", "targets"}
 CUSTOM_KEYS = {"name", "entity", "timezone", "columns"}
 CUSTOM_COLUMNS = {
     "ticket_id",
@@ -113,7 +114,16 @@ class Settings:
     require_sign_in: bool = False
     allowed_email_domains: tuple[str, ...] = ()
     allowed_groups: tuple[str, ...] = ()
+    targets: dict[str, float] = field(default_factory=dict)  # kpis JSON path -> target, company-wide
+    line_targets: dict[str, dict[str, float]] = field(default_factory=dict)  # product line -> overrides
     path: Path | None = None
+
+    def targets_for(self, product_lines: tuple[str, ...]) -> dict[str, float]:
+        """The targets at a filter's level: a product line's own (over the company-wide ones)
+        when exactly one product line is chosen, else the company-wide ones."""
+        if len(product_lines) == 1:
+            return self.targets | self.line_targets.get(product_lines[0], {})
+        return dict(self.targets)
 
     def allows(self, email: str | None, groups: list[str] | tuple[str, ...] | None) -> bool:
         """Whether a signed-in user may see the dashboard: anyone when no allow-list is set,
@@ -337,6 +347,8 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
     domains = check.strings(access.get("allowed_email_domains", []), "access.allowed_email_domains")
     groups = check.strings(access.get("allowed_groups", []), "access.allowed_groups")
 
+    targets, line_targets = _targets(raw.get("targets", {}), check)
+
     return Settings(
         timezone=timezone,
         sources=sources,
@@ -348,5 +360,40 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
         require_sign_in=require_sign_in,
         allowed_email_domains=domains,
         allowed_groups=groups,
+        targets=targets,
+        line_targets=line_targets,
         path=path,
     )
+
+
+def _targets(table: Any, check: _Checker) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """[targets]: `"first_response.median_hours" = 4` (any path in catalogue.GOALS), and
+    [targets."<product line>"] tables of the same keys that override them for that line."""
+    if not isinstance(table, dict):
+        raise check.fail("targets", "must be a table")
+
+    def fail(line: str | None, key: str, reason: str) -> ProductHealthError:
+        # The key's own line: after its table's header ([targets] or [targets."<line>"]).
+        lines = check.text.splitlines()
+        header = re.compile(r"^\s*\[\s*targets\s*" + (rf"\.\s*\"?{re.escape(line)}\"?\s*" if line else "") + r"\]")
+        start = next((i for i, text in enumerate(lines) if header.match(text)), 0)
+        found = next(
+            (i for i in range(start, len(lines)) if re.match(rf"^\s*\"?{re.escape(key)}\"?\s*=", lines[i])), None
+        )
+        where = f"{check.path}, line {found + 1}" if found is not None else str(check.path)
+        name = f'targets."{line}".{key}' if line else f"targets.{key}"
+        return ProductHealthError(f"{where}: setting '{name}': {reason}")
+
+    def numbers(entries: dict[str, Any], line: str | None) -> dict[str, float]:
+        out = {}
+        for key, value in entries.items():
+            if key not in GOALS:
+                raise fail(line, key, f"is not a KPI a target can be set on (known: {', '.join(sorted(GOALS))})")
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise fail(line, key, "must be a number")
+            out[key] = float(value)
+        return out
+
+    company = numbers({k: v for k, v in table.items() if not isinstance(v, dict)}, None)
+    per_line = {line: numbers(entries, line) for line, entries in table.items() if isinstance(entries, dict)}
+    return company, per_line

@@ -46,6 +46,14 @@ product_lines = { BILL = "Billing", MOB = "Mobile App", ANA = "Analytics", INT =
 [sources.github]
 product_line_from = "repository"
 product_lines = { "acme/mobile-app" = "Mobile App" }
+
+[targets]                                 # keys: dotted paths into the kpis JSON
+"first_response.median_hours" = 4
+"resolution.median_hours" = 48
+"deflection.rate_pct" = 40
+
+[targets."Mobile App"]                    # a product line's own, over the ones above
+"first_response.median_hours" = 6
 """
 )
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard.catalogue import target_met
 from dashboard.formatting import count, days, hours, is_missing, pct
 from dashboard.tiles import NO_DATA, Change, Tile
 
@@ -75,13 +76,23 @@ def change_html(change: Change | None, css: str) -> str:
     )
 
 
+def target_html(tile: Tile) -> str:
+    """'✓ on target (≤ 4.0 h)' / '✗ off target (≤ 4.0 h)': a mark and a word, never colour alone."""
+    if not tile.target:
+        return ""
+    if tile.met is None:
+        return f'<div class="ph-target neutral">target {e(tile.target)}</div>'
+    state = ("met", "✓ on target") if tile.met else ("missed", "✗ off target")
+    return f'<div class="ph-target {state[0]}">{state[1]} <span class="ph-vs">({e(tile.target)})</span></div>'
+
+
 def tile_html(tile: Tile, spark: list[float | None] | None) -> str:
     value_class = "ph-value" if tile.has_data else "ph-value ph-none"
     chart = sparkline_svg(spark, tile.change.tone if tile.change else "neutral") if spark and tile.has_data else ""
     return (
         f'<div class="ph-tile" data-label="{e(tile.label)}"><div class="ph-label">{e(tile.label)}</div>'
         f'<div class="{value_class}">{e(tile.value)}</div>{change_html(tile.change, "ph-delta")}'
-        f"{change_html(tile.year_ago, 'ph-delta ph-year')}{chart}"
+        f"{change_html(tile.year_ago, 'ph-delta ph-year')}{target_html(tile)}{chart}"
         f'<div class="ph-caption">{e(tile.caption)}</div></div>'
     )
 
@@ -97,16 +108,20 @@ def table_html(
     formats: dict[str, Callable[[Any], str]] | None = None,
     css_class: str = "",
     tones: dict[str, Callable[[Any], str]] | None = None,
+    marks: Callable[[int, str, Any], str] | None = None,
 ) -> str:
     """A table of text: a formatter returns HTML, any other value is escaped text; a missing
-    value reads 'no data'. `tones` gives a cell the class good/bad/neutral."""
+    value reads 'no data'. `tones` gives a cell the class good/bad/neutral by its value;
+    `marks(row, column, value)` a class by its row too (e.g. 'missed': off its target)."""
     formats, tones = formats or {}, tones or {}
     head = "".join(f"<th>{e(c)}</th>" for c in frame.columns)
     rows = []
-    for record in frame.itertuples(index=False):
+    for index, record in enumerate(frame.itertuples(index=False)):
         cells = []
         for column, value in zip(frame.columns, record, strict=True):
-            tone = f' class="{tones[column](value)}"' if column in tones and not is_missing(value) else ""
+            kind = tones[column](value) if column in tones and not is_missing(value) else ""
+            kind = (marks(index, column, value) if marks and not is_missing(value) else "") or kind
+            tone = f' class="{kind}"' if kind else ""
             if not isinstance(value, (list, tuple)) and is_missing(value):
                 cells.append(f'<td><span class="ph-na">{NO_DATA}</span></td>')
             else:
@@ -119,7 +134,10 @@ STYLE = """
 .ph-tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: .8rem; }
 .ph-tile { border: 1px solid #d1d5db; border-radius: .6rem; padding: .8rem 1rem; min-width: 0;
            overflow-wrap: anywhere; background: #fff; display: flex; flex-direction: column; }
-.ph-tile .ph-spark { margin-top: auto; }
+.ph-tile .ph-target { font-size: .9rem; font-weight: 600; } .ph-target .ph-vs { color: #4b5563; font-weight: 400; }
+.ph-target.met { color: #15803d; } .ph-target.missed { color: #b91c1c; } .ph-target.neutral { color: #4b5563; }
+.ph-meeting .ph-target { font-size: 1.3vw; }
+.ph-spark { margin-top: auto; }
 .ph-label { font-size: .95rem; color: #374151; }
 .ph-value { font-size: 2.2rem; font-weight: 650; line-height: 1.15; white-space: nowrap; color: #111827; }
 .ph-value.ph-none { color: #6b7280; font-weight: 500; }
@@ -144,6 +162,7 @@ table.ph-lines th, table.ph-lines td { text-align: right; padding: .35rem .6rem;
 table.ph-lines th { background: #f9fafb; font-weight: 600; color: #374151; vertical-align: bottom; }
 table.ph-lines th:first-child, table.ph-lines td:first-child { text-align: left; overflow-wrap: anywhere; }
 table.ph-lines td.good { color: #15803d; } table.ph-lines td.bad { color: #b91c1c; }
+table.ph-lines td.missed { color: #b91c1c; font-weight: 700; } table.ph-lines td.missed::after { content: " ✗"; }
 table.ph-lines.ph-meeting { font-size: 1.3vw; table-layout: fixed; }
 table.ph-lines.ph-meeting th { font-size: 1.05vw; }
 table.ph-lines.ph-list { table-layout: auto; }
@@ -185,18 +204,46 @@ def _lower_is_better(value: Any) -> str:
     return "neutral" if shown == 0 else "bad" if shown > 0 else "good"
 
 
-def product_line_html(table: pd.DataFrame, meeting: bool = False, previous: str = "previous") -> str:
-    """The product-line table: units in the cells; on the shared screen the columns that fit
-    and the lines with most tickets (the rest counted in a last line)."""
+# The product-line table's columns a target can be set on (kpis JSON paths).
+TARGET_COLUMNS = {
+    "Median first response (h)": "first_response.median_hours",
+    "p90 first response (h)": "first_response.p90_hours",
+    "Median resolution (h)": "resolution.median_hours",
+    "Reopened %": "resolution.reopened_pct",
+    "Open bugs": "bug_age.open_bugs",
+    "Median bug age (d)": "bug_age.median_days",
+    "Deflection %": "deflection.rate_pct",
+    "Bug tickets %": "impact.bug_ticket_share_pct",
+}
+
+
+def product_line_html(
+    table: pd.DataFrame,
+    meeting: bool = False,
+    previous: str = "previous",
+    targets_for: Callable[[str], dict[str, float]] | None = None,
+) -> str:
+    """The product-line table: units in the cells; a cell off its product line's target marked
+    (✗ and red); on the shared screen the columns that fit and the lines with most tickets
+    (the rest counted in a last line)."""
     shown = table[list(MEETING_COLUMNS)].head(MEETING_ROWS) if meeting else table
     headers = {c: c.replace(" (h)", "").replace(" (d)", "").replace(" %", "") for c in shown.columns}
     headers["Change vs previous (h)"] = f"Change vs {previous}"
     formats = {headers[c]: _cell(c) for c in shown.columns if c != "Product line"}
+    paths = {headers[c]: path for c, path in TARGET_COLUMNS.items() if c in headers}
+    lines = shown["Product line"].tolist()
+
+    def marks(row: int, column: str, value: Any) -> str:
+        path = paths.get(column)
+        target = (targets_for(lines[row]) if targets_for and path else {}).get(path)
+        return "missed" if target is not None and target_met(path, value, target) is False else ""
+
     out = table_html(
         shown.rename(columns=headers),
         formats,
         "ph-lines ph-meeting" if meeting else "ph-lines",
         {headers["Change vs previous (h)"]: _lower_is_better},
+        marks,
     )
     hidden = len(table) - len(shown)
     if hidden:

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import precomputed
-from dashboard.catalogue import CATALOGUE, Context, clean, summary_sql, totals, trend_sql
+from dashboard.catalogue import CATALOGUE, Context, clean, summary_sql, target_met, totals, trend_sql, value_at
 from dashboard.db import Warehouse, read_sql
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, last_full_month, months_back
@@ -194,9 +194,19 @@ def kpis(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
             "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
             **period_summary(warehouse, period),
         }
+    summary = period_summary(warehouse, filters)
+    targets = warehouse.settings.targets_for(filters.product_lines)
     return {
         "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "timezone": filters.timezone},
         "product_lines": list(filters.product_lines),
-        **period_summary(warehouse, filters),
+        **summary,
+        "targets": {
+            path: {
+                "target": target,
+                "actual": value_at(summary, path),
+                "met": target_met(path, value_at(summary, path), target),
+            }
+            for path, target in targets.items()
+        },
         **compared,
     }

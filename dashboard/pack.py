@@ -18,8 +18,9 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import charts
 from dashboard.build import LoadReport
-from dashboard.catalogue import CATALOGUE
+from dashboard.catalogue import CATALOGUE, Kpi, target_text
 from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, months_back
@@ -62,8 +63,15 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
     metric = shown.result  # the pack's charts and list come from the overview's own queries
     now, before, table = shown.now, shown.before, shown.table
     trailing = filters.trailing_months(12)
+    targets = warehouse.settings.targets_for(filters.product_lines)
+
+    def with_goal(fig: go.Figure, kpi: Kpi) -> go.Figure:
+        if kpi.goal and kpi.goal[0] in targets:
+            charts.goal(fig, targets[kpi.goal[0]], target_text(kpi.goal[0], targets[kpi.goal[0]]), kpi.goal[1])
+        return fig
+
     figures = [
-        kpi.pack_chart(metric(kpi.trend, trailing))
+        with_goal(kpi.pack_chart(metric(kpi.trend, trailing)), kpi)
         for kpi in CATALOGUE
         if kpi.pack_chart and kpi.trend and (not kpi.pack_needs or report.counts.get(kpi.pack_needs, 0))
     ]
@@ -123,6 +131,11 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
     ).replace("<", "\\u003c")
     definitions = "".join(f"<p>{e(plain_definition(n))}</p>" for n in DEFINITIONS)
     charts_html = "".join(f'<div class="chart">{_figure_html(fig, i == 0)}</div>' for i, fig in enumerate(figures))
+    lines_html = product_line_html(
+        table,
+        previous=short_period_label(filters.previous()),
+        targets_for=lambda line: warehouse.settings.targets_for((line,)),
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -140,7 +153,7 @@ period,
 most tickets first.</p>
 {hurting_html}
 <h2>By product line</h2>
-{product_line_html(table, previous=short_period_label(filters.previous())) if len(table) else "<p>No data.</p>"}
+{lines_html if len(table) else "<p>No data.</p>"}
 <h2>Trends: the 12 months up to {e(period_label(filters))}</h2>
 <div class="charts">{charts_html}</div>
 <h2>How the numbers are computed</h2>

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.catalogue import CATALOGUE, LIST_SQL, summary_sql, totals, trend_sql
+from dashboard.catalogue import CATALOGUE, LIST_SQL, summary_sql, target_met, target_text, totals, trend_sql, value_at
 from dashboard.db import Warehouse
 from dashboard.filters import Filters, months_back
 from dashboard.formatting import day, is_missing, period_label, short_period_label
@@ -42,6 +42,8 @@ class Tile:
     year_ago: Change | None = None  # vs the same period a year earlier, where the data reaches back
     caption: str = ""
     spark: tuple[str, str] | None = None  # (trend metric, column) for the 12-month sparkline
+    target: str = ""  # '≤ 4.0 h' where the settings set a target for this number
+    met: bool | None = None  # whether the value meets it (None: no target, or no data)
 
     @property
     def has_data(self) -> bool:
@@ -65,13 +67,6 @@ def change(now: Any, before: Any, unit: str, better: str, against: str) -> Chang
     return Change(text, against, tone)
 
 
-def _get(summary: dict[str, Any] | None, path: str) -> Any:
-    value: Any = summary
-    for part in path.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
-
-
 MISSING = {
     "issues": "No issue-tracker export found: add one to the data folder.",
     "self_service": "No self-service sessions export found: add one to the data folder.",
@@ -87,11 +82,13 @@ def tiles(
     coverage: Coverage,
     filters: Filters,
     counts: dict[str, int],
+    targets: dict[str, float] | None = None,
 ) -> list[Tile]:
     """The overview's tiles, one per catalogue entry with a tile, for a period summary
     (metrics.period_summary), the previous period's and the year-earlier one's (None where
     the data does not reach back)."""
     previous, year = filters.previous(), filters.year_ago()
+    targets = targets or {}
     out = []
     for kpi in CATALOGUE:
         spec = kpi.tile
@@ -112,23 +109,31 @@ def tiles(
                 Tile(spec.label, NO_DATA, spec.better, caption=coverage_text(coverage, kpi.entity) + ".", spark=spark)
             )
         else:
-            value = _get(now, spec.path)
+            value = value_at(now, spec.path)
             out.append(
                 Tile(
                     spec.label,
                     NO_DATA if is_missing(value) else spec.shown(value),
                     spec.better,
-                    change(value, _get(before, spec.path), spec.unit, spec.better, short_period_label(previous))
+                    change(value, value_at(before, spec.path), spec.unit, spec.better, short_period_label(previous))
                     if coverage.reaches(kpi.entity, previous)
                     else None,
-                    change(value, _get(year_ago, spec.path), spec.unit, spec.better, short_period_label(year))
+                    change(value, value_at(year_ago, spec.path), spec.unit, spec.better, short_period_label(year))
                     if coverage.reaches(kpi.entity, year)
                     else None,
                     spec.caption(now, before, short_period_label(previous)),
                     spark,
+                    *_target(spec.path, value, targets),
                 )
             )
     return out
+
+
+def _target(path: str, value: Any, targets: dict[str, float]) -> tuple[str, bool | None]:
+    """A tile's target as text ('≤ 4.0 h') and whether its value meets it."""
+    if path not in targets:
+        return "", None
+    return target_text(path, targets[path]), target_met(path, value, targets[path])
 
 
 TABLE_METRICS = tuple(dict.fromkeys(kpi.sql for kpi in CATALOGUE))
@@ -296,7 +301,9 @@ def overview(
         period_summary(warehouse, period, metric, still_hurting_list=False) if period in reached else None
         for period in (filters.previous(), filters.year_ago())
     )
-    tile_list = tiles(now, before, year_ago, coverage, filters, counts)
+    tile_list = tiles(
+        now, before, year_ago, coverage, filters, counts, warehouse.settings.targets_for(filters.product_lines)
+    )
     trailing = filters.trailing_months(12)
     sparks = {
         tile.label: monthly(metric(tile.spark[0], trailing), tile.spark[1], trailing)

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, data
+from dashboard.catalogue import target_text
 from dashboard.filters import Filters
 from dashboard.formatting import count, days, hours, is_missing, pct, period_label
 from dashboard.htmlparts import STYLE, e, sparkline_svg, table_html, tiles_html
@@ -111,6 +112,15 @@ def heading(page: str, filters: Filters) -> None:
     lines = filters.product_lines
     scope = "" if not lines else f" · {', '.join(lines)}" if len(lines) <= 2 else f" · {len(lines)} product lines"
     st.header(f"{page} · {period_label(filters)}{scope}", anchor=False)
+
+
+def with_goal(fig: go.Figure, path: str, filters: Filters, yref: str = "y") -> go.Figure:
+    """The chart with the settings' target for `path` (kpis JSON path) as a dashed line, at the
+    filter's level (a product line's own target when exactly one is chosen)."""
+    targets = current_model().warehouse.settings.targets_for(filters.product_lines)
+    if path in targets:
+        charts.goal(fig, targets[path], target_text(path, targets[path]), yref)
+    return fig
 
 
 def is_meeting() -> bool:

@@ -51,6 +51,7 @@ def test_kpis_json_has_the_documented_keys(capsys) -> None:
         "bug_age",
         "deflection",
         "impact",
+        "targets",
         "previous_period",
         "year_ago_period",
     }

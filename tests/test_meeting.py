@@ -104,3 +104,57 @@ def test_a_mapping_key_that_matches_nothing_is_a_warning_naming_it(load_files) -
         "'Billing' matches no group" in warning and "did you mean 'billing'?" in warning and "'mobile' (2)" in warning
     )
     assert "mobile: 2 rows -> Mobile App" in format_field_values([zendesk])
+
+
+def test_targets_are_checked_against_the_catalogue_and_name_their_line(tmp_path) -> None:
+    from pathlib import Path
+
+    import pytest
+
+    from dashboard.config import load_settings
+    from dashboard.errors import ProductHealthError
+
+    path = Path(tmp_path) / "health.toml"
+    path.write_text('[targets]\n"first_response.median_hours" = 4\n\n[targets."Mobile App"]\n"resolution.nope" = 3\n')
+    with pytest.raises(ProductHealthError, match=r"line 5: setting 'targets.\"Mobile App\".resolution.nope'"):
+        load_settings(config_path=path)
+    path.write_text('[targets]\n"deflection.rate_pct" = "high"\n')
+    with pytest.raises(ProductHealthError, match="line 2: .* must be a number"):
+        load_settings(config_path=path)
+    path.write_text(
+        '[targets]\n"first_response.median_hours" = 4\n[targets."Mobile App"]\n"first_response.median_hours" = 6\n'
+    )
+    settings = load_settings(config_path=path)
+    assert settings.targets_for(()) == {"first_response.median_hours": 4.0}
+    assert settings.targets_for(("Mobile App",)) == {"first_response.median_hours": 6.0}
+    assert settings.targets_for(("Mobile App", "Billing")) == {"first_response.median_hours": 4.0}
+
+
+def test_a_target_is_met_the_way_the_number_should_move() -> None:
+    from dashboard.catalogue import target_met, target_text
+
+    assert target_met("first_response.median_hours", 4.02, 4) is False  # lower is better
+    assert target_met("first_response.median_hours", 4.0, 4) is True
+    assert target_met("deflection.rate_pct", 41.0, 40) is True  # higher is better
+    assert target_met("deflection.rate_pct", None, 40) is None  # no data: neither
+    assert (
+        target_text("first_response.median_hours", 4) == "≤ 4.0 h"
+        and target_text("deflection.rate_pct", 40) == "≥ 40.0 %"
+    )
+    tile = Tile("Median first response", "7.7 h", target="≤ 6.0 h", met=False)
+    assert "✗ off target" in tile_html(tile, None) and "≤ 6.0 h" in tile_html(tile, None)
+
+
+def test_the_sample_misses_its_mobile_app_target_in_october(capsys) -> None:
+    import json
+
+    from dashboard import SAMPLE_DATA_DIR
+    from dashboard.cli import main
+
+    args = ["kpis", "--data", str(SAMPLE_DATA_DIR), "--from", "2026-10-01", "--to", "2026-10-31"]
+    assert main([*args, "--product-line", "Mobile App"]) == 0
+    mobile = json.loads(capsys.readouterr().out)["targets"]["first_response.median_hours"]
+    assert (mobile["target"], mobile["met"]) == (6.0, False) and mobile["actual"] > 6
+    assert main(args) == 0
+    company = json.loads(capsys.readouterr().out)["targets"]["first_response.median_hours"]
+    assert (company["target"], company["met"]) == (4.0, True)

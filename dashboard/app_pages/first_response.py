@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.formatting import short_period_label
 from dashboard.metrics import totals
-from dashboard.views import chart, current_filters, current_model, explain, heading, is_meeting, period_label
+from dashboard.views import chart, current_filters, current_model, explain, heading, is_meeting, period_label, with_goal
 
 filters = current_filters()
 key = current_model().fingerprint
@@ -26,7 +26,11 @@ st.caption(
 left, right = st.columns([3, 2]) if is_meeting() else (st.container(), st.container())
 with left:
     chart(
-        charts.trend(trend, "median_hours", "p90_hours", "Median first response per month", "hours"),
+        with_goal(
+            charts.trend(trend, "median_hours", "p90_hours", "Median first response per month", "hours"),
+            "first_response.median_hours",
+            filters,
+        ),
         "No tickets in the 12 months up to the period's end: pick a period the data covers, or clear the filters.",
         height=440,
     )

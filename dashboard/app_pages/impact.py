@@ -27,6 +27,7 @@ from dashboard.views import (
     period_label,
     show_table,
     show_tiles,
+    with_goal,
 )
 
 model = current_model()
@@ -135,7 +136,11 @@ with chart_left:
 with chart_right:
     trend = data.metric("impact_trend", filters.trailing_months(12), key)
     chart(
-        charts.trend(trend, "bug_ticket_share_pct", None, "Per month", "% of tickets", series=""),
+        with_goal(
+            charts.trend(trend, "bug_ticket_share_pct", None, "Per month", "% of tickets", series=""),
+            "impact.bug_ticket_share_pct",
+            filters,
+        ),
         "No tickets in the 12 months up to the period's end.",
         height=330,
     )

@@ -42,7 +42,11 @@ st.caption(
 show_tiles(shown.tiles, shown.sparks)
 if not shown.table.empty:
     st.subheader("By product line", anchor=False)
-    st.html(f"<style>{STYLE}</style>" + product_line_html(shown.table, meeting, short_period_label(filters.previous())))
+    settings = model.warehouse.settings
+    lines = product_line_html(
+        shown.table, meeting, short_period_label(filters.previous()), lambda line: settings.targets_for((line,))
+    )
+    st.html(f"<style>{STYLE}</style>" + lines)
 if not meeting:
     meeting_pack_button(filters)
 explain("first_response", "resolution", "bug_age", "deflection", "impact")

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.formatting import short_period_label
 from dashboard.metrics import totals
-from dashboard.views import chart, current_filters, current_model, explain, heading, period_label
+from dashboard.views import chart, current_filters, current_model, explain, heading, period_label, with_goal
 
 filters = current_filters()
 key = current_model().fingerprint
@@ -23,7 +23,14 @@ st.caption(
     "tickets closed by merge are left out."
 )
 none_solved = "No solved tickets in the 12 months up to the period's end: pick a period the data covers."
-chart(charts.trend(trend, "median_hours", "p90_hours", "Median resolution time per month", "hours"), none_solved)
+chart(
+    with_goal(
+        charts.trend(trend, "median_hours", "p90_hours", "Median resolution time per month", "hours"),
+        "resolution.median_hours",
+        filters,
+    ),
+    none_solved,
+)
 left, right = st.columns(2)
 labels = ["< 1 d", "1–3 d", "3–7 d", "7–30 d", "> 30 d"]
 columns = ["count_under_1d", "count_1_3d", "count_3_7d", "count_7_30d", "count_over_30d"]
