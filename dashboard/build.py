@@ -28,13 +28,22 @@ from dashboard.sources.formats import ALL_FORMATS, ENTITY_VIEWS, SOURCES_WITH_SE
 # The materialised layers, built after the staging views and their unions per entity
 # (STAGING_VIEWS and ENTITY_VIEWS, from the registry).
 STAGED_TABLES = ("stg_tickets", "stg_issues", "stg_self_service", "stg_ticket_issue_refs")
-MART_TABLES = ("fct_tickets", "fct_issues", "fct_self_service", "fct_link_refs", "fct_ticket_issue_links")
+MART_TABLES = (
+    "fct_tickets",
+    "fct_issues",
+    "fct_self_service",
+    "fct_link_refs",
+    "fct_ticket_issue_links",
+    "fct_events",
+)
 CANONICAL_VIEWS = {
     "tickets": "fct_tickets",
     "issues": "fct_issues",
     "self_service": "fct_self_service",
     "ticket_issue_links": "fct_ticket_issue_links",
 }
+# The valid events (fct_events keeps the rejected rows too, for the data report).
+EVENTS_VIEW = "create or replace view events as select * from fct_events where version_rank = 1"
 # The data report's views (queries/report/), read by _describe after each build.
 REPORT_VIEWS = ("rpt_file_rows", "rpt_file_notes", "rpt_file_product_lines", "rpt_model")
 # How a staging view reads one source's settings row (checked against the rows at build time).
@@ -117,6 +126,25 @@ class Build:
                 "key_pattern": self.settings.key_pattern,
             },
         )
+        # [[events]] of the settings, read by the events staging like rows of an events.csv;
+        # _row is set so that the data report's record line is the [[events]] line.
+        self.con.execute(
+            "create table cfg_events (date varchar, label varchar, product_line varchar, end_date varchar, "
+            "_file varchar, _row bigint, _line bigint)"
+        )
+        for event in self.settings.events:
+            self.con.execute(
+                "insert into cfg_events values ($date, $label, $line, $end, $file, $row, $at)",
+                {
+                    "date": event.date.isoformat(),
+                    "label": event.label,
+                    "line": event.product_line,
+                    "end": event.end_date.isoformat() if event.end_date else None,
+                    "file": str(self.settings.path),
+                    "row": event.line - 1,
+                    "at": event.line,
+                },
+            )
         for fmt in ALL_FORMATS:
             fmt.create_table(self.con)
 
@@ -164,6 +192,10 @@ class Build:
             self.stage = f"reading {path}"
             reused = reuse(path) if reuse else None
             report.files.append(reused if reused is not None else self.load_file(path))
+        if self.settings.events:  # their rows are reported like a file's
+            report.files.append(
+                FileReport(path=str(self.settings.path), format="Events in the settings ([[events]])", entity="events")
+            )
         self.stage = "building the model"
         self.build_model(report)
         for f in report.files:
@@ -253,6 +285,7 @@ class Build:
             self.con.execute(f"create or replace table {table} as {read_sql('marts/' + table)}")
         for view, table in CANONICAL_VIEWS.items():
             self.con.execute(f"create or replace view {view} as select * from {table}")
+        self.con.execute(EVENTS_VIEW)
         for view in REPORT_VIEWS:
             self.con.execute(f"create or replace view {view} as {read_sql('report/' + view)}")
         precomputed.write(self.con, self.settings.timezone)

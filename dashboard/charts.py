@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -55,6 +57,74 @@ def goal(fig: go.Figure, value: float | None, label: str, yref: str = "y") -> go
     return fig
 
 
+EVENT_COLOR = "#4b5563"
+
+
+def plain(text: str) -> str:
+    """Text from exports or settings for a chart: plotly reads <b>, <a href> and the like in
+    labels as markup, so the characters that start markup are written as entities."""
+    return html.escape(str(text), quote=False)
+
+
+def events(fig: go.Figure, frame: pd.DataFrame) -> go.Figure:
+    """Launches, incidents and campaigns on a monthly chart: a dotted line on the day, a band
+    over a span (to the end of its last day), the label at the top. Only the events inside the
+    chart's months; a product line's event is labelled with it."""
+    months = [pd.Timestamp(x) for trace in fig.data for x in (trace.x if trace.x is not None else ())]
+    if frame is None or frame.empty or not months:
+        return fig
+    first, after = min(months), max(months) + pd.offsets.MonthBegin(1)
+    shown = 0
+    for row in frame.itertuples():
+        start = pd.Timestamp(row.start_date)
+        end = pd.Timestamp(row.end_date) + pd.Timedelta(days=1) if not pd.isna(row.end_date) else None
+        if start >= after or (end or start + pd.Timedelta(days=1)) <= first:
+            continue
+        if end is not None:
+            fig.add_shape(
+                type="rect",
+                xref="x",
+                yref="paper",
+                x0=max(start, first),
+                x1=min(end, after),
+                y0=0,
+                y1=1,
+                fillcolor=EVENT_COLOR,
+                opacity=0.12,
+                line_width=0,
+                layer="below",
+            )
+        if start >= first:
+            fig.add_shape(
+                type="line",
+                xref="x",
+                yref="paper",
+                x0=start,
+                x1=start,
+                y0=0,
+                y1=1,
+                line={"color": EVENT_COLOR, "width": 2, "dash": "dot"},
+            )
+        label = row.label if pd.isna(row.product_line) else f"{row.product_line}: {row.label}"
+        # In the chart's last third the label reads leftwards, so it never widens the axis.
+        late = max(start, first) > first + (after - first) * 2 / 3
+        fig.add_annotation(
+            xref="x",
+            yref="paper",
+            x=max(start, first),
+            y=1 - 0.1 * (shown % 3),
+            text=plain(label),
+            showarrow=False,
+            xanchor="right" if late else "left",
+            yanchor="top",
+            bgcolor="rgba(255,255,255,0.85)",
+            font={"color": EVENT_COLOR},
+            xshift=-3 if late else 3,
+        )
+        shown += 1
+    return fig
+
+
 def has_data(fig: go.Figure) -> bool:
     """Whether a chart has anything to draw: a value that is not missing (bars: not zero)."""
     for trace in fig.data:
@@ -95,7 +165,7 @@ def trend(
             go.Scatter(
                 x=part["month_start"],
                 y=part[median],
-                name=f"{name} {series}".strip(),
+                name=plain(f"{name} {series}".strip()),
                 mode="lines+markers",
                 line={"color": color, "width": 3 if line is None else 2},
             )
@@ -105,7 +175,7 @@ def trend(
                 go.Scatter(
                     x=part["month_start"],
                     y=part[p90],
-                    name=f"{name} p90",
+                    name=plain(f"{name} p90"),
                     mode="lines",
                     line={"color": color, "dash": "dot", "width": 1},
                     visible="legendonly",

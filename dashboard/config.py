@@ -5,6 +5,7 @@ Must not import streamlit. Sensible defaults apply when there is no file at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import tomllib
@@ -61,7 +62,17 @@ SOURCE_KEYS = {
     "bug_values",
     "merged_tag",
 }
-TOP_KEYS = {"timezone", "not_planned_resolutions", "sources", "custom", "privacy", "links", "access", "targets"}
+TOP_KEYS = {
+    "timezone",
+    "not_planned_resolutions",
+    "sources",
+    "custom",
+    "privacy",
+    "links",
+    "access",
+    "targets",
+    "events",
+}
 CUSTOM_KEYS = {"name", "entity", "timezone", "columns"}
 CUSTOM_COLUMNS = {
     "ticket_id",
@@ -76,6 +87,7 @@ CUSTOM_COLUMNS = {
 PRIVACY_KEYS = {"show_titles"}
 LINKS_KEYS = {"key_pattern", "still_hurting_days"}
 ACCESS_KEYS = {"require_sign_in", "allowed_email_domains", "allowed_groups"}
+EVENT_KEYS = {"date", "label", "product_line", "end_date"}
 # A Jira issue key: project key (a capital letter, then capitals or digits), a dash, a number.
 DEFAULT_KEY_PATTERN = r"[A-Z][A-Z0-9]+-[0-9]+"
 DEFAULT_STILL_HURTING_DAYS = 90
@@ -103,6 +115,18 @@ class CustomSource:
 
 
 @dataclass(frozen=True)
+class Event:
+    """A launch, an incident, a campaign: a day (or days, to `end_date`) in the reporting zone
+    that the trend charts mark. `line`: where [[events]] sets it in the settings file."""
+
+    date: dt.date
+    label: str
+    product_line: str | None = None
+    end_date: dt.date | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Settings:
     timezone: str = "UTC"
     sources: dict[str, SourceSettings] = field(default_factory=dict)
@@ -116,6 +140,7 @@ class Settings:
     allowed_groups: tuple[str, ...] = ()
     targets: dict[str, float] = field(default_factory=dict)  # kpis JSON path -> target, company-wide
     line_targets: dict[str, dict[str, float]] = field(default_factory=dict)  # product line -> overrides
+    events: tuple[Event, ...] = ()
     path: Path | None = None
 
     def targets_for(self, product_lines: tuple[str, ...]) -> dict[str, float]:
@@ -348,6 +373,7 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
     groups = check.strings(access.get("allowed_groups", []), "access.allowed_groups")
 
     targets, line_targets = _targets(raw.get("targets", {}), check)
+    events = _events(raw.get("events", []), check)
 
     return Settings(
         timezone=timezone,
@@ -362,6 +388,7 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
         allowed_groups=groups,
         targets=targets,
         line_targets=line_targets,
+        events=events,
         path=path,
     )
 
@@ -397,3 +424,53 @@ def _targets(table: Any, check: _Checker) -> tuple[dict[str, float], dict[str, d
     company = numbers({k: v for k, v in table.items() if not isinstance(v, dict)}, None)
     per_line = {line: numbers(entries, line) for line, entries in table.items() if isinstance(entries, dict)}
     return company, per_line
+
+
+def _events(tables: Any, check: _Checker) -> tuple[Event, ...]:
+    """[[events]]: `date` and `label`, optional `product_line` and `end_date` (a span), dates
+    as TOML dates or 'YYYY-MM-DD' text. Errors name the event's own line."""
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise check.fail("events", "must be [[events]] tables (date, label, product_line, end_date)")
+    lines = check.text.splitlines()
+    headers = [n for n, text in enumerate(lines, 1) if re.match(r"^\s*\[\[\s*events\s*\]\]", text)]
+    return tuple(
+        _event(table, index, headers[index] if index < len(headers) else 0, lines, check.path)
+        for index, table in enumerate(tables)
+    )
+
+
+def _event(table: dict[str, Any], index: int, header: int, lines: list[str], path: Path) -> Event:
+    """The `index`-th [[events]] table, whose header is on line `header` (0: not found)."""
+
+    def fail(key: str, reason: str) -> ProductHealthError:
+        end = next((n for n in range(header + 1, len(lines) + 1) if lines[n - 1].lstrip().startswith("[")), None)
+        block = range(header + 1, end or len(lines) + 1)
+        found = next((n for n in block if re.match(rf"^\s*{re.escape(key)}\s*=", lines[n - 1])), header)
+        where = f"{path}, line {found}" if found else str(path)
+        return ProductHealthError(f"{where}: setting 'events.{key}' (event #{index + 1}): {reason}")
+
+    def day(key: str) -> dt.date | None:
+        value = table.get(key)
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        try:
+            return dt.date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
+
+    for key in table:
+        if key not in EVENT_KEYS:
+            raise fail(key, f"unknown key (known keys: {', '.join(sorted(EVENT_KEYS))})")
+    date = day("date")
+    if date is None:
+        raise fail("date", "must be a date, written 2026-08-04" if "date" in table else "is missing")
+    label = table.get("label")
+    if not isinstance(label, str) or not label.strip():
+        raise fail("label", "must be a non-empty string (what happened)")
+    end_date = day("end_date")
+    if "end_date" in table and (end_date is None or end_date < date):
+        raise fail("end_date", f"must be a date on or after the event's date ({date})")
+    product_line = table.get("product_line")
+    if product_line is not None and (not isinstance(product_line, str) or not product_line.strip()):
+        raise fail("product_line", "must be the name of a product line (leave it out for the whole company)")
+    return Event(date, label.strip(), product_line, end_date, header)

@@ -71,9 +71,14 @@ class Filters:
         return replace(self, start=min(months_back(self.end, months - 1), self.start))
 
     def params(self) -> dict[str, Any]:
+        """Every parameter a metric may name (db.bound passes each query the ones it uses);
+        prev_*: the period it is compared with (previous())."""
+        before = self.previous()
         return {
             "start_at": self.start_at,
             "end_at": self.end_at,
+            "prev_start_at": before.start_at,
+            "prev_end_at": before.end_at,
             "tz": self.timezone,
             "product_lines": list(self.product_lines),
             "priorities": list(self.priorities),

@@ -500,10 +500,19 @@ def write_links_csv(rows: list[dict], path: Path) -> Path:
     return path
 
 
+# The sample's story as events: the trend charts and the meeting pack mark them.
+EVENTS_CSV = (
+    "date,label,product_line,end_date\n"
+    f"{HELP_CENTER_PUSH:%Y-%m-%d},Help-center push,,{HELP_CENTER_PUSH:%Y-%m}-31\n"
+    f"{LAUNCH:%Y-%m-%d},v3 launch,Mobile App,\n"
+)
+
+
 def write_sample(out: Path, tickets: int = 20_000, seed: int = 7) -> None:
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     (out / "health.toml").write_text(HEALTH_TOML, encoding="utf-8")
+    (out / "events.csv").write_text(EVENTS_CSV, encoding="utf-8")
     ticket_rows = make_tickets(rng, tickets)
     issue_rows = make_issues(rng, 700)
     github = write_github_json(rng, out / "github" / "mobile-app-issues.json")

@@ -9,6 +9,7 @@ No streamlit here.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import html
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +17,8 @@ from typing import Any
 import pandas as pd
 
 from dashboard.catalogue import target_met
-from dashboard.formatting import count, days, hours, is_missing, pct
+from dashboard.changes import SHOWN, Movement
+from dashboard.formatting import count, day, days, hours, is_missing, pct, plural
 from dashboard.tiles import NO_DATA, Change, Tile
 
 
@@ -27,9 +29,12 @@ def e(value: Any) -> str:
 TONE_COLOUR = {"good": "#15803d", "bad": "#b91c1c", "neutral": "#4b5563"}
 
 
-def sparkline_svg(values: list[float | None], tone: str = "neutral", height: int = 40) -> str:
+def sparkline_svg(
+    values: list[float | None], tone: str = "neutral", height: int = 40, marks: tuple[int, ...] = ()
+) -> str:
     """A neutral grey line over the months (gaps where a month has no data), its last point
-    marked in the colour of the tile's change: the line shows the trend, the dot the verdict."""
+    marked in the colour of the tile's change: the line shows the trend, the dot the verdict.
+    `marks`: the months (indexes) with an event, as dotted vertical lines behind it."""
     points = [(i, v) for i, v in enumerate(values) if v is not None]
     label = "12 months: " + ", ".join("no data" if v is None else f"{v:g}" for v in values)
     if not points:
@@ -55,6 +60,17 @@ def sparkline_svg(values: list[float | None], tone: str = "neutral", height: int
         + '"/>'
         for r in runs
     )
+    lines = (
+        "".join(
+            f'<line x1="{i * step:.1f}" y1="0" x2="{i * step:.1f}" y2="32" stroke="#9ca3af" stroke-width="1.5" '
+            'stroke-dasharray="3,3" vector-effect="non-scaling-stroke"/>'
+            for i in marks
+            if 0 <= i < len(values)
+        )
+        + lines
+    )
+    if marks:
+        label += "; events in months " + ", ".join(str(i + 1) for i in marks)
     last_x, last_y = xy(*points[-1])
     dot = (
         f'<line x1="{last_x:.1f}" y1="{last_y:.1f}" x2="{last_x:.1f}" y2="{last_y:.1f}" stroke="{TONE_COLOUR[tone]}" '
@@ -86,9 +102,10 @@ def target_html(tile: Tile) -> str:
     return f'<div class="ph-target {state[0]}">{state[1]} <span class="ph-vs">({e(tile.target)})</span></div>'
 
 
-def tile_html(tile: Tile, spark: list[float | None] | None) -> str:
+def tile_html(tile: Tile, spark: list[float | None] | None, marks: tuple[int, ...] = ()) -> str:
     value_class = "ph-value" if tile.has_data else "ph-value ph-none"
-    chart = sparkline_svg(spark, tile.change.tone if tile.change else "neutral") if spark and tile.has_data else ""
+    tone = tile.change.tone if tile.change else "neutral"
+    chart = sparkline_svg(spark, tone, marks=marks) if spark and tile.has_data else ""
     return (
         f'<div class="ph-tile" data-label="{e(tile.label)}"><div class="ph-label">{e(tile.label)}</div>'
         f'<div class="{value_class}">{e(tile.value)}</div>{change_html(tile.change, "ph-delta")}'
@@ -97,9 +114,12 @@ def tile_html(tile: Tile, spark: list[float | None] | None) -> str:
     )
 
 
-def tiles_html(tiles: list[Tile], sparks: dict[str, list[float | None]], meeting: bool = False) -> str:
-    """The tile row: as many tiles as there are, in equal columns that wrap on a narrow screen."""
-    body = "".join(tile_html(t, sparks.get(t.label)) for t in tiles)
+def tiles_html(
+    tiles: list[Tile], sparks: dict[str, list[float | None]], meeting: bool = False, marks: tuple[int, ...] = ()
+) -> str:
+    """The tile row: as many tiles as there are, in equal columns that wrap on a narrow screen.
+    `marks`: the sparklines' months with an event."""
+    body = "".join(tile_html(t, sparks.get(t.label), marks) for t in tiles)
     return f'<div class="ph-tiles{" ph-meeting" if meeting else ""}" style="--ph-count: {len(tiles)}">{body}</div>'
 
 
@@ -128,6 +148,44 @@ def table_html(
                 cells.append(f"<td{tone}>{formats[column](value) if column in formats else e(value)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def changes_html(movements: list[Movement], against: str, meeting: bool = False, links: bool = True) -> str:
+    """What changed: at most SHOWN sentences, each marked better or worse in a word and a sign
+    (never colour alone) and, on the dashboard, a link to the page that shows it."""
+    if not movements:
+        return (
+            f'<p class="ph-changes-none">No significant changes against {e(against)}: every movement is small, '
+            "or within what chance alone gives with this many tickets.</p>"
+        )
+    items = []
+    for movement in movements[:SHOWN]:
+        tone, word = {True: ("good", "✓ better"), False: ("bad", "✗ worse"), None: ("neutral", "• change")}[
+            movement.better
+        ]
+        text = e(movement.sentence)
+        if links:
+            href = movement.link + ("&mode=meeting" if meeting else "")
+            text = f'<a href="{e(href)}" target="_self">{text}</a>'
+        items.append(f'<li class="{tone}"><span class="ph-verdict">{word}</span> {text}</li>')
+    more = len(movements) - SHOWN
+    tail = f'<p class="ph-more">and {plural(more, "smaller change")}</p>' if more > 0 else ""
+    return f'<ol class="ph-changes{" ph-meeting" if meeting else ""}">{"".join(items)}</ol>{tail}'
+
+
+def events_html(events: list[dict[str, Any]], meeting: bool = False) -> str:
+    """The events of the period, as markers in words: '◆ 1 Aug 2026 · Mobile App: v3 launch'."""
+    if not events:
+        return ""
+    items = []
+    for event in events:
+        start = dt.date.fromisoformat(event["date"])
+        when = (
+            day(start) if not event["end_date"] else f"{day(start)} – {day(dt.date.fromisoformat(event['end_date']))}"
+        )
+        what = f"{event['product_line']}: {event['label']}" if event["product_line"] else event["label"]
+        items.append(f'<span class="ph-event">◆ {e(when)} · {e(what)}</span>')
+    return f'<p class="ph-events{" ph-meeting" if meeting else ""}">{"".join(items)}</p>'
 
 
 STYLE = """
@@ -165,10 +223,23 @@ table.ph-lines td.good { color: #15803d; } table.ph-lines td.bad { color: #b91c1
 table.ph-lines td.missed { color: #b91c1c; font-weight: 700; } table.ph-lines td.missed::after { content: " ✗"; }
 table.ph-lines.ph-meeting { font-size: 1.3vw; table-layout: fixed; }
 table.ph-lines.ph-meeting th { font-size: 1.05vw; }
+table.ph-lines.ph-meeting th:first-child { width: 18%; }
+table.ph-lines.ph-meeting td:first-child { overflow-wrap: break-word; }
 table.ph-lines.ph-list { table-layout: auto; }
 table.ph-list th, table.ph-list td { text-align: left; overflow-wrap: anywhere; }
 table.ph-list img.ph-spark { min-width: 6vw; }
 table.ph-list img.ph-spark { height: 2vw; }
+ol.ph-changes { list-style: none; padding: 0; margin: .2rem 0 .6rem 0; }
+ol.ph-changes li { margin: .25rem 0; font-size: 1rem; line-height: 1.35; display: grid;
+                  grid-template-columns: 5.5em 1fr; gap: .3em; }
+ol.ph-changes a { color: #111827; text-decoration: underline; text-decoration-color: #9ca3af; }
+ol.ph-changes .ph-verdict { font-weight: 700; white-space: nowrap; }
+ol.ph-changes li.good .ph-verdict { color: #15803d; } ol.ph-changes li.bad .ph-verdict { color: #b91c1c; }
+ol.ph-changes li.neutral .ph-verdict { color: #4b5563; }
+ol.ph-changes.ph-meeting li { font-size: max(16px, 1.35vw); margin: .15rem 0; }
+.ph-changes-none { color: #374151; }
+.ph-events { color: #374151; margin: .2rem 0; display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; }
+.ph-event { white-space: nowrap; } .ph-events.ph-meeting { font-size: max(15px, 1.2vw); }
 """
 
 # The product-line table: each column's cell format, and its header once the unit is in the cells.

@@ -12,14 +12,15 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import precomputed
+from dashboard import changes, precomputed
 from dashboard.catalogue import CATALOGUE, Context, clean, summary_sql, target_met, totals, trend_sql, value_at
 from dashboard.db import Warehouse, read_sql
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, last_full_month, months_back
 
-# Every query run_metric runs: the catalogue's and the ones pages read for their lists.
-METRICS = tuple(dict.fromkeys([*summary_sql(), *trend_sql(), "open_bugs"]))
+# Every query run_metric runs: the catalogue's, the ones pages read for their lists, the
+# events on the charts and What changed.
+METRICS = tuple(dict.fromkeys([*summary_sql(), *trend_sql(), "open_bugs", "events", "changes"]))
 
 
 def run_metric(warehouse: Warehouse, name: str, filters: Filters) -> pd.DataFrame:
@@ -31,6 +32,37 @@ def run_metric(warehouse: Warehouse, name: str, filters: Filters) -> pd.DataFram
         return frame
     params = filters.params() | {"min_age_days": warehouse.settings.still_hurting_days}
     return warehouse.query(f"metrics/{name}", params)
+
+
+def events(warehouse: Warehouse, filters: Filters) -> list[dict[str, Any]]:
+    """The events that touch the period (metrics/events.sql), as the kpis JSON lists them."""
+    return as_events(run_metric(warehouse, "events", filters))
+
+
+def as_events(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of metrics/events.sql as the kpis JSON lists them."""
+    day = lambda value: None if pd.isna(value) else pd.Timestamp(value).date().isoformat()  # noqa: E731
+    return [
+        {
+            "date": day(row.start_date),
+            "end_date": day(row.end_date),
+            "label": row.label,
+            "product_line": None if pd.isna(row.product_line) else row.product_line,
+        }
+        for row in frame.itertuples()
+    ]
+
+
+def what_changed(
+    warehouse: Warehouse, filters: Filters, coverage: Coverage, frame: pd.DataFrame | None = None
+) -> list[changes.Movement]:
+    """What changed in the period against the one it is compared with (metrics/changes.sql)."""
+    if frame is None:
+        frame = run_metric(warehouse, "changes", filters)
+    previous = filters.previous()
+    return changes.movements(
+        frame, filters, warehouse.settings.targets_for, lambda entity: coverage.reaches(entity, previous)
+    )
 
 
 @dataclass(frozen=True)
@@ -208,5 +240,9 @@ def kpis(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
             }
             for path, target in targets.items()
         },
+        "changes": [
+            movement.as_dict() for movement in what_changed(warehouse, filters, coverage(warehouse, filters.timezone))
+        ],
+        "events": events(warehouse, filters),
         **compared,
     }

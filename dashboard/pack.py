@@ -25,9 +25,18 @@ from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, months_back
 from dashboard.formatting import count, days, period_label, plural, short_period_label, when
-from dashboard.htmlparts import STYLE, e, product_line_html, sparkline_svg, table_html, tiles_html
+from dashboard.htmlparts import (
+    STYLE,
+    changes_html,
+    e,
+    events_html,
+    product_line_html,
+    sparkline_svg,
+    table_html,
+    tiles_html,
+)
 from dashboard.metrics import coverage, plain_definition, run_metric, still_hurting
-from dashboard.tiles import comparison_caption, overview
+from dashboard.tiles import comparison_caption, comparisons, overview
 
 DEFINITIONS = ("first_response", "resolution", "bug_age", "deflection", "impact", "bug_impact")
 
@@ -70,8 +79,9 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
             charts.goal(fig, targets[kpi.goal[0]], target_text(kpi.goal[0], targets[kpi.goal[0]]), kpi.goal[1])
         return fig
 
+    events = metric("events", trailing)
     figures = [
-        with_goal(kpi.pack_chart(metric(kpi.trend, trailing)), kpi)
+        charts.events(with_goal(kpi.pack_chart(metric(kpi.trend, trailing)), kpi), events)
         for kpi in CATALOGUE
         if kpi.pack_chart and kpi.trend and (not kpi.pack_needs or report.counts.get(kpi.pack_needs, 0))
     ]
@@ -125,6 +135,8 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
                 "product_lines": list(filters.product_lines),
             },
             **now,
+            "changes": [movement.as_dict() for movement in shown.changes],
+            "events": shown.events,
             "previous_period": before,
         },
         default=str,
@@ -136,6 +148,14 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
         previous=short_period_label(filters.previous()),
         targets_for=lambda line: warehouse.settings.targets_for((line,)),
     )
+    changes_section = (
+        f"<h2>What changed since {e(short_period_label(filters.previous()))}</h2>"
+        + changes_html(shown.changes, short_period_label(filters.previous()), links=False)
+        + events_html(shown.events)
+        + f'<p class="sub">{e(plain_definition("changes"))}</p>'
+        if filters.previous() in comparisons(filters, shown.coverage)
+        else ""
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -146,7 +166,8 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
 <p class="sub">{e(comparison_caption(filters, shown.coverage))}
 Times in {e(filters.timezone)}.</p>
 <p class="sub">{data_note} · generated {e(when(dt.datetime.now(dt.UTC).isoformat()))} by Product Health</p></header>
-<section>{tiles_html(shown.tiles, shown.sparks)}</section>
+<section>{tiles_html(shown.tiles, shown.sparks, marks=shown.event_months)}</section>
+{changes_section}
 <h2>Old bugs still hurting</h2>
 <p class="sub">Open bugs older than {warehouse.settings.still_hurting_days} days that got new linked tickets in the
 period,

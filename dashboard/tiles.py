@@ -14,10 +14,11 @@ from typing import Any
 import pandas as pd
 
 from dashboard.catalogue import CATALOGUE, LIST_SQL, summary_sql, target_met, target_text, totals, trend_sql, value_at
+from dashboard.changes import Movement
 from dashboard.db import Warehouse
 from dashboard.filters import Filters, months_back
 from dashboard.formatting import day, is_missing, period_label, short_period_label
-from dashboard.metrics import Coverage, MetricRunner, period_summary
+from dashboard.metrics import Coverage, MetricRunner, as_events, period_summary, what_changed
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,9 @@ class Overview:
     table: pd.DataFrame
     results: dict[tuple[str, Filters], pd.DataFrame]  # every query behind it (overview_queries)
     coverage: Coverage
+    changes: list[Movement]  # What changed, most important first (all of them; the page shows SHOWN)
+    events: list[dict[str, Any]]  # the events that touch the period (metrics.events' form)
+    event_months: tuple[int, ...]  # the sparklines' months (0 = the first of 12) in which an event starts
 
     def result(self, name: str, period: Filters) -> pd.DataFrame:
         return self.results[name, period]
@@ -259,8 +263,8 @@ def overview_queries(filters: Filters, coverage: Coverage) -> list[tuple[str, Fi
     others = [
         (name, period) for period in comparisons(filters, coverage) for name in summary_sql() if name not in LIST_SQL
     ]
-    trends = [(name, filters.trailing_months(12)) for name in trend_sql()]
-    return [(name, filters) for name in summary_sql()] + others + trends
+    trends = [(name, filters.trailing_months(12)) for name in [*trend_sql(), "events"]]
+    return [(name, filters) for name in [*summary_sql(), "changes"]] + others + trends
 
 
 def monthly(frame: pd.DataFrame, column: str, months: Filters) -> list[float | None]:
@@ -319,4 +323,15 @@ def overview(
             table[list(columns)] = None
     if table.drop(columns="Product line").isna().all(axis=None):
         table = table.iloc[:0]
-    return Overview(now, before, year_ago, tile_list, sparks, table, memo, coverage)
+    movements = what_changed(warehouse, filters, coverage, metric("changes", filters))
+    year_events = metric("events", trailing)
+    in_period = as_events(year_events[year_events.apply(lambda row: _touches(row, filters), axis=1)])
+    first = trailing.start.replace(day=1)
+    starts = {max(pd.Timestamp(start).date(), first) for start in year_events["start_date"]}
+    marks = tuple(sorted((s.year - first.year) * 12 + s.month - first.month for s in starts))
+    return Overview(now, before, year_ago, tile_list, sparks, table, memo, coverage, movements, in_period, marks)
+
+
+def _touches(row: Any, period: Filters) -> bool:
+    last = row.end_date if not pd.isna(row.end_date) else row.start_date
+    return pd.Timestamp(row.start_date).date() <= period.end and pd.Timestamp(last).date() >= period.start

@@ -55,9 +55,12 @@ def issue_table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return table
 
 
-def show_tiles(tiles: list[Tile], sparks: dict[str, list[float | None]] | None = None) -> None:
-    """A row of tiles (htmlparts), sized for the room in meeting mode."""
-    st.html(f"<style>{STYLE}</style>" + tiles_html(tiles, sparks or {}, is_meeting()))
+def show_tiles(
+    tiles: list[Tile], sparks: dict[str, list[float | None]] | None = None, marks: tuple[int, ...] = ()
+) -> None:
+    """A row of tiles (htmlparts), sized for the room in meeting mode; `marks`: the sparklines'
+    months with an event."""
+    st.html(f"<style>{STYLE}</style>" + tiles_html(tiles, sparks or {}, is_meeting(), marks))
 
 
 def show_table(frame: pd.DataFrame, column_config: dict[str, Any], meeting_rows: int = 8) -> None:
@@ -132,10 +135,13 @@ def chart(fig: go.Figure, empty: str, height: int = 360, narrow: bool = False) -
     """A plotly chart across its column, or, when it has nothing to draw, why (never an empty
     frame with axes from -1 to 1). In meeting mode its type is sized for the room and its
     height fitted to the screen (`height`: the page's share of it); a `narrow` chart (a third
-    of the screen) labels every other month."""
+    of the screen) labels every other month. A monthly chart marks the events (events.csv,
+    [[events]]) of the 12 months up to the period's end."""
     if not charts.has_data(fig):
         st.info(empty, icon=":material/query_stats:")
         return
+    if fig.layout.xaxis.dtick == "M1":  # a trend: the launches and incidents of its months
+        charts.events(fig, data.metric("events", current_filters().trailing_months(12), current_model().fingerprint))
     if is_meeting():
         charts.for_the_room(fig, height)
         if narrow and fig.layout.xaxis.dtick == "M1":

@@ -124,3 +124,10 @@ create or replace macro ph_chosen(chosen, value) as (len(chosen) = 0 or list_con
 create or replace macro ph_ticket_chosen(product_lines, priorities, channels, product_line, priority, channel) as (
     ph_chosen(product_lines, product_line) and ph_chosen(priorities, priority) and ph_chosen(channels, channel)
 );
+
+-- Two-sided p-value of a standard-normal z: erfc(|z| / sqrt 2), by Abramowitz & Stegun 7.1.26
+-- (absolute error below 1.5e-7). DuckDB has no erf.
+create or replace macro ph_as_poly(t) as
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+create or replace macro ph_two_sided_p(z) as
+    ph_as_poly(1 / (1 + 0.3275911 * abs(z) / sqrt(2))) * exp(-(z * z) / 2);

@@ -334,6 +334,39 @@ def test_meeting_mode_fits_the_screen_and_the_presenter_moves_by_keyboard(app_ur
     page.close()
 
 
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1366, 768)])
+def test_the_overview_tells_the_launch_month_a_target_missed_an_event_and_what_changed(
+    app_url, browser, width, height
+) -> None:
+    """August 2026 of the sample, in the meeting: Mobile App's first response is off its
+    target, the v3 launch is marked, and What changed says so first, linked to its page."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(app_url + "/?mode=meeting&from=2026-08-01&to=2026-08-31", wait_until="domcontentloaded")
+    _settled(page, "Overview")
+    main = page.locator("main")
+    main.get_by_text("What changed since Jul 2026").wait_for(timeout=30_000)
+    first = page.locator("ol.ph-changes li").first
+    assert first.inner_text().startswith("✗ worse")
+    assert "Mobile App — median first response" in first.inner_text() and "off target (≤ 6.0 h)" in first.inner_text()
+    href = first.locator("a").get_attribute("href")
+    assert href.startswith("first_response?") and "product_line=Mobile+App" in href and "mode=meeting" in href
+    assert "◆ 1 Aug 2026 · Mobile App: v3 launch" in page.locator(".ph-events").inner_text()
+    assert page.locator("table.ph-lines td.missed").all_inner_texts() == ["8.7 h"]  # Mobile App, off its 6 h
+    assert page.evaluate(FIT_PROBLEMS) == []
+    if width == 1920:
+        height_used = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        assert height_used <= height, "the overview with What changed does not fit one 1920x1080 screen"
+    page.screenshot(path=str(ARTIFACTS / f"meeting-overview-what-changed-{width}x{height}.png"))
+    first.locator("a").click()
+    page.wait_for_url("**/first_response?**", timeout=30_000)
+    _settled(page, "First response", 2)
+    labels = page.locator(".js-plotly-plot .annotation-text").all_text_contents()  # SVG: no innerText
+    assert "Mobile App: v3 launch" in labels and any(label.startswith("target") for label in labels)
+    page.screenshot(path=str(ARTIFACTS / f"meeting-first-response-launch-{width}x{height}.png"))
+    page.close()
+
+
 def test_meeting_mode_pages_by_click_and_a_visible_way_out(app_url, browser) -> None:
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     page.goto(app_url + "/?mode=meeting&product_line=Mobile+App", wait_until="domcontentloaded")

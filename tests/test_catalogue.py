@@ -41,4 +41,5 @@ def test_the_overview_runs_each_catalogue_query_once_per_period() -> None:
     october = Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     nothing_before = Coverage({"tickets": (october.start, october.end)}, {"tickets": frozenset({october.start})})
     queries = overview_queries(october, nothing_before)
-    assert len(queries) == len(set(queries)) == len(summary_sql()) + len(trend_sql())
+    # + What changed (this period) and the events (the trend's months)
+    assert len(queries) == len(set(queries)) == len(summary_sql()) + len(trend_sql()) + 2

@@ -18,7 +18,7 @@ REGISTERED_SOURCES = set(SOURCES_WITH_SETTINGS) | {s for f in ALL_FORMATS for s 
 
 @pytest.mark.parametrize("fmt", ALL_FORMATS, ids=lambda f: f.name)
 def test_every_format_declares_its_entity_and_a_staging_view_that_exists(fmt) -> None:
-    assert fmt.name and fmt.label and fmt.entity in {"tickets", "issues", "self_service", "links"}
+    assert fmt.name and fmt.label and fmt.entity in {"tickets", "issues", "self_service", "links", "events"}
     assert fmt.staging, f"{fmt.name} has no staging view"
     for view in fmt.staging:
         assert (QUERIES_DIR / "staging" / f"{view}.sql").is_file(), view
@@ -49,7 +49,7 @@ def test_every_registered_source_has_a_settings_row_and_every_staging_view_is_bu
 
 def test_every_staging_view_feeds_an_entity_and_every_entity_has_a_view() -> None:
     fed = {entity for f in ALL_FORMATS for entity in f.staging.values()}
-    assert fed == {"tickets", "issues", "self_service", "links"} == set(ENTITY_VIEWS)
+    assert fed == {"tickets", "issues", "self_service", "links", "events"} == set(ENTITY_VIEWS)
     assert all(ENTITY_VIEWS.values())
 
 

@@ -2,8 +2,8 @@
 12-month sparkline, one row per product line, the meeting pack.
 
 Queries: metrics/first_response, resolution, bug_age, deflection, impact, bug_impact (this
-period and the periods it is compared with) and their _trend files (tiles.overview_queries),
-through data.overview: one cache entry per filter state.
+period and the periods it is compared with), their _trend files, changes (What changed) and
+events (tiles.overview_queries), through data.overview: one cache entry per filter state.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.formatting import short_period_label
-from dashboard.htmlparts import STYLE, product_line_html
+from dashboard.htmlparts import STYLE, changes_html, events_html, product_line_html
 from dashboard.tiles import comparison_caption
+from dashboard.tiles import comparisons as reached
 from dashboard.views import (
     current_filters,
     current_model,
@@ -36,17 +37,30 @@ st.caption(
         ""
         if meeting
         else " Sparklines: the 12 months up to the period's end, the last month marked "
-        "green (better) or red (worse) than the one before."
+        "green (better) or red (worse) than the one before; a dotted line marks a month with an event."
     )
 )
-show_tiles(shown.tiles, shown.sparks)
+show_tiles(shown.tiles, shown.sparks, shown.event_months)
+compared = filters.previous() in reached(filters, shown.coverage)
+story = compared or bool(shown.events)
+# On the shared screen What changed and the product lines stand side by side: one 1080p screen.
+left, right = (
+    st.columns([2, 3], gap="medium") if meeting and story and not shown.table.empty else (st.container(),) * 2
+)
+if story:
+    with left:
+        against = short_period_label(filters.previous())
+        st.subheader(f"What changed since {against}" if compared else "Events", anchor=False)
+        what = changes_html(shown.changes, against, meeting) if compared else ""
+        st.html(f"<style>{STYLE}</style>" + what + events_html(shown.events, meeting))
 if not shown.table.empty:
-    st.subheader("By product line", anchor=False)
-    settings = model.warehouse.settings
-    lines = product_line_html(
-        shown.table, meeting, short_period_label(filters.previous()), lambda line: settings.targets_for((line,))
-    )
-    st.html(f"<style>{STYLE}</style>" + lines)
+    with right:
+        st.subheader("By product line", anchor=False)
+        settings = model.warehouse.settings
+        lines = product_line_html(
+            shown.table, meeting, short_period_label(filters.previous()), lambda line: settings.targets_for((line,))
+        )
+        st.html(f"<style>{STYLE}</style>" + lines)
 if not meeting:
     meeting_pack_button(filters)
-explain("first_response", "resolution", "bug_age", "deflection", "impact")
+explain("first_response", "resolution", "bug_age", "deflection", "impact", "changes")

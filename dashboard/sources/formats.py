@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dashboard.sources.custom import CustomCsv, custom_matches
+from dashboard.sources.events import EventsCsv
 from dashboard.sources.format import Format
 from dashboard.sources.freshdesk import FreshdeskCsv
 from dashboard.sources.github import GithubJson
@@ -24,6 +25,7 @@ FORMATS: tuple[Format, ...] = (
     SessionsCsv(),
     SessionsDailyCsv(),
     LinksCsv(),
+    EventsCsv(),
 )
 CUSTOM_FORMAT = CustomCsv()
 ALL_FORMATS: tuple[Format, ...] = FORMATS + (CUSTOM_FORMAT,)
@@ -35,7 +37,7 @@ SOURCES_WITH_SETTINGS: tuple[str, ...] = tuple(dict.fromkeys(f.source for f in A
 STAGING_VIEWS: tuple[str, ...] = tuple(dict.fromkeys(view for f in ALL_FORMATS for view in f.staging))
 ENTITY_VIEWS: dict[str, tuple[str, ...]] = {
     entity: tuple(dict.fromkeys(view for f in ALL_FORMATS for view, fed in f.staging.items() if fed == entity))
-    for entity in ("tickets", "issues", "self_service", "links")
+    for entity in ("tickets", "issues", "self_service", "links", "events")
 }
 
 __all__ = [

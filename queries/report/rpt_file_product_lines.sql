@@ -5,5 +5,6 @@ from (
     select _file, product_line from fct_tickets
     union all select _file, product_line from fct_issues
     union all select _file, product_line from fct_self_service
+    union all select _file, product_line from fct_events where reject_reason is null and product_line is not null
 )
 group by 1

@@ -9,6 +9,7 @@ staged as (
     union all select _file, 'issues', _row, _line, reject_reason, created_at, is_pull_request from stg_issues
     union all select _file, 'self_service', _row, _line, reject_reason, started_at, false from stg_self_service
     union all select _file, 'links', _row, _line, reject_reason, linked_at, false from stg_union_links
+    union all select _file, 'events', _row, _line, reject_reason, start_date::timestamptz, false from fct_events
 ),
 
 final as (

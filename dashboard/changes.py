@@ -1,0 +1,139 @@
+"""What changed: the significant movements of a period (queries/metrics/changes.sql) as
+sentences a meeting reads, each with the page and filters that show it.
+
+The SQL decides what is significant; this module only words it. No streamlit here.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from dashboard.catalogue import CATALOGUE, better, clean, target_met, target_text
+from dashboard.filters import Filters
+from dashboard.formatting import count, short_period_label
+
+SHOWN = 5  # sentences on the overview and in the pack; the kpis JSON lists them all
+
+# metric -> (the words for it, the page that shows it (its url path; "" = the overview), the
+# data it needs in both periods: a movement is left out when the data does not reach the
+# compared period, as the tiles' changes are).
+WORDING: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "first_response.median_hours": ("median first response", "first_response", ("tickets",)),
+    "resolution.median_hours": ("median resolution", "resolution", ("tickets",)),
+    "deflection.rate_pct": ("deflection rate", "deflection", ("tickets", "self_service")),
+    "tickets_created": ("tickets created", "", ("tickets",)),
+    "impact.still_hurting": ("linked tickets", "impact", ("tickets", "issues")),
+}
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One line of What changed."""
+
+    metric: str  # a kpis JSON path ('first_response.median_hours'), or 'impact.still_hurting'
+    product_line: str | None  # None: all the chosen product lines together
+    previous: float
+    current: float
+    change_pct: float | None
+    better: bool | None  # None for a number that is neither better up nor down (volume)
+    sentence: str
+    page: str  # url path of the page that shows it
+    link: str  # that page with the period and filters set: a relative URL
+    issue_key: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {
+            "metric": self.metric,
+            "product_line": self.product_line,
+            "previous": clean(self.previous),
+            "current": clean(self.current),
+            "change_pct": None if self.change_pct is None else round(self.change_pct, 1),
+            "better": self.better,
+            "significant": True,
+            "sentence": self.sentence,
+        }
+        if self.issue_key:
+            out["issue_key"] = self.issue_key
+        return out
+
+
+def _shown(metric: str) -> Callable[[Any], str]:
+    for kpi in CATALOGUE:
+        if kpi.tile is not None and kpi.tile.path == metric:
+            return kpi.tile.shown
+    return count
+
+
+def _factor(previous: float, current: float) -> str:
+    """'×3.1' for a movement of half or double and more, else '+35 %'."""
+    if previous > 0 and (current >= 2 * previous or current <= previous / 2):
+        return f"×{current / previous:.1f}"
+    return f"{100 * (current - previous) / previous:+.0f} %" if previous else ""
+
+
+def _link(page: str, filters: Filters, product_line: str | None) -> str:
+    params: dict[str, Any] = {"product_line": [product_line] if product_line else list(filters.product_lines)}
+    params |= {"priority": list(filters.priorities), "channel": list(filters.channels)}
+    params |= {"from": filters.start.isoformat(), "to": filters.end.isoformat()}
+    return f"{page or './'}?{urllib.parse.urlencode(params, doseq=True)}"
+
+
+def movements(
+    frame: pd.DataFrame,
+    filters: Filters,
+    targets_for: Callable[[tuple[str, ...]], dict[str, float]],
+    reaches: Callable[[str], bool],
+) -> list[Movement]:
+    """The significant rows of changes.sql, in its order, as sentences. `targets_for(lines)`
+    gives the targets at a level (Settings.targets_for); `reaches(entity)` whether the data
+    has the compared period's first month (Coverage.reaches)."""
+    previous_label = short_period_label(filters.previous())
+    current_label = short_period_label(filters)
+    lines_chosen = filters.product_lines
+    out = []
+    for row in frame[frame["is_significant"]].itertuples():
+        words, page, needs = WORDING[row.metric]
+        if not all(reaches(entity) for entity in needs):
+            continue
+        line = None if pd.isna(row.product_line) else str(row.product_line)
+        previous, current = float(row.previous), float(row.current)
+        direction = "up" if current > previous else "down"
+        goal = better(row.metric if row.metric != "impact.still_hurting" else "impact.linked_tickets")
+        is_better = None if goal == "neither" else (current < previous) == (goal == "lower")
+        if row.metric == "impact.still_hurting":
+            who = f"{row.issue_key}{f' ({line})' if line else ''}"
+            sentence = (
+                f"{who} — an old open bug with {count(current)} linked tickets in {current_label}, "
+                f"up from {count(previous)} in {previous_label}"
+            )
+        else:
+            shown = _shown(row.metric)
+            who = line or ("All product lines" if not lines_chosen else "The chosen product lines")
+            sentence = (
+                f"{who} — {words} {shown(current)}, {direction} from {shown(previous)} in {previous_label} "
+                f"({_factor(previous, current)})"
+            )
+            targets = targets_for((line,) if line else lines_chosen)
+            if row.metric in targets:
+                met = target_met(row.metric, current, targets[row.metric])
+                sentence += f"; {'on' if met else 'off'} target ({target_text(row.metric, targets[row.metric])})"
+        out.append(
+            Movement(
+                row.metric,
+                line,
+                previous,
+                current,
+                None if pd.isna(row.change_pct) else float(row.change_pct),
+                is_better,
+                sentence,
+                page,
+                _link(page, filters, line),
+                None if pd.isna(row.issue_key) else str(row.issue_key),
+            )
+        )
+    return out

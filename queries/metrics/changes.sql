@@ -1,0 +1,286 @@
+-- What changed: the movements of this period against the one it is compared with that are too
+-- large to be chance, across KPIs x product lines, and the old bugs whose tickets jumped.
+-- In plain words: What changed lists a movement only when it is large (at least 10 %) and the data
+--   leaves little doubt it is real: a test of the two periods' tickets (or sessions) says chance
+--   alone would give a difference this large less than once in 100 times, counting every
+--   number compared (the 1 % is shared among all of them). With fewer than 20 tickets on either
+--   side a median is not tested at all. A quiet month says "No significant changes".
+-- Grain: one row per test: (metric, product_line) with product_line null for the total of the
+--   chosen product lines (left out when exactly one is chosen: it would be that line again),
+--   and one row per still-hurting bug (metric 'impact.still_hurting', issue_key set).
+-- Params: $start_at, $end_at (this period), $prev_start_at, $prev_end_at (the period it is
+--   compared with), UTC instants; $tz (the reporting zone: days of the volume test);
+--   $product_lines, $priorities, $channels (empty list = all); $min_age_days
+--   (links.still_hurting_days).
+-- Definition, per metric (the rows are those of the metric's own SQL file):
+--   first_response.median_hours, resolution.median_hours (first_response.sql, resolution.sql):
+--     Mann-Whitney rank-sum test of the two periods' per-ticket hours, normal approximation
+--     with the tie correction; tested when both periods have >= 20 tickets.
+--   deflection.rate_pct (deflection.sql): two-proportion z test of self-service resolved
+--     sessions among (those sessions + tickets created); tested when both sides have >= 20.
+--   tickets_created (first_response.sql): the same rank test on tickets created per day (days
+--     in $tz, a day without tickets counts 0), so ordinary day-to-day swings are not news;
+--     tested when both periods have >= 20 days; previous / current are the periods' totals.
+--   impact.still_hurting (bug_impact.sql: open at $end_at, at least $min_age_days old, linked
+--     tickets in the period): its linked tickets in the two periods as Poisson counts over the
+--     periods' lengths (a binomial test of the split, normal approximation); only a rise to
+--     >= 5 tickets counts.
+--   p = two-sided p-value of z; tests = the number of rows tested. significant when
+--   p * tests < 0.01 (Bonferroni: at most a 1 % chance that pure noise lists anything) and the
+--   value moved by at least 10 % (bugs: rose). size = |ln(current / previous)| (counts +1) ranks
+--   the significant ones, largest first.
+with
+
+periods as (
+    select 'current' as period, $start_at::timestamptz as start_at, $end_at::timestamptz as end_at
+    union all select 'previous', $prev_start_at::timestamptz, $prev_end_at::timestamptz
+),
+
+lengths as (
+    select
+        epoch($end_at::timestamptz - $start_at::timestamptz) as current_seconds,
+        epoch($prev_end_at::timestamptz - $prev_start_at::timestamptz) as previous_seconds
+),
+
+-- Each row counts for its product line and for the total (product_line null), unless exactly
+-- one product line is chosen.
+sides as (
+    select false as is_total
+    union all select true where len($product_lines) <> 1
+),
+
+created as (
+    select p.period, t.product_line, t.first_response_hours, t.created_at
+    from fct_tickets as t
+    join periods as p on t.created_at >= p.start_at and t.created_at < p.end_at
+    where ph_ticket_chosen($product_lines, $priorities, $channels, t.product_line, t.priority, t.channel)
+),
+
+ticket_values as (
+    select 'first_response.median_hours' as metric, period, product_line, first_response_hours as value
+    from created
+    where first_response_hours is not null
+    union all
+    select 'resolution.median_hours', p.period, t.product_line, t.resolution_hours
+    from fct_tickets as t
+    join periods as p on t.solved_at >= p.start_at and t.solved_at < p.end_at
+    where t.is_solved and ph_ticket_chosen($product_lines, $priorities, $channels, t.product_line, t.priority, t.channel)
+),
+
+-- Volume: tickets created per day of the reporting zone (days without any count as 0).
+days as (
+    select p.period, unnest(generate_series(
+        timezone($tz, p.start_at)::date, (timezone($tz, p.end_at)::date - 1)::date, interval 1 day
+    ))::date as day
+    from periods as p
+),
+
+daily as (
+    select
+        case when s.is_total then null else c.product_line end as product_line,
+        c.period,
+        timezone($tz, c.created_at)::date as day,
+        count(*) as tickets
+    from created as c
+    cross join sides as s
+    group by all
+),
+
+volume_values as (
+    select 'tickets_created' as metric, d.period, g.product_line, coalesce(n.tickets, 0)::double as value
+    from (select distinct product_line from daily) as g
+    cross join days as d
+    left join daily as n on n.product_line is not distinct from g.product_line and n.period = d.period and n.day = d.day
+),
+
+grouped as (
+    select v.metric, v.period, case when s.is_total then null else v.product_line end as product_line, v.value
+    from ticket_values as v
+    cross join sides as s
+    union all
+    select metric, period, product_line, value from volume_values
+),
+
+ranked as (
+    select
+        metric,
+        product_line,
+        period,
+        value,
+        -- mid-ranks: tied values share the mean of the ranks they span
+        rank() over (partition by metric, product_line order by value)
+            + (count(*) over (partition by metric, product_line, value) - 1) / 2.0 as mid_rank
+    from grouped
+),
+
+ties as (
+    select metric, product_line, sum(tied ^ 3 - tied) as tie_term
+    from (select metric, product_line, value, count(*) as tied from grouped group by all)
+    group by all
+),
+
+rank_sums as (
+    select
+        metric,
+        product_line,
+        count(*) filter (where period = 'previous') as n_previous,
+        count(*) filter (where period = 'current') as n_current,
+        case
+            when metric = 'tickets_created' then sum(value) filter (where period = 'previous')
+            else quantile_cont(value, 0.5) filter (where period = 'previous')
+        end as previous,
+        case
+            when metric = 'tickets_created' then sum(value) filter (where period = 'current')
+            else quantile_cont(value, 0.5) filter (where period = 'current')
+        end as current,
+        sum(mid_rank) filter (where period = 'current') as rank_sum
+    from ranked
+    group by metric, product_line
+),
+
+median_tests as (
+    select
+        r.metric,
+        r.product_line,
+        null::varchar as issue_key,
+        r.previous,
+        r.current,
+        r.n_previous,
+        r.n_current,
+        (r.rank_sum - r.n_current * (r.n_current + 1) / 2 - r.n_current * r.n_previous / 2)
+            / nullif(sqrt(
+                r.n_current * r.n_previous / 12
+                * (r.n_current + r.n_previous + 1
+                    - t.tie_term / ((r.n_current + r.n_previous) * (r.n_current + r.n_previous - 1)))
+            ), 0) as z,
+        r.n_previous >= 20 and r.n_current >= 20 and r.previous > 0 as is_tested
+    from rank_sums as r
+    join ties as t on t.metric = r.metric and t.product_line is not distinct from r.product_line
+),
+
+-- Deflection: resolved self-service sessions among (those + tickets created), deflection.sql's rows.
+session_counts as (
+    select p.period, ss.product_line, sum(ss.count_resolved)::bigint as resolved, 0::bigint as tickets
+    from fct_self_service as ss
+    join periods as p on ss.started_at >= p.start_at and ss.started_at < p.end_at
+    where ph_chosen($product_lines, ss.product_line)
+    group by all
+    union all
+    select p.period, t.product_line, 0, count(*)
+    from fct_tickets as t
+    join periods as p on t.created_at >= p.start_at and t.created_at < p.end_at
+    where ph_chosen($product_lines, t.product_line)
+    group by all
+),
+
+deflection_counts as (
+    select
+        case when s.is_total then null else c.product_line end as product_line,
+        sum(resolved) filter (where period = 'previous') as x_previous,
+        sum(resolved + tickets) filter (where period = 'previous') as n_previous,
+        sum(resolved) filter (where period = 'current') as x_current,
+        sum(resolved + tickets) filter (where period = 'current') as n_current
+    from session_counts as c
+    cross join sides as s
+    where s.is_total or c.product_line is not null
+    group by all
+),
+
+deflection_tests as (
+    select
+        'deflection.rate_pct' as metric,
+        product_line,
+        null::varchar as issue_key,
+        100.0 * x_previous / nullif(n_previous, 0) as previous,
+        100.0 * x_current / nullif(n_current, 0) as current,
+        n_previous,
+        n_current,
+        (x_current / n_current - x_previous / n_previous) / nullif(sqrt(
+            (x_current + x_previous) / (n_current + n_previous)
+            * (1 - (x_current + x_previous) / (n_current + n_previous))
+            * (1 / n_current + 1 / n_previous)
+        ), 0) as z,
+        coalesce(n_previous >= 20 and n_current >= 20 and x_current + x_previous > 0, false) as is_tested
+    from deflection_counts
+),
+
+bug_counts as (
+    select
+        'impact.still_hurting' as metric,
+        i.product_line,
+        i.issue_key,
+        count(*) filter (where l.ticket_created_at >= $prev_start_at and l.ticket_created_at < $prev_end_at)
+            as c_previous,
+        count(*) filter (where l.ticket_created_at >= $start_at and l.ticket_created_at < $end_at) as c_current
+    from ticket_issue_links as l
+    join fct_issues as i on i.source = l.issue_source and i.issue_key = l.issue_key
+    where
+        l.is_bug
+        and ph_chosen($priorities, l.ticket_priority)
+        and ph_chosen($channels, l.ticket_channel)
+        and ph_chosen($product_lines, i.product_line)
+        and (i.resolved_at is null or i.resolved_at >= $end_at)
+        and i.created_at < $end_at
+        and epoch($end_at::timestamptz - i.created_at) / 86400 >= $min_age_days
+    group by all
+    having c_current > 0
+),
+
+-- A bug's linked tickets over periods of different lengths: of c_current + c_previous tickets,
+-- the current period's expected share is its share of the time (q); z of the split.
+count_tests as (
+    select
+        c.metric,
+        c.product_line,
+        c.issue_key,
+        c.c_previous::double as previous,
+        c.c_current::double as current,
+        c.c_previous as n_previous,
+        c.c_current as n_current,
+        (c.c_current - (c.c_current + c.c_previous) * q.q)
+            / nullif(sqrt((c.c_current + c.c_previous) * q.q * (1 - q.q)), 0) as z,
+        c.c_current >= 5 as is_tested
+    from bug_counts as c
+    cross join (select current_seconds / (current_seconds + previous_seconds) as q from lengths) as q
+),
+
+tests as (
+    select * from median_tests
+    union all select * from deflection_tests
+    union all select * from count_tests
+),
+
+final as (
+    select
+        metric,
+        product_line,
+        issue_key,
+        previous,
+        current,
+        n_previous,
+        n_current,
+        z,
+        ph_two_sided_p(z) as p,
+        count(*) filter (where is_tested and z is not null) over () as tests,
+        100.0 * (current - previous) / nullif(previous, 0) as change_pct,
+        case
+            when metric in ('tickets_created', 'impact.still_hurting') then abs(ln((current + 1) / (previous + 1)))
+            else abs(ln(greatest(current, 1e-9) / greatest(previous, 1e-9)))
+        end as size,
+        is_tested
+    from tests
+)
+
+select
+    *,
+    coalesce(
+        is_tested
+        and p * tests < 0.01
+        and case
+            when metric = 'impact.still_hurting' then current > previous
+            else abs(current - previous) >= 0.1 * abs(previous) and previous > 0
+        end,
+        false
+    ) as is_significant
+from final
+order by is_significant desc, size desc, abs(z) desc, metric, product_line nulls first, issue_key
