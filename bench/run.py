@@ -10,6 +10,8 @@ run), then measures, each phase in a fresh process so its peak memory is its own
   floor     one DuckDB query computing only the median first response, same filters
   peer      the overview's numbers the way a user would without this project: pandas reads
             the same export files once, then filters and aggregates in memory per choice
+  browser   with --browser: bench/latency.py, sidebar changes in Chromium timed to the new
+            tile values painted
 
 It prints one table (median, min, max) with the ratios overview/floor and peer/overview,
 and writes it as JSON (bench/results-<N>.json unless --out) to compare across commits.
@@ -245,11 +247,20 @@ def _run_phase(args: list[str]) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _run_latency(data: Path, changes: int) -> dict[str, Any]:
+    """bench/latency.py on the same exports: sidebar change -> new tile values painted."""
+    command = [sys.executable, str(ROOT / "bench" / "latency.py"), "--data", str(data), "--changes", str(changes)]
+    done = subprocess.run([*command, "--json"], capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"bench latency failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def _stats(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def run(tickets: int, repeat: int, choices: int, scratch: Path, peer: bool) -> dict[str, Any]:
+def run(tickets: int, repeat: int, choices: int, scratch: Path, peer: bool, browser: bool = False) -> dict[str, Any]:
     data = scratch / str(tickets)
     # In its own process too: a child starts with its parent's peak RSS on Linux, so the
     # driver must stay small for the phases' peaks to be their own.
@@ -261,6 +272,9 @@ def run(tickets: int, repeat: int, choices: int, scratch: Path, peer: bool) -> d
     warm = [_run_phase(["--phase", "warm", *common]) for _ in range(repeat)]
     refresh = _run_phase(["--phase", "overview", *common, "--choices", str(choices)])
     peer_result = _run_phase(["--phase", "peer", *common, "--choices", str(choices)]) if peer else None
+    latency = None
+    if browser:  # after the cold runs, so the dashboard opens the persisted model
+        latency = _run_latency(data, choices)
     rows = cold[0]["rows"]
     result: dict[str, Any] = {
         "tickets": tickets,
@@ -284,6 +298,8 @@ def run(tickets: int, repeat: int, choices: int, scratch: Path, peer: bool) -> d
         "choices": picks,
     }
     result["overview_over_floor"] = result["overview_s"]["median"] / result["floor_s"]["median"]
+    if latency:
+        result["browser_filter_change_s"] = {k: latency[k] for k in ("median", "p90", "max", "changes")}
     if peer_result:
         result["peer_read_s"] = peer_result["read_s"]
         result["peer_s"] = _stats(peer_result["compute_s"])
@@ -338,6 +354,10 @@ def table(result: dict[str, Any]) -> str:
             f"{'peer: per filter change':<28} {span(result['peer_s']):<46}",
             f"{'peer / overview':<28} {result['peer_over_overview']:<46.1f} {target('peer_over_overview')}",
         ]
+    if "browser_filter_change_s" in result:
+        seen = result["browser_filter_change_s"]
+        shown = f"{seen['median']:.2f} s median, p90 {seen['p90']:.2f} s, max {seen['max']:.2f} s"
+        lines.append(f"{'browser: filter change':<28} {shown:<46}")
     lines.append(f"{'peak RSS (cold, warm, overview)':<28} {result['peak_rss_gb']:<46.2f} {target('peak_rss_gb')} GB")
     if "peer_peak_rss_gb" in result:
         lines.append(f"{'  peer peak RSS':<28} {result['peer_peak_rss_gb']:<46.2f}")
@@ -352,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scratch", type=Path, default=ROOT / "bench" / "scratch")
     parser.add_argument("--out", type=Path, help="JSON result (default bench/results-<tickets>.json)")
     parser.add_argument("--no-peer", action="store_true", help="skip the pandas comparison")
+    parser.add_argument(
+        "--browser", action="store_true", help="also time filter changes in Chromium (bench/latency.py)"
+    )
     parser.add_argument("--phase", choices=("generate", "cold", "warm", "overview", "peer"), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -371,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
             out = phase_peer(export_paths(args.data), picks)
         print(json.dumps(out, default=str))
         return 0
-    result = run(args.tickets, args.repeat, args.choices, args.scratch, not args.no_peer)
+    result = run(args.tickets, args.repeat, args.choices, args.scratch, not args.no_peer, args.browser)
     out = args.out or ROOT / "bench" / f"results-{args.tickets}.json"
     out.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
     print(table(result))

@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -212,7 +211,10 @@ def _serve(args: argparse.Namespace) -> int:
         "--server.port",
         str(args.port),
     ]
-    return subprocess.call(command, env=env, cwd=PROJECT_ROOT)
+    # Streamlit takes this process's place, so a stop signal (Ctrl-C, `kill`, a service
+    # manager) reaches the server itself instead of leaving it running without its parent.
+    os.chdir(PROJECT_ROOT)
+    os.execve(sys.executable, command, env)
 
 
 if __name__ == "__main__":

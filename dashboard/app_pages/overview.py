@@ -44,9 +44,7 @@ show_tiles(shown.tiles, shown.sparks, shown.event_months)
 compared = filters.previous() in reached(filters, shown.coverage)
 story = compared or bool(shown.events)
 # On the shared screen What changed and the product lines stand side by side: one 1080p screen.
-left, right = (
-    st.columns([2, 3], gap="medium") if meeting and story and not shown.table.empty else (st.container(),) * 2
-)
+left, right = st.columns([2, 3], gap="medium") if meeting and story and not shown.table.empty else (st.container(),) * 2
 if story:
     with left:
         against = short_period_label(filters.previous())
