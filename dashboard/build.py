@@ -79,6 +79,49 @@ class LoadReport:
         }
 
 
+@dataclass
+class Progress:
+    """How far a load has got, for whoever shows it: the dashboard reads it from another thread
+    while the load runs, the CLI prints it on each change (`on_change`). Only the load writes it."""
+
+    files_total: int = 0
+    files_done: int = 0
+    bytes_total: int = 0
+    bytes_done: int = 0
+    rows: int = 0
+    current: str = ""  # the file being read, relative to the data folder
+    stage: str = "starting"  # starting | waiting (for another process's build) | reading | building | done
+    on_change: Callable[[Progress], None] | None = field(default=None, repr=False)
+
+    def update(self, **changes: Any) -> None:
+        for name, value in changes.items():
+            setattr(self, name, value)
+        if self.on_change is not None:
+            self.on_change(self)
+
+    @property
+    def fraction(self) -> float:
+        """0..1: reading is the first 90 % (by bytes), building the model the rest."""
+        if self.stage == "done":
+            return 1.0
+        if self.stage == "building":
+            return 0.92
+        return 0.9 * self.bytes_done / self.bytes_total if self.bytes_total else 0.0
+
+    def text(self) -> str:
+        if self.stage == "waiting":
+            return "Waiting for another process that is building the model of this folder ..."
+        if self.stage == "reading" and self.current:
+            return (
+                f"Reading {self.current} (file {self.files_done + 1} of {self.files_total}); {self.rows:,} rows so far"
+            )
+        if self.stage == "building":
+            return f"Building the model from {self.rows:,} rows of {self.files_total} files ..."
+        if self.stage == "reading" and self.files_done:
+            return f"Read {self.files_done} of {self.files_total} files; {self.rows:,} rows so far"
+        return "Reading the exports ..."
+
+
 class Build:
     """One build of a model into a new, writable Warehouse (in memory or a file store.py names)."""
 
@@ -167,12 +210,22 @@ class Build:
 
     # -- reading the files ----------------------------------------------------------------
 
-    def load_folder(self, state: FolderState, reuse: Callable[[Path], FileReport | None] | None = None) -> LoadReport:
+    def load_folder(
+        self,
+        state: FolderState,
+        reuse: Callable[[Path], FileReport | None] | None = None,
+        progress: Progress | None = None,
+    ) -> LoadReport:
         """Read every export of the walked folder `state`; a bad file is reported, never fatal.
 
         `reuse(path)` may return the reader's report of a file whose raw rows it has already
-        copied in from an earlier model (store.py); other files are read.
+        copied in from an earlier model (store.py); other files are read. `progress` is kept
+        up to date: the file being read, files and bytes done, raw rows so far.
         """
+        progress = progress or Progress()
+        exports = [e for e in state.entries if isinstance(e, Path) and e.suffix.lower() not in IGNORED_SUFFIXES]
+        sizes = {path: _size(path) for path in exports}
+        progress.update(stage="reading", files_total=len(exports), bytes_total=sum(sizes.values()))
         data_dir = state.data_dir
         report = LoadReport(
             data_dir=str(data_dir), settings_path=str(self.settings.path) if self.settings.path else None
@@ -190,8 +243,16 @@ class Build:
                 report.notes.append(f"ignored {path.relative_to(data_dir)}: documentation, not an export")
                 continue
             self.stage = f"reading {path}"
+            progress.update(current=str(path.relative_to(data_dir)))
             reused = reuse(path) if reuse else None
             report.files.append(reused if reused is not None else self.load_file(path))
+            progress.update(
+                current="",
+                files_done=progress.files_done + 1,
+                bytes_done=progress.bytes_done + sizes[path],
+                rows=self._raw_rows(),
+            )
+        progress.update(stage="building", current="")
         if self.settings.events:  # their rows are reported like a file's
             report.files.append(
                 FileReport(path=str(self.settings.path), format="Events in the settings ([[events]])", entity="events")
@@ -204,6 +265,11 @@ class Build:
                 example = f"; first at {first.where()}: {first.reason}" if first else ""
                 log.warning("rows rejected: %s: %d rows%s", f.path, f.rows_rejected, " ".join(example.split("\n")))
         return report
+
+    def _raw_rows(self) -> int:
+        """Rows in the raw tables so far (DuckDB keeps table counts: no scan)."""
+        counts = " + ".join(f"(select count(*) from {fmt.table})" for fmt in ALL_FORMATS)
+        return self.con.execute(f"select {counts}").fetchall()[0][0]  # fetchall: no result left open
 
     def load_file(self, path: Path) -> FileReport:
         file_report = FileReport(path=str(path))
@@ -323,3 +389,10 @@ class Build:
         report.counts = {"tickets": tickets, "issues": issues, "self_service_rows": self_service_rows, "links": links}
         report.data_as_of = newest.isoformat() if newest else None
         report.loaded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

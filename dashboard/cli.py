@@ -8,12 +8,13 @@ import datetime as dt
 import io
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 from dashboard import PROJECT_ROOT, SAMPLE_DATA_DIR
-from dashboard.build import LoadReport
+from dashboard.build import LoadReport, Progress
 from dashboard.config import check_zone
 from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
@@ -129,7 +130,13 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(args)
         if getattr(args, "timezone", None):
             check_zone(args.timezone, "--timezone")
-        warehouse, report = open_warehouse(args.data, args.config)
+        progress = _terminal_progress()
+        try:
+            warehouse, report = open_warehouse(args.data, args.config, progress=progress)
+        finally:
+            if progress is not None and progress.stage != "starting":
+                sys.stderr.write("\r\033[K")  # the progress line goes; the answer follows
+                sys.stderr.flush()
         if args.command == "check":
             fields = field_values(warehouse)
             if args.json:
@@ -196,6 +203,20 @@ def _report(args: argparse.Namespace, warehouse: Warehouse, report: LoadReport) 
         )
         return EXIT_DATA_PROBLEM
     return EXIT_OK
+
+
+def _terminal_progress() -> Progress | None:
+    """A load's progress on one line of stderr when it is a terminal (not when piped or in CI
+    logs): the file being read, files done, rows so far."""
+    if not sys.stderr.isatty():
+        return None
+    width = max(20, shutil.get_terminal_size().columns - 1)
+
+    def show(progress: Progress) -> None:
+        sys.stderr.write("\r\033[K" + progress.text()[:width])
+        sys.stderr.flush()
+
+    return Progress(on_change=show)
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import SAMPLE_DATA_DIR, mapping, pack, tiles
-from dashboard.build import LoadReport
+from dashboard.build import LoadReport, Progress
 from dashboard.db import Warehouse, read_sql
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
@@ -55,10 +57,57 @@ _LAST_GOOD: dict[tuple[str, str | None], Model] = {}
 _FAILED: dict[tuple[str, str | None, str], RefreshFailure] = {}
 
 
-@st.cache_resource(max_entries=2, show_spinner="Reading the exports ...")
-def _load(folder: str, config: str | None, key: str, _state: FolderState | None = None) -> Model:
-    warehouse, report = open_warehouse(Path(folder), Path(config) if config else None, threads=2, state=_state)
+def _open(folder: str, config: str | None, key: str, state: FolderState | None, progress: Progress | None) -> Model:
+    warehouse, report = open_warehouse(
+        Path(folder), Path(config) if config else None, threads=2, state=state, progress=progress
+    )
     return Model(warehouse, report, key)
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _load(folder: str, config: str | None, key: str, _opened: Model | None = None) -> Model:
+    """The model of (folder, settings, fingerprint), kept for every session: `_opened` when the
+    caller has just opened it (on a worker thread, with progress), else opened here."""
+    return _opened if _opened is not None else _open(folder, config, key, None, None)
+
+
+# Loads running in the background, by (folder, settings, fingerprint): every session that asks
+# for one while it runs waits for the same load and shows the same progress.
+_LOADING: dict[tuple[str, str | None, str], tuple[Future, Progress]] = {}
+_LOADING_LOCK = threading.Lock()
+_LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="product-health-load")
+_READY: set[tuple[str, str | None, str]] = set()  # loaded into _load's cache by this process
+
+
+def _load_with_progress(folder: str, config: str | None, key: str, state: FolderState) -> Model:
+    """_load, showing which file is being read and how far the load has got (a first open of a
+    large folder takes a minute) instead of one spinner: the load runs on a worker thread while
+    this script thread draws its progress. A model already loaded is returned at once."""
+    job_key = (folder, config, key)
+    if job_key in _READY:
+        return _load(folder, config, key)  # cached: no thread, no progress bar
+    with _LOADING_LOCK:
+        job = _LOADING.get(job_key)
+        if job is None:
+            progress = Progress()
+            future = _LOADER.submit(_open, folder, config, key, state, progress)  # no st.* on that thread
+            job = _LOADING[job_key] = (future, progress)
+    future, progress = job
+    bar = None
+    while not future.done():
+        if progress.stage != "starting":  # a warm open (the persisted model) shows nothing
+            bar = bar or st.empty()
+            with bar.container():
+                st.progress(progress.fraction)
+                st.text(progress.text())  # plain text: file names are the user's, not markdown
+        wait([future], timeout=0.25)
+    if bar is not None:
+        bar.empty()
+    with _LOADING_LOCK:
+        _LOADING.pop(job_key, None)
+    model = _load(folder, config, key, _opened=future.result())
+    _READY.add(job_key)
+    return model
 
 
 def _model(key: str) -> Model:
@@ -87,7 +136,7 @@ def model() -> tuple[Model, RefreshFailure | None]:
     if failed is not None and place in _LAST_GOOD:
         return _LAST_GOOD[place], failed
     try:
-        loaded = _load(*place, key, state)
+        loaded = _load_with_progress(*place, key, state)
     except Exception as exc:
         message = str(exc) if isinstance(exc, ProductHealthError) else f"{type(exc).__name__}: {exc}"
         if place not in _LAST_GOOD:

@@ -33,6 +33,7 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,7 @@ except ImportError:  # not on Windows: builds there are not serialised between p
     fcntl = None  # type: ignore[assignment]
 
 from dashboard import PROJECT_ROOT, QUERIES_DIR
-from dashboard.build import Build, LoadReport
+from dashboard.build import Build, LoadReport, Progress
 from dashboard.config import CONFIG_FILE_NAME, Settings, load_settings
 from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
@@ -137,12 +138,14 @@ def open_warehouse(
     threads: int | None = None,
     persist: bool = True,
     state: FolderState | None = None,
+    progress: Progress | None = None,
 ) -> tuple[Warehouse, LoadReport]:
     """Settings + model in one call: what the CLI and the dashboard use.
 
     persist=True opens the persisted model of the folder, building (or updating) it first
     when the files changed; persist=False reads everything into memory. `state` is the walk
     of the folder the caller already made (data.py takes its fingerprint); else it is walked here.
+    `progress` follows a build (nothing happens to it when the persisted model is opened).
     """
     # One spelling per folder ('data', './data', '/srv/data'): the paths in the model and
     # its key are absolute, so every spelling opens the same model.
@@ -151,13 +154,15 @@ def open_warehouse(
     if state is None or state.data_dir != data_dir:
         state = folder_state(data_dir, config_path)
     if persist:
-        return open_model(state, settings, threads)
+        return open_model(state, settings, threads, progress)
     warehouse = Warehouse(settings, threads=threads)
-    report = Build(warehouse).load_folder(state)
+    report = Build(warehouse).load_folder(state, progress=progress)
     return warehouse, report
 
 
-def open_model(state: FolderState, settings: Settings, threads: int | None = None) -> tuple[Warehouse, LoadReport]:
+def open_model(
+    state: FolderState, settings: Settings, threads: int | None = None, progress: Progress | None = None
+) -> tuple[Warehouse, LoadReport]:
     """The model of the walked folder as it is now: the persisted one, or a freshly built one."""
     data_dir = state.data_dir
     if not data_dir.is_dir():
@@ -168,13 +173,13 @@ def open_model(state: FolderState, settings: Settings, threads: int | None = Non
     opened = _try_open(target, settings, threads)
     if opened is not None:
         return opened
-    with _build_lock(folder):
+    with _build_lock(folder, lambda: progress.update(stage="waiting") if progress else None):
         # Another process (a replica) may have built this state while we waited.
         opened = _try_open(target, settings, threads)
         if opened is not None:
             return opened
         _remove_leftovers(folder)
-        _build(state, settings, folder, target, key, base_key, threads)
+        _build(state, settings, folder, target, key, base_key, threads, progress)
     return _open(target, settings, threads)
 
 
@@ -188,11 +193,17 @@ def _try_open(target: Path, settings: Settings, threads: int | None) -> tuple[Wa
 
 
 @contextmanager
-def _build_lock(folder: Path):
-    """Hold the folder's build lock (waiting for another process's build to finish)."""
+def _build_lock(folder: Path, waiting: Callable[[], None] | None = None):
+    """Hold the folder's build lock (waiting for another process's build to finish; `waiting`
+    is called first when it has to)."""
     with open(folder / ".build.lock", "a+b") as handle:
         if fcntl is not None:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if waiting is not None:
+                    waiting()
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -240,7 +251,14 @@ def _previous(folder: Path, target: Path, base_key: str) -> Path | None:
 
 
 def _build(
-    state: FolderState, settings: Settings, folder: Path, target: Path, key: str, base_key: str, threads: int | None
+    state: FolderState,
+    settings: Settings,
+    folder: Path,
+    target: Path,
+    key: str,
+    base_key: str,
+    threads: int | None,
+    progress: Progress | None = None,
 ) -> None:
     data_dir = state.data_dir
     handle, name = tempfile.mkstemp(dir=folder, prefix=f".model-{key}-", suffix=".tmp")
@@ -254,7 +272,7 @@ def _build(
         try:
             reuse = _Reuser(build, _previous(folder, target, base_key))
             try:
-                report = build.load_folder(state, reuse=reuse)
+                report = build.load_folder(state, reuse=reuse, progress=progress)
             except ProductHealthError:
                 raise
             except Exception as exc:  # e.g. out of memory or disk: say where it stopped
