@@ -7,7 +7,8 @@ run), then measures, each phase in a fresh process so its peak memory is its own
   warm      the same folder again, files unchanged: the persisted model is opened
   overview  every query the overview page runs for one filter state, for 20 seeded
             filter choices, with no result cache (tiles.overview with an uncached runner)
-  floor     one DuckDB query computing only the median first response, same filters
+  floor     the same figures by the fewest hand-written DuckDB statements (bench/floor.py):
+            one per fact table for all periods at once, What changed, the events
   peer      the overview's numbers the way a user would without this project: pandas reads
             the same export files once, then filters and aggregates in memory per choice
   browser   with --browser: bench/latency.py, sidebar changes in Chromium timed to the new
@@ -36,19 +37,23 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import floor as fair_floor  # noqa: E402
 from bench.exports import export_paths, write_exports  # noqa: E402
 from dashboard.filters import months_back  # noqa: E402
 
 PRODUCT_LINES = ("Billing", "Mobile App", "Analytics", "Integrations")
 TAGS = {"billing": "Billing", "mobile_app": "Mobile App", "analytics": "Analytics", "integrations": "Integrations"}
 LAST_DAY = dt.date(2026, 10, 31)
-TARGETS = {  # figure: (1M target, 10M target, "max" | "min")
-    "overview_median_s": (0.1, 0.5, "max"),
-    "overview_over_floor": (3, 3, "max"),
+TARGETS = {  # figure: (1M target, 10M target, "max" | "min"); issue #16 where it sets one
+    "overview_median_s": (0.4, 0.4, "max"),
+    "overview_max_s": (1.5, 1.5, "max"),
+    "overview_over_fair_floor": (2, 2, "max"),
     "peer_over_overview": (5, 10, "min"),
-    "cold_load_s": (10, 90, "max"),
+    "cold_load_s": (4, 45, "max"),
     "warm_start_s": (1, 3, "max"),
-    "peak_rss_gb": (1.5, 6, "max"),
+    "browser_median_s": (0.5, 1, "max"),
+    "browser_p90_s": (1, 2, "max"),
+    "peak_rss_gb": (6, 6, "max"),
 }
 
 
@@ -113,14 +118,6 @@ def phase_warm(data: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "peak_rss_gb": _peak_rss_gb()}
 
 
-FLOOR_SQL = """
-select quantile_cont(first_response_hours, 0.5) as median_hours
-from fct_tickets
-where created_at >= $start_at and created_at < $end_at
-  and (len($product_lines) = 0 or list_contains($product_lines, product_line))
-"""
-
-
 def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
     from dashboard.metrics import coverage, run_metric
     from dashboard.store import open_warehouse
@@ -136,6 +133,7 @@ def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
 
     spans = coverage(warehouse, _filters(choices[0]).timezone)  # once per model, as the dashboard caches it
     overview(warehouse, report.counts, _filters(choices[0]), metric, spans)  # first touch of the file's pages
+    fair_floor.statements(warehouse, _filters(choices[0]))
     overview_s, floor_s, answers = [], [], []
     for choice in choices:
         filters = _filters(choice)
@@ -143,22 +141,27 @@ def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
         started = time.perf_counter()
         shown = overview(warehouse, report.counts, filters, metric, spans)
         overview_s.append(time.perf_counter() - started)
-        params = {k: v for k, v in filters.params().items() if k in ("start_at", "end_at", "product_lines")}
         started = time.perf_counter()
-        floor = warehouse.con.cursor().execute(FLOOR_SQL, params).fetchone()[0]
+        rows = fair_floor.statements(warehouse, filters)
         floor_s.append(time.perf_counter() - started)
+        floor = fair_floor.figures(rows).get("now", {}).get(None, {})
         answers.append(
             {
                 "tickets_created": shown.now["tickets_created"],
                 "median_first_response_hours": shown.now["first_response"]["median_hours"],
-                "floor_median_hours": floor,
                 "open_bugs": shown.now["bug_age"]["open_bugs"],
                 "deflection_rate_pct": shown.now["deflection"]["rate_pct"],
+                "floor": {
+                    "tickets_created": floor.get("tickets_created", 0),
+                    "median_first_response_hours": floor.get("first_response.median_hours"),
+                    "open_bugs": floor.get("bug_age.open_bugs", 0),
+                    "deflection_rate_pct": floor.get("deflection.rate_pct"),
+                },
             }
         )
     return {
         "overview_s": overview_s,
-        "floor_s": floor_s,
+        "fair_floor_s": floor_s,
         "queries_per_refresh": queries,
         "answers": answers,
         "peak_rss_gb": _peak_rss_gb(),
@@ -287,7 +290,7 @@ def run(tickets: int, repeat: int, choices: int, scratch: Path, peer: bool, brow
         "warm_start_s": _stats([w["seconds"] for w in warm]),
         "overview_s": _stats(refresh["overview_s"]),
         "queries_per_refresh": refresh["queries_per_refresh"],
-        "floor_s": _stats(refresh["floor_s"]),
+        "fair_floor_s": _stats(refresh["fair_floor_s"]),
         "peak_rss_gb": max(p["peak_rss_gb"] for p in [*cold, *warm, refresh]),
         "peak_rss_gb_by_phase": {
             "cold": max(c["peak_rss_gb"] for c in cold),
@@ -297,7 +300,7 @@ def run(tickets: int, repeat: int, choices: int, scratch: Path, peer: bool, brow
         "answers": refresh["answers"],
         "choices": picks,
     }
-    result["overview_over_floor"] = result["overview_s"]["median"] / result["floor_s"]["median"]
+    result["overview_over_fair_floor"] = result["overview_s"]["median"] / result["fair_floor_s"]["median"]
     if latency:
         result["browser_filter_change_s"] = {k: latency[k] for k in ("median", "p90", "max", "changes")}
     if peer_result:
@@ -343,10 +346,12 @@ def table(result: dict[str, Any]) -> str:
         f"{'cold load':<28} {span(result['cold_load_s']):<46} {target('cold_load_s')} s",
         f"{'  rows per second':<28} {result['cold_rows_per_s']:<46,.0f}",
         f"{'warm start':<28} {span(result['warm_start_s']):<46} {target('warm_start_s')} s",
-        f"{'overview refresh':<28} {span(result['overview_s']):<46} {target('overview_median_s')} s",
+        f"{'overview refresh':<28} {span(result['overview_s']):<46} median {target('overview_median_s')} s, "
+        f"max {target('overview_max_s')} s",
         f"{'  queries per refresh':<28} {result['queries_per_refresh']:<46}",
-        f"{'floor (one median query)':<28} {span(result['floor_s']):<46}",
-        f"{'overview / floor':<28} {result['overview_over_floor']:<46.1f} {target('overview_over_floor')}",
+        f"{'fair floor (bench/floor.py)':<28} {span(result['fair_floor_s']):<46}",
+        f"{'overview / fair floor':<28} {result['overview_over_fair_floor']:<46.1f} "
+        f"{target('overview_over_fair_floor')}",
     ]
     if "peer_s" in result:
         lines += [
@@ -357,7 +362,8 @@ def table(result: dict[str, Any]) -> str:
     if "browser_filter_change_s" in result:
         seen = result["browser_filter_change_s"]
         shown = f"{seen['median']:.2f} s median, p90 {seen['p90']:.2f} s, max {seen['max']:.2f} s"
-        lines.append(f"{'browser: filter change':<28} {shown:<46}")
+        goal = f"median {target('browser_median_s')} s, p90 {target('browser_p90_s')} s"
+        lines.append(f"{'browser: filter change':<28} {shown:<46} {goal}")
     lines.append(f"{'peak RSS (cold, warm, overview)':<28} {result['peak_rss_gb']:<46.2f} {target('peak_rss_gb')} GB")
     if "peer_peak_rss_gb" in result:
         lines.append(f"{'  peer peak RSS':<28} {result['peer_peak_rss_gb']:<46.2f}")
