@@ -191,9 +191,10 @@ def test_a_tiny_shift_in_a_huge_sample_is_not_listed() -> None:
     assert not billing["is_significant"]
 
 
-def test_the_rank_test_agrees_with_a_hand_computed_case() -> None:
-    """December 1, 2, 3, ..., 20 h; January 21, ..., 40 h: every January ticket is slower.
-    U = 400 (all pairs), mean 200, sd = sqrt(20 * 20 * 41 / 12) = 36.97, z = 5.41."""
+def test_the_median_test_agrees_with_a_hand_computed_case() -> None:
+    """December 1, 2, ..., 20 h; January 21, ..., 40 h. Both together have the median 20.5 h;
+    all of January is above it, none of December: shares 1 and 0, pooled 0.5, so
+    z = (1 - 0) / sqrt(0.5 * 0.5 * (1/20 + 1/20)) = 6.32 (Mood's median test)."""
     warehouse = _model()
     rows = [
         (start + dt.timedelta(hours=i), None, False, float(i + offset), None, "Billing", "n", "e")
@@ -204,10 +205,30 @@ def test_the_rank_test_agrees_with_a_hand_computed_case() -> None:
     frame = run_metric(warehouse, "changes", replace(JANUARY, product_lines=("Billing",)))
     row = frame[frame["metric"] == "first_response.median_hours"].iloc[0]
     assert (row["previous"], row["current"]) == (10.5, 30.5)
-    assert row["z"] == pytest.approx(200 / math.sqrt(20 * 20 * 41 / 12), rel=1e-9)
+    assert row["z"] == pytest.approx(1 / math.sqrt(0.25 * 0.1), rel=1e-9)
     assert row["p"] == pytest.approx(math.erfc(row["z"] / math.sqrt(2)), abs=2e-7)
     volume = frame[frame["metric"] == "tickets_created"].iloc[0]
-    assert (volume["previous"], volume["current"], volume["z"]) == (20, 20, 0)
+    assert (volume["previous"], volume["current"], volume["z"]) == (20, 20, 0)  # all on the 1st, both months
+
+
+def test_the_daily_volume_rank_test_agrees_with_a_hand_computed_case() -> None:
+    """One ticket every day of December, two every day of January: every January day ranks
+    above every December day. U = 31 x 31 = 961, mean 480.5; two blocks of 31 ties."""
+    warehouse = _model()
+    rows = [
+        (start + dt.timedelta(days=day, hours=hour), None, False, 1.0, None, "Billing", "n", "e")
+        for start, per_day in ((DECEMBER_START, 1), (JANUARY_START, 2))
+        for day in range(31)
+        for hour in range(per_day)
+    ]
+    _insert(warehouse, "fct_tickets", rows)
+    frame = run_metric(warehouse, "changes", replace(JANUARY, product_lines=("Billing",)))
+    volume = frame[frame["metric"] == "tickets_created"].iloc[0]
+    n, ties = 62, 2 * (31**3 - 31)
+    sd = math.sqrt(31 * 31 / 12 * (n + 1 - ties / (n * (n - 1))))
+    assert (volume["previous"], volume["current"]) == (31, 62)
+    assert volume["z"] == pytest.approx((961 - 480.5) / sd, rel=1e-9)
+    assert volume["is_significant"]
 
 
 # -- the sample's story -----------------------------------------------------------------

@@ -14,13 +14,15 @@
 --   (links.still_hurting_days).
 -- Definition, per metric (the rows are those of the metric's own SQL file):
 --   first_response.median_hours, resolution.median_hours (first_response.sql, resolution.sql):
---     Mann-Whitney rank-sum test of the two periods' per-ticket hours, normal approximation
---     with the tie correction; tested when both periods have >= 20 tickets.
+--     Mood's median test: the share of each period's tickets above the median of both
+--     periods' tickets together, compared by the two-proportion z test (linear in the
+--     tickets, no sort); tested when both periods have >= 20 tickets.
 --   deflection.rate_pct (deflection.sql): two-proportion z test of self-service resolved
 --     sessions among (those sessions + tickets created); tested when both sides have >= 20.
---   tickets_created (first_response.sql): the same rank test on tickets created per day (days
---     in $tz, a day without tickets counts 0), so ordinary day-to-day swings are not news;
---     tested when both periods have >= 20 days; previous / current are the periods' totals.
+--   tickets_created (first_response.sql): the Mann-Whitney rank-sum test (mid-ranks, normal
+--     approximation, tie correction) of tickets created per day (days in $tz, a day without
+--     tickets counts 0), so ordinary day-to-day swings are not news; tested when both periods
+--     have >= 20 days; previous / current are the periods' totals.
 --   impact.still_hurting (bug_impact.sql: open at $end_at, at least $min_age_days old, linked
 --     tickets in the period): its linked tickets in the two periods as Poisson counts over the
 --     periods' lengths (a binomial test of the split, normal approximation); only a rise to
@@ -49,22 +51,46 @@ sides as (
     union all select true where len($product_lines) <> 1
 ),
 
-created as (
-    select p.period, t.product_line, t.first_response_hours, t.created_at
-    from fct_tickets as t
-    join periods as p on t.created_at >= p.start_at and t.created_at < p.end_at
-    where ph_ticket_chosen($product_lines, $priorities, $channels, t.product_line, t.priority, t.channel)
+-- The two periods' tickets, each row read once (a period filter on created_at / solved_at
+-- reads only the row groups of its dates); `period` says which.
+created as not materialized (
+    select
+        case when created_at >= $start_at and created_at < $end_at then 'current' else 'previous' end as period,
+        product_line,
+        first_response_hours,
+        created_at
+    from fct_tickets
+    where
+        (
+            (created_at >= $start_at and created_at < $end_at)
+            or (created_at >= $prev_start_at and created_at < $prev_end_at)
+        )
+        and ph_ticket_chosen($product_lines, $priorities, $channels, product_line, priority, channel)
 ),
 
-ticket_values as (
-    select 'first_response.median_hours' as metric, period, product_line, first_response_hours as value
+solved as not materialized (
+    select
+        case when solved_at >= $start_at and solved_at < $end_at then 'current' else 'previous' end as period,
+        product_line,
+        resolution_hours
+    from fct_tickets
+    where
+        is_solved
+        and (
+            (solved_at >= $start_at and solved_at < $end_at)
+            or (solved_at >= $prev_start_at and solved_at < $prev_end_at)
+        )
+        and ph_ticket_chosen($product_lines, $priorities, $channels, product_line, priority, channel)
+),
+
+-- Not materialised: the two passes of the median test read the (cheap, date-ordered) scans
+-- again rather than a copy of every row. m: 1 first response, 2 resolution (named at the end).
+ticket_values as not materialized (
+    select 1 as m, period = 'current' as is_current, product_line, first_response_hours as value
     from created
     where first_response_hours is not null
     union all
-    select 'resolution.median_hours', p.period, t.product_line, t.resolution_hours
-    from fct_tickets as t
-    join periods as p on t.solved_at >= p.start_at and t.solved_at < p.end_at
-    where t.is_solved and ph_ticket_chosen($product_lines, $priorities, $channels, t.product_line, t.priority, t.channel)
+    select 2, period = 'current', product_line, resolution_hours from solved
 ),
 
 -- Volume: tickets created per day of the reporting zone (days without any count as 0).
@@ -76,13 +102,15 @@ days as (
 ),
 
 daily as (
-    select
-        case when s.is_total then null else c.product_line end as product_line,
-        c.period,
-        timezone($tz, c.created_at)::date as day,
-        count(*) as tickets
-    from created as c
-    cross join sides as s
+    select product_line, period, timezone($tz, to_timestamp(quarter * 900))::date as day, sum(tickets) as tickets
+    from (
+        -- by quarter hour first (integer arithmetic), then each quarter hour to its day in the
+        -- zone: every zone's offset is a whole number of quarter hours
+        select product_line, period, epoch(created_at)::bigint // 900 as quarter, count(*) as tickets
+        from created
+        group by grouping sets ((product_line, period, quarter), (period, quarter))
+    )
+    where len($product_lines) <> 1 or product_line is not null
     group by all
 ),
 
@@ -93,83 +121,155 @@ volume_values as (
     left join daily as n on n.product_line is not distinct from g.product_line and n.period = d.period and n.day = d.day
 ),
 
-grouped as (
-    select v.metric, v.period, case when s.is_total then null else v.product_line end as product_line, v.value
-    from ticket_values as v
-    cross join sides as s
-    union all
-    select metric, period, product_line, value from volume_values
+-- Medians: Mood's median test. The two periods' values together have a median; under "no
+-- change" each period has the same share of values above it. z of the two shares (the
+-- two-proportion test below). Linear in the tickets: no sort.
+per_period as (
+    select m, product_line, is_current, quantile_cont(value, 0.5) as median, count(*) as n
+    from ticket_values
+    group by grouping sets ((m, product_line, is_current), (m, is_current))
 ),
 
-ranked as (
+pooled as (
     select
-        metric,
-        product_line,
-        period,
-        value,
-        -- mid-ranks: tied values share the mean of the ranks they span
-        rank() over (partition by metric, product_line order by value)
-            + (count(*) over (partition by metric, product_line, value) - 1) / 2.0 as mid_rank
-    from grouped
+        t.m,
+        t.product_line,
+        t.pooled_median,
+        b.median as previous,
+        c.median as current,
+        coalesce(b.n, 0) as n_previous,
+        coalesce(c.n, 0) as n_current
+    from (
+        select m, product_line, quantile_cont(value, 0.5) as pooled_median
+        from ticket_values
+        group by grouping sets ((m, product_line), (m))
+    ) as t
+    left join per_period as b
+        on b.m = t.m and b.product_line is not distinct from t.product_line and not b.is_current
+    left join per_period as c
+        on c.m = t.m and c.product_line is not distinct from t.product_line and c.is_current
+    where len($product_lines) <> 1 or t.product_line is not null
 ),
 
-ties as (
-    select metric, product_line, sum(tied ^ 3 - tied) as tie_term
-    from (select metric, product_line, value, count(*) as tied from grouped group by all)
+-- Tickets per minute of their value: the second pass compares each minute with the median,
+-- not each ticket (a ticket in the median's own minute counts as not above: the same rule for
+-- both periods, so the test stays fair).
+minutes as (
+    select m, product_line, is_current, round(value * 60) as minute, count(*) as tickets
+    from ticket_values
     group by all
 ),
 
-rank_sums as (
+above as (
     select
-        metric,
-        product_line,
-        count(*) filter (where period = 'previous') as n_previous,
-        count(*) filter (where period = 'current') as n_current,
-        case
-            when metric = 'tickets_created' then sum(value) filter (where period = 'previous')
-            else quantile_cont(value, 0.5) filter (where period = 'previous')
-        end as previous,
-        case
-            when metric = 'tickets_created' then sum(value) filter (where period = 'current')
-            else quantile_cont(value, 0.5) filter (where period = 'current')
-        end as current,
-        sum(mid_rank) filter (where period = 'current') as rank_sum
-    from ranked
-    group by metric, product_line
+        p.m,
+        p.product_line,
+        coalesce(sum(v.tickets) filter (where not v.is_current and v.minute > round(p.pooled_median * 60)), 0)
+            as x_previous,
+        coalesce(sum(v.tickets) filter (where v.is_current and v.minute > round(p.pooled_median * 60)), 0)
+            as x_current
+    from minutes as v
+    join pooled as p on p.m = v.m and (p.product_line = v.product_line or p.product_line is null)
+    group by all
 ),
 
 median_tests as (
     select
-        r.metric,
+        case p.m when 1 then 'first_response.median_hours' else 'resolution.median_hours' end as metric,
+        p.product_line,
+        null::varchar as issue_key,
+        p.previous,
+        p.current,
+        p.n_previous,
+        p.n_current,
+        (a.x_current / p.n_current - a.x_previous / p.n_previous) / nullif(sqrt(
+            (a.x_current + a.x_previous) / (p.n_current + p.n_previous)
+            * (1 - (a.x_current + a.x_previous) / (p.n_current + p.n_previous))
+            * (1 / p.n_current + 1 / p.n_previous)
+        ), 0) as z,
+        p.n_previous >= 20 and p.n_current >= 20 and p.previous > 0 as is_tested
+    from pooled as p
+    join above as a on a.m = p.m and a.product_line is not distinct from p.product_line
+),
+
+-- Volume: the Mann-Whitney rank-sum test of the tickets per day (a few hundred days at most):
+-- mid-ranks, normal approximation with the tie correction.
+ranked as (
+    select
+        *,
+        rank() over (partition by product_line order by value)
+            + (count(*) over (partition by product_line, value) - 1) / 2.0 as mid_rank
+    from volume_values
+),
+
+ties as (
+    select product_line, sum(tied ^ 3 - tied) as tie_term
+    from (select product_line, value, count(*) as tied from volume_values group by all)
+    group by all
+),
+
+volume_tests as (
+    select
+        'tickets_created' as metric,
         r.product_line,
         null::varchar as issue_key,
-        r.previous,
-        r.current,
-        r.n_previous,
-        r.n_current,
-        (r.rank_sum - r.n_current * (r.n_current + 1) / 2 - r.n_current * r.n_previous / 2)
+        sum(r.value) filter (where r.period = 'previous') as previous,
+        sum(r.value) filter (where r.period = 'current') as current,
+        count(*) filter (where r.period = 'previous') as n_previous,
+        count(*) filter (where r.period = 'current') as n_current,
+        any_value(t.tie_term) as tie_term,
+        sum(r.mid_rank) filter (where r.period = 'current') as rank_sum
+    from ranked as r
+    join ties as t on t.product_line is not distinct from r.product_line
+    group by r.product_line
+),
+
+volume_z as (
+    select
+        metric,
+        product_line,
+        issue_key,
+        previous,
+        current,
+        n_previous,
+        n_current,
+        (rank_sum - n_current * (n_current + 1) / 2 - n_current * n_previous / 2)
             / nullif(sqrt(
-                r.n_current * r.n_previous / 12
-                * (r.n_current + r.n_previous + 1
-                    - t.tie_term / ((r.n_current + r.n_previous) * (r.n_current + r.n_previous - 1)))
+                n_current * n_previous / 12
+                * (n_current + n_previous + 1 - tie_term / ((n_current + n_previous) * (n_current + n_previous - 1)))
             ), 0) as z,
-        r.n_previous >= 20 and r.n_current >= 20 and r.previous > 0 as is_tested
-    from rank_sums as r
-    join ties as t on t.metric = r.metric and t.product_line is not distinct from r.product_line
+        n_previous >= 20 and n_current >= 20 and previous > 0 as is_tested
+    from volume_tests
 ),
 
 -- Deflection: resolved self-service sessions among (those + tickets created), deflection.sql's rows.
 session_counts as (
-    select p.period, ss.product_line, sum(ss.count_resolved)::bigint as resolved, 0::bigint as tickets
-    from fct_self_service as ss
-    join periods as p on ss.started_at >= p.start_at and ss.started_at < p.end_at
-    where ph_chosen($product_lines, ss.product_line)
+    select
+        case when started_at >= $start_at and started_at < $end_at then 'current' else 'previous' end as period,
+        product_line,
+        sum(count_resolved)::bigint as resolved,
+        0::bigint as tickets
+    from fct_self_service
+    where
+        (
+            (started_at >= $start_at and started_at < $end_at)
+            or (started_at >= $prev_start_at and started_at < $prev_end_at)
+        )
+        and ph_chosen($product_lines, product_line)
     group by all
     union all
-    select p.period, t.product_line, 0, count(*)
-    from fct_tickets as t
-    join periods as p on t.created_at >= p.start_at and t.created_at < p.end_at
-    where ph_chosen($product_lines, t.product_line)
+    select
+        case when created_at >= $start_at and created_at < $end_at then 'current' else 'previous' end,
+        product_line,
+        0,
+        count(*)
+    from fct_tickets
+    where
+        (
+            (created_at >= $start_at and created_at < $end_at)
+            or (created_at >= $prev_start_at and created_at < $prev_end_at)
+        )
+        and ph_chosen($product_lines, product_line)
     group by all
 ),
 
@@ -246,6 +346,7 @@ count_tests as (
 
 tests as (
     select * from median_tests
+    union all select * from volume_z
     union all select * from deflection_tests
     union all select * from count_tests
 ),
