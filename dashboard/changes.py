@@ -70,10 +70,10 @@ def _shown(metric: str) -> Callable[[Any], str]:
 
 
 def _factor(previous: float, current: float) -> str:
-    """'×3.1' for a movement of half or double and more, else '+35 %'."""
-    if previous > 0 and (current >= 2 * previous or current <= previous / 2):
+    """'×3.1' for a rise to double and more, else the change in percent ('+35 %', '−60 %')."""
+    if previous > 0 and current >= 2 * previous:
         return f"×{current / previous:.1f}"
-    return f"{100 * (current - previous) / previous:+.0f} %" if previous else ""
+    return f"{100 * (current - previous) / previous:+.0f} %".replace("-", "−") if previous else ""
 
 
 def _link(page: str, filters: Filters, product_line: str | None) -> str:
@@ -91,7 +91,7 @@ def movements(
 ) -> list[Movement]:
     """The significant rows of changes.sql, in its order, as sentences. `targets_for(lines)`
     gives the targets at a level (Settings.targets_for); `reaches(entity)` whether the data
-    has the compared period's first month (Coverage.reaches)."""
+    covers both periods (Coverage.covers)."""
     previous_label = short_period_label(filters.previous())
     current_label = short_period_label(filters)
     lines_chosen = filters.product_lines

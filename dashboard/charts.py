@@ -66,62 +66,71 @@ def plain(text: str) -> str:
     return html.escape(str(text), quote=False)
 
 
+EVENTS_DRAWN = 40  # more would hide the data; the rest are counted in a note
+EVENTS_LABELLED = 12
+
+
 def events(fig: go.Figure, frame: pd.DataFrame) -> go.Figure:
     """Launches, incidents and campaigns on a monthly chart: a dotted line on the day, a band
     over a span (to the end of its last day), the label at the top. Only the events inside the
-    chart's months; a product line's event is labelled with it."""
+    chart's months; a product line's event is labelled with it. Shapes are set in one layout
+    update (one add_shape per event slows plotly down with the square of their number)."""
     months = [pd.Timestamp(x) for trace in fig.data for x in (trace.x if trace.x is not None else ())]
     if frame is None or frame.empty or not months:
         return fig
     first, after = min(months), max(months) + pd.offsets.MonthBegin(1)
-    shown = 0
+    shapes: list[dict] = []
+    notes: list[dict] = []
+    inside = 0
     for row in frame.itertuples():
         start = pd.Timestamp(row.start_date)
         end = pd.Timestamp(row.end_date) + pd.Timedelta(days=1) if not pd.isna(row.end_date) else None
         if start >= after or (end or start + pd.Timedelta(days=1)) <= first:
             continue
+        inside += 1
+        if inside > EVENTS_DRAWN:
+            continue
+        common = {"xref": "x", "yref": "paper", "y0": 0, "y1": 1}
         if end is not None:
-            fig.add_shape(
-                type="rect",
-                xref="x",
-                yref="paper",
-                x0=max(start, first),
-                x1=min(end, after),
-                y0=0,
-                y1=1,
-                fillcolor=EVENT_COLOR,
-                opacity=0.12,
-                line_width=0,
-                layer="below",
+            shapes.append(
+                common
+                | {"type": "rect", "x0": max(start, first), "x1": min(end, after), "fillcolor": EVENT_COLOR}
+                | {"opacity": 0.12, "line": {"width": 0}, "layer": "below"}
             )
         if start >= first:
-            fig.add_shape(
-                type="line",
-                xref="x",
-                yref="paper",
-                x0=start,
-                x1=start,
-                y0=0,
-                y1=1,
-                line={"color": EVENT_COLOR, "width": 2, "dash": "dot"},
+            shapes.append(
+                common
+                | {"type": "line", "x0": start, "x1": start, "line": {"color": EVENT_COLOR, "width": 2, "dash": "dot"}}
             )
+        if inside > EVENTS_LABELLED:
+            continue
         label = row.label if pd.isna(row.product_line) else f"{row.product_line}: {row.label}"
         # In the chart's last third the label reads leftwards, so it never widens the axis.
         late = max(start, first) > first + (after - first) * 2 / 3
-        fig.add_annotation(
-            xref="x",
-            yref="paper",
-            x=max(start, first),
-            y=1 - 0.1 * (shown % 3),
-            text=plain(label),
-            showarrow=False,
-            xanchor="right" if late else "left",
-            yanchor="top",
-            bgcolor="rgba(255,255,255,0.85)",
-            font={"color": EVENT_COLOR},
-            xshift=-3 if late else 3,
+        notes.append(
+            {
+                "xref": "x",
+                "yref": "paper",
+                "x": max(start, first),
+                "y": 1 - 0.1 * ((inside - 1) % 3),
+                "text": plain(label),
+                "showarrow": False,
+                "xanchor": "right" if late else "left",
+                "yanchor": "top",
+                "bgcolor": "rgba(255,255,255,0.85)",
+                "font": {"color": EVENT_COLOR},
+                "xshift": -3 if late else 3,
+            }
         )
-        shown += 1
+    if inside > EVENTS_LABELLED:
+        more = f"{inside - EVENTS_LABELLED} more events" + (
+            f", {inside - EVENTS_DRAWN} not drawn" if inside > EVENTS_DRAWN else ""
+        )
+        notes.append(
+            {"xref": "paper", "yref": "paper", "x": 1, "y": 0, "text": more, "showarrow": False, "xanchor": "right"}
+            | {"yanchor": "bottom", "font": {"color": EVENT_COLOR, "size": 12}}
+        )
+    fig.update_layout(shapes=[*fig.layout.shapes, *shapes], annotations=[*fig.layout.annotations, *notes])
     return fig
 
 

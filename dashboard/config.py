@@ -433,6 +433,8 @@ def _events(tables: Any, check: _Checker) -> tuple[Event, ...]:
         raise check.fail("events", "must be [[events]] tables (date, label, product_line, end_date)")
     lines = check.text.splitlines()
     headers = [n for n, text in enumerate(lines, 1) if re.match(r"^\s*\[\[\s*events\s*\]\]", text)]
+    if len(headers) < len(tables):  # written inline (events = [{...}, ...]): the line of `events`
+        headers = [_line_of(check.text, "events") or 0] * len(tables)
     return tuple(
         _event(table, index, headers[index] if index < len(headers) else 0, lines, check.path)
         for index, table in enumerate(tables)
@@ -450,11 +452,15 @@ def _event(table: dict[str, Any], index: int, header: int, lines: list[str], pat
         return ProductHealthError(f"{where}: setting 'events.{key}' (event #{index + 1}): {reason}")
 
     def day(key: str) -> dt.date | None:
+        """A TOML date, or text written YYYY-MM-DD (as in events.csv); a date and time is not a day."""
         value = table.get(key)
-        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        if isinstance(value, dt.datetime):
+            raise fail(key, "must be a day (2026-08-04), not a date and time")
+        if isinstance(value, dt.date):
             return value
+        found = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", value) if isinstance(value, str) else None
         try:
-            return dt.date.fromisoformat(value) if isinstance(value, str) else None
+            return dt.date(*map(int, found.groups())) if found else None
         except ValueError:
             return None
 
@@ -467,6 +473,8 @@ def _event(table: dict[str, Any], index: int, header: int, lines: list[str], pat
     label = table.get("label")
     if not isinstance(label, str) or not label.strip():
         raise fail("label", "must be a non-empty string (what happened)")
+    if re.search(r"[\x00-\x1f\x7f]", label) or len(label.strip()) > 200:
+        raise fail("label", "must be one line of at most 200 characters, without control characters")
     end_date = day("end_date")
     if "end_date" in table and (end_date is None or end_date < date):
         raise fail("end_date", f"must be a date on or after the event's date ({date})")

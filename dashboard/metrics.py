@@ -56,12 +56,12 @@ def as_events(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def what_changed(
     warehouse: Warehouse, filters: Filters, coverage: Coverage, frame: pd.DataFrame | None = None
 ) -> list[changes.Movement]:
-    """What changed in the period against the one it is compared with (metrics/changes.sql)."""
+    """What changed in the period against the one it is compared with (metrics/changes.sql):
+    the movements whose data covers both periods (Coverage.covers)."""
     if frame is None:
         frame = run_metric(warehouse, "changes", filters)
-    previous = filters.previous()
     return changes.movements(
-        frame, filters, warehouse.settings.targets_for, lambda entity: coverage.reaches(entity, previous)
+        frame, filters, warehouse.settings.targets_for, lambda entity: coverage.covers(entity, filters)
     )
 
 
@@ -81,6 +81,13 @@ class Coverage:
     def reaches(self, entity: str, period: Filters) -> bool:
         """Whether the data has the period's first month: the rule for comparing with it."""
         return period.start.replace(day=1) in self.months.get(entity, ())
+
+    def covers(self, entity: str, period: Filters) -> bool:
+        """Whether the data of `entity` runs from the compared period's first day (previous())
+        to the period's end (its last day or the day before): What changed compares only then,
+        so an export that starts or stops inside them is no movement."""
+        span = self.spans.get(entity)
+        return span is not None and span[0] <= period.previous().start and span[1] >= period.end - dt.timedelta(days=1)
 
     def has_any(self, period: Filters) -> bool:
         return any(self.has(entity, period) for entity in self.spans)

@@ -36,7 +36,7 @@ from dashboard.htmlparts import (
     tiles_html,
 )
 from dashboard.metrics import coverage, plain_definition, run_metric, still_hurting
-from dashboard.tiles import comparison_caption, comparisons, overview
+from dashboard.tiles import comparison_caption, overview
 
 DEFINITIONS = ("first_response", "resolution", "bug_age", "deflection", "impact", "bug_impact")
 
@@ -153,8 +153,8 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
         + changes_html(shown.changes, short_period_label(filters.previous()), links=False)
         + events_html(shown.events)
         + f'<p class="sub">{e(plain_definition("changes"))}</p>'
-        if filters.previous() in comparisons(filters, shown.coverage)
-        else ""
+        if shown.compared
+        else (f"<h2>Events</h2>{events_html(shown.events)}" if shown.events else "")
     )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

@@ -217,6 +217,7 @@ class Overview:
     results: dict[tuple[str, Filters], pd.DataFrame]  # every query behind it (overview_queries)
     coverage: Coverage
     changes: list[Movement]  # What changed, most important first (all of them; the page shows SHOWN)
+    compared: bool  # whether What changed could compare: the tickets cover both periods
     events: list[dict[str, Any]]  # the events that touch the period (metrics.events' form)
     event_months: tuple[int, ...]  # the sparklines' months (0 = the first of 12) in which an event starts
 
@@ -329,7 +330,10 @@ def overview(
     first = trailing.start.replace(day=1)
     starts = {max(pd.Timestamp(start).date(), first) for start in year_events["start_date"]}
     marks = tuple(sorted((s.year - first.year) * 12 + s.month - first.month for s in starts))
-    return Overview(now, before, year_ago, tile_list, sparks, table, memo, coverage, movements, in_period, marks)
+    compared = coverage.covers("tickets", filters)
+    return Overview(
+        now, before, year_ago, tile_list, sparks, table, memo, coverage, movements, compared, in_period, marks
+    )
 
 
 def _touches(row: Any, period: Filters) -> bool:

@@ -35,7 +35,10 @@ def _model() -> Warehouse:
         "first_response_hours double, resolution_hours double, product_line varchar, priority varchar, "
         "channel varchar)"
     )
-    con.execute("create table fct_self_service (started_at timestamptz, product_line varchar, count_resolved int)")
+    con.execute(
+        "create table fct_self_service (started_at timestamptz, product_line varchar, count_sessions int, "
+        "count_resolved int)"
+    )
     con.execute(
         "create table ticket_issue_links (issue_source varchar, issue_key varchar, ticket_created_at timestamptz, "
         "is_bug boolean, ticket_priority varchar, ticket_channel varchar)"
@@ -71,7 +74,7 @@ def _fill(warehouse: Warehouse, rng: random.Random, plant: dict[str, float] | No
             share = plant.get("deflection", 0.3) if january else 0.3
             for _ in range(300):
                 started = start + dt.timedelta(seconds=rng.uniform(0, 31 * 86400 - 1))
-                sessions.append((started, line, int(rng.random() < share)))
+                sessions.append((started, line, 1, int(rng.random() < share)))
         for key, rate in (("BILL-1", 4.0), ("MOB-1", plant.get("bug", 4.0) if january else 4.0)):
             for _ in range(_poisson(rng, rate)):
                 created = start + dt.timedelta(seconds=rng.uniform(0, 31 * 86400 - 1))
@@ -157,6 +160,38 @@ def test_an_old_bug_whose_tickets_jumped_is_listed(model) -> None:
     words = movements(found, JANUARY, lambda lines: {}, lambda entity: True)
     line = next(m for m in words if m.issue_key == "MOB-1")
     assert line.better is False and line.page == "impact" and "MOB-1 (Mobile App) — an old open bug" in line.sentence
+
+
+def test_sessions_that_stop_are_no_data_not_a_deflection_collapse(model) -> None:
+    _fill(model, random.Random(6))
+    model.con.execute("delete from fct_self_service where started_at >= $at", {"at": JANUARY_START})
+    frame = run_metric(model, "changes", JANUARY)
+    deflection = frame[frame["metric"] == "deflection.rate_pct"]
+    assert len(deflection) and not deflection["is_tested"].any()
+
+
+def test_a_bug_new_in_the_compared_period_is_no_jump(model) -> None:
+    """MOB-1 created in mid-December: its January tickets are its first, not a rise."""
+    _fill(model, random.Random(3), {"bug": 30.0})
+    model.con.execute(
+        "update fct_issues set created_at = $at where issue_key = 'MOB-1'",
+        {"at": DECEMBER_START + dt.timedelta(days=15)},
+    )
+    frame = run_metric(model, "changes", replace(JANUARY, product_lines=()))
+    assert "MOB-1" not in set(frame["issue_key"].dropna())
+
+
+def test_what_changed_needs_data_over_both_periods() -> None:
+    from dashboard.metrics import Coverage
+
+    def span(first: str, last: str) -> Coverage:
+        return Coverage({"tickets": (dt.date.fromisoformat(first), dt.date.fromisoformat(last))}, {})
+
+    assert span("2025-12-01", "2026-01-31").covers("tickets", JANUARY)
+    assert span("2025-12-01", "2026-01-30").covers("tickets", JANUARY)  # the last day may not be in yet
+    assert not span("2025-12-15", "2026-01-31").covers("tickets", JANUARY)  # half of December
+    assert not span("2025-12-01", "2026-01-20").covers("tickets", JANUARY)  # the export stopped
+    assert not span("2025-12-01", "2026-01-31").covers("self_service", JANUARY)
 
 
 def test_a_movement_a_few_tickets_could_explain_is_not_tested(model) -> None:
@@ -297,3 +332,6 @@ def test_a_comparison_the_data_does_not_reach_lists_nothing() -> None:
     (only,) = movements(frame, JANUARY, lambda lines: {}, lambda entity: True)
     assert only.better is None and only.page == "" and only.link.startswith("./?")
     assert only.sentence == "All product lines — tickets created 100, up from 10 in Dec 2025 (×10.0)"
+    frame.loc[0, ["previous", "current", "change_pct"]] = [100.0, 40.0, -60.0]
+    (down,) = movements(frame, JANUARY, lambda lines: {}, lambda entity: True)
+    assert down.sentence.endswith("down from 100 in Dec 2025 (−60 %)")

@@ -51,33 +51,38 @@ def test_an_events_csv_loads_and_its_bad_rows_are_rejected_with_line_and_reason(
     )
     events_file = file_report(report, "events.csv")
     assert events_file.format.startswith("Events CSV") and events_file.error is None
-    assert events_file.rows_loaded == 3 and events_file.rows_rejected == 6  # the repeated sale loads, shown once
+    assert events_file.rows_loaded == 4 and events_file.rows_rejected == 5  # the repeated sale loads, shown once
     reasons = {reject.line: reject.reason for reject in events_file.rejects}
-    assert reasons[4] == "no date"
-    assert reasons[5] == "date '2026-13-01' is not a date written YYYY-MM-DD"
-    assert reasons[6] == "no label (what happened)"
-    assert reasons[7] == "end_date 2026-03-19 is before the date 2026-03-20"
-    assert reasons[8].startswith("product line 'Mobile Ap' is not one the data has (known: Billing, Mobile App")
-    assert reasons[9] == "end_date 'soon' is not a date written YYYY-MM-DD"
+    assert reasons == {
+        4: "no date",
+        5: "date '2026-13-01' is not a date written YYYY-MM-DD",
+        6: "no label (what happened)",
+        7: "end_date 2026-03-19 is before the date 2026-03-20",
+        9: "end_date 'soon' is not a date written YYYY-MM-DD",
+    }
+    # A product line the data does not have (a typo, or a launch before its first ticket) is
+    # kept and said.
+    assert "1 events name a product line the data does not have (yet?): Mobile Ap" in events_file.notes
     shown = events(warehouse, MARCH)
     assert shown == [
         {"date": "2026-03-05", "end_date": "2026-03-06", "label": "Billing outage", "product_line": "Billing"},
         {"date": "2026-03-10", "end_date": None, "label": "Spring sale", "product_line": None},
+        {"date": "2026-03-21", "end_date": None, "label": "typo", "product_line": "Mobile Ap"},
     ]
     # A product line's filter shows its events and the company-wide ones, not another line's.
     mobile = events(warehouse, Filters(MARCH.start, MARCH.end, product_lines=("Mobile App",)))
     assert [e["label"] for e in mobile] == ["Spring sale"]
     # A span that began before the period still touches it; one that ended before does not.
-    assert [e["label"] for e in events(warehouse, Filters(dt.date(2026, 3, 6), dt.date(2026, 3, 31)))] == [
+    assert [e["label"] for e in events(warehouse, Filters(dt.date(2026, 3, 6), dt.date(2026, 3, 20)))] == [
         "Billing outage",
         "Spring sale",
     ]
-    assert [e["label"] for e in events(warehouse, Filters(dt.date(2026, 3, 7), dt.date(2026, 3, 31)))] == [
+    assert [e["label"] for e in events(warehouse, Filters(dt.date(2026, 3, 7), dt.date(2026, 3, 20)))] == [
         "Spring sale"
     ]
 
 
-def test_events_in_the_settings_load_and_an_unknown_product_line_is_rejected_at_its_line(load_files) -> None:
+def test_events_in_the_settings_load_and_are_reported_under_the_settings_file(load_files) -> None:
     settings = (
         CUSTOM
         + """
@@ -87,20 +92,54 @@ label = "Pricing change"
 product_line = "Billing"
 
 [[events]]
-date = "2026-03-16"
+date = "2026-3-16"
 label = "Reorg"
 product_line = "Nobody"
 """
     )
     warehouse, report = load_files({"health.toml": settings, "desk.csv": TICKETS})
     from_settings = file_report(report, "health.toml")
-    assert from_settings.rows_loaded == 1 and from_settings.rows_rejected == 1
-    (reject,) = from_settings.rejects
-    headers = [n for n, text in enumerate(settings.lstrip("\n").splitlines(), 1) if text == "[[events]]"]
-    assert (
-        reject.line == headers[1]
-    )  # the second [[events]] table and reject.reason.startswith("product line 'Nobody' is not one the data has")
-    assert [e["label"] for e in events(warehouse, MARCH)] == ["Pricing change"]
+    assert from_settings.rows_loaded == 2 and from_settings.rows_rejected == 0
+    assert "1 events name a product line the data does not have (yet?): Nobody" in from_settings.notes
+    assert [e["label"] for e in events(warehouse, MARCH)] == ["Pricing change", "Reorg"]
+
+
+def test_a_csv_with_date_and_label_columns_among_others_is_not_read_as_events(load_files) -> None:
+    """A [[custom]] export with Date and Label columns stays tickets; a daily-counts file that
+    lost a column fails as unknown instead of turning into events; so does a misspelt column."""
+    custom = """
+[[custom]]
+name = "helpscout"
+columns = { ticket_id = "Conversation", created_at = "Date", product_line = "Mailbox" }
+"""
+    _, report = load_files(
+        {
+            "health.toml": custom,
+            "helpscout.csv": "Conversation,Date,Mailbox,Label\n1,2026-03-02,Billing,vip\n",
+            "daily.csv": "date,product_line,channel,sessions,resolved,label\n2026-03-02,Billing,web,5,2,campaign\n",
+            "events.csv": "date,label,product,end\n2026-08-01,v3 launch,Mobile App,2026-08-10\n",
+        }
+    )
+    assert "[[custom]]" in file_report(report, "helpscout.csv").format and report.counts["tickets"] == 1
+    for name in ("daily.csv", "events.csv"):
+        assert "not a supported export" in (file_report(report, name).error or "")
+
+
+def test_labels_with_control_characters_or_too_long_are_rejected(load_files) -> None:
+    long = "x" * 201
+    _, report = load_files(
+        {
+            "health.toml": CUSTOM,
+            "desk.csv": TICKETS,
+            "events.csv": f'date,label\n2026-03-05,"\x1b[31mRED\x1b[0m"\n2026-03-06,"two\nlines"\n2026-03-07,{long}\n',
+        }
+    )
+    reasons = [reject.reason for reject in file_report(report, "events.csv").rejects]
+    assert reasons == [
+        "the label has control characters (a line break, a tab, ...)",
+        "the label has control characters (a line break, a tab, ...)",
+        "the label is longer than 200 characters",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -115,11 +154,14 @@ product_line = "Nobody"
             "line 4: setting 'events.end_date' (event #1): must be a date on or after the event's date",
         ),
         ('date = 2026-03-15\nlabel = "x"\nproduct_line = ""', "setting 'events.product_line' (event #1)"),
+        ('date = 2026-03-15\nlabel = "x"\nend_date = 2026-03-16T10:00:00Z', "line 4: .* not a date and time"),
+        ('date = "20260315"\nlabel = "x"', "line 2: setting 'events.date' .* must be a date"),
+        ('date = 2026-03-15\nlabel = "a\\tb"', "line 3: setting 'events.label' .* control characters"),
     ],
 )
 def test_a_bad_event_in_the_settings_names_its_key_and_line(table, message) -> None:
     text = f"[[events]]\n{table}\n"  # a missing key is reported at the [[events]] line
-    with pytest.raises(ProductHealthError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(ProductHealthError, match=message.replace("(", r"\(").replace(")", r"\)").replace(".*", "(.*)")):
         parse_settings(tomllib.loads(text), Path("health.toml"), text)
 
 
@@ -171,3 +213,26 @@ def test_run_metric_knows_events(sample) -> None:
     warehouse, _ = sample
     frame = run_metric(warehouse, "events", MARCH)
     assert list(frame.columns) == ["start_date", "end_date", "label", "product_line"]
+
+
+def test_inline_events_are_placed_at_the_events_line() -> None:
+    text = 'timezone = "UTC"\nevents = [{date = 2026-08-01, label = "a"}, {date = 2026-08-02, label = ""}]\n'
+    with pytest.raises(ProductHealthError, match=r"line 2: setting 'events.label' \(event #2\)"):
+        parse_settings(tomllib.loads(text), Path("health.toml"), text)
+
+
+def test_a_thousand_events_are_drawn_at_once_the_rest_counted() -> None:
+    months = pd.date_range("2025-11-01", "2026-10-01", freq="MS")
+    frame = pd.DataFrame({"month_start": months, "product_line": None, "median_hours": range(12)})
+    many = pd.DataFrame(
+        {
+            "start_date": pd.date_range("2025-11-01", periods=1000, freq="8h"),
+            "end_date": pd.NaT,
+            "label": [f"deploy {i}" for i in range(1000)],
+            "product_line": None,
+        }
+    )
+    fig = charts.events(charts.trend(frame, "median_hours", None, "Median", "hours"), many)
+    assert len(fig.layout.shapes) == charts.EVENTS_DRAWN
+    labels = [a.text for a in fig.layout.annotations]
+    assert len(labels) == charts.EVENTS_LABELLED + 1 and labels[-1] == "988 more events, 960 not drawn"

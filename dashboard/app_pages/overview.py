@@ -14,7 +14,6 @@ from dashboard import data
 from dashboard.formatting import short_period_label
 from dashboard.htmlparts import STYLE, changes_html, events_html, product_line_html
 from dashboard.tiles import comparison_caption
-from dashboard.tiles import comparisons as reached
 from dashboard.views import (
     current_filters,
     current_model,
@@ -41,7 +40,7 @@ st.caption(
     )
 )
 show_tiles(shown.tiles, shown.sparks, shown.event_months)
-compared = filters.previous() in reached(filters, shown.coverage)
+compared = shown.compared
 story = compared or bool(shown.events)
 # On the shared screen What changed and the product lines stand side by side: one 1080p screen.
 left, right = st.columns([2, 3], gap="medium") if meeting and story and not shown.table.empty else (st.container(),) * 2

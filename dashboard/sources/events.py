@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.sources.base import HeaderMap
+from dashboard.sources.base import HeaderMap, normalise_header
 from dashboard.sources.format import Format
 
 
@@ -21,4 +21,9 @@ class EventsCsv(Format):
     }
 
     def matches_csv(self, hmap: HeaderMap) -> bool:
-        return hmap.has(self.columns["date"]) and hmap.has(self.columns["label"])
+        """A `date` and a `label` column and no column it does not know: a CSV of another tool
+        with such columns (a [[custom]] export, a daily-counts file missing a column) is not
+        read as events, and a misspelt column is not dropped unseen."""
+        known = {normalise_header(alias) for aliases in self.columns.values() for alias in aliases}
+        named = {key for key in hmap.positions if key}  # a trailing separator leaves an empty name
+        return hmap.has(self.columns["date"]) and hmap.has(self.columns["label"]) and named <= known

@@ -18,13 +18,14 @@
 --     periods' tickets together, compared by the two-proportion z test (linear in the
 --     tickets, no sort); tested when both periods have >= 20 tickets.
 --   deflection.rate_pct (deflection.sql): two-proportion z test of self-service resolved
---     sessions among (those sessions + tickets created); tested when both sides have >= 20.
+--     sessions among (those sessions + tickets created); tested when both sides have >= 20
+--     and both periods have sessions.
 --   tickets_created (first_response.sql): the Mann-Whitney rank-sum test (mid-ranks, normal
 --     approximation, tie correction) of tickets created per day (days in $tz, a day without
 --     tickets counts 0), so ordinary day-to-day swings are not news; tested when both periods
 --     have >= 20 days; previous / current are the periods' totals.
 --   impact.still_hurting (bug_impact.sql: open at $end_at, at least $min_age_days old, linked
---     tickets in the period): its linked tickets in the two periods as Poisson counts over the
+--     tickets in the period; and created before the compared period began): its linked tickets in the two periods as Poisson counts over the
 --     periods' lengths (a binomial test of the split, normal approximation); only a rise to
 --     >= 5 tickets counts.
 --   p = two-sided p-value of z; tests = the number of rows tested. significant when
@@ -247,6 +248,7 @@ session_counts as (
     select
         case when started_at >= $start_at and started_at < $end_at then 'current' else 'previous' end as period,
         product_line,
+        sum(count_sessions)::bigint as sessions,
         sum(count_resolved)::bigint as resolved,
         0::bigint as tickets
     from fct_self_service
@@ -262,6 +264,7 @@ session_counts as (
         case when created_at >= $start_at and created_at < $end_at then 'current' else 'previous' end,
         product_line,
         0,
+        0,
         count(*)
     from fct_tickets
     where
@@ -276,6 +279,8 @@ session_counts as (
 deflection_counts as (
     select
         case when s.is_total then null else c.product_line end as product_line,
+        sum(sessions) filter (where period = 'previous') as s_previous,
+        sum(sessions) filter (where period = 'current') as s_current,
         sum(resolved) filter (where period = 'previous') as x_previous,
         sum(resolved + tickets) filter (where period = 'previous') as n_previous,
         sum(resolved) filter (where period = 'current') as x_current,
@@ -300,7 +305,11 @@ deflection_tests as (
             * (1 - (x_current + x_previous) / (n_current + n_previous))
             * (1 / n_current + 1 / n_previous)
         ), 0) as z,
-        coalesce(n_previous >= 20 and n_current >= 20 and x_current + x_previous > 0, false) as is_tested
+        -- sessions in both periods: an export that stops is no data, not a rate of 0
+        coalesce(
+            n_previous >= 20 and n_current >= 20 and s_previous > 0 and s_current > 0 and x_current + x_previous > 0,
+            false
+        ) as is_tested
     from deflection_counts
 ),
 
@@ -320,7 +329,7 @@ bug_counts as (
         and ph_chosen($channels, l.ticket_channel)
         and ph_chosen($product_lines, i.product_line)
         and (i.resolved_at is null or i.resolved_at >= $end_at)
-        and i.created_at < $end_at
+        and i.created_at < $prev_start_at  -- there all along: a new bug's first tickets are no jump
         and epoch($end_at::timestamptz - i.created_at) / 86400 >= $min_age_days
     group by all
     having c_current > 0

@@ -26,3 +26,7 @@ union all
 select _file, 'links name an issue that is not in the data (' || found_in || '), e.g. '
        || string_agg(distinct ref_issue, ', ' order by ref_issue)[:60], count(*)
 from fct_link_refs where ticket_id is not null and issue_key is null group by _file, found_in
+union all
+select _file, 'events name a product line the data does not have (yet?): '
+       || string_agg(distinct product_line, ', ' order by product_line)[:80], count(*)
+from fct_events where reject_reason is null and not is_known_line group by _file

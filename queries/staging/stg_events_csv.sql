@@ -30,6 +30,10 @@ select
         when date_raw is null or trim(date_raw) = '' then 'no date'
         when start_date is null then 'date ''' || left(date_raw, 40) || ''' is not a date written YYYY-MM-DD'
         when label is null then 'no label (what happened)'
+        when regexp_matches(label, '[\x00-\x1f\x7f]') then 'the label has control characters (a line break, a tab, ...)'
+        when length(label) > 200 then 'the label is longer than 200 characters'
+        when product_line is not null and regexp_matches(product_line, '[\x00-\x1f\x7f]')
+            then 'the product line has control characters'
         when end_date_raw is not null and end_date is null
             then 'end_date ''' || left(end_date_raw, 40) || ''' is not a date written YYYY-MM-DD'
         when end_date < start_date then 'end_date ' || end_date || ' is before the date ' || start_date
