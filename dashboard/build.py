@@ -28,7 +28,14 @@ from dashboard.sources.formats import ALL_FORMATS, ENTITY_VIEWS, SOURCES_WITH_SE
 # The materialised layers, built after the staging views and their unions per entity
 # (STAGING_VIEWS and ENTITY_VIEWS, from the registry).
 STAGED_TABLES = ("stg_tickets", "stg_issues", "stg_self_service", "stg_ticket_issue_refs")
-MART_TABLES = ("fct_tickets", "fct_issues", "fct_self_service", "fct_link_refs", "fct_ticket_issue_links")
+MART_TABLES = (
+    "fct_open_intervals",
+    "fct_tickets",
+    "fct_issues",
+    "fct_self_service",
+    "fct_link_refs",
+    "fct_ticket_issue_links",
+)
 CANONICAL_VIEWS = {
     "tickets": "fct_tickets",
     "issues": "fct_issues",
@@ -117,8 +124,49 @@ class Build:
                 "key_pattern": self.settings.key_pattern,
             },
         )
+        self._create_schedules()
         for fmt in ALL_FORMATS:
             fmt.create_table(self.con)
+
+    def _create_schedules(self) -> None:
+        """The business-hours schedules and SLA targets as small tables, every value bound
+        (queries/marts/fct_open_intervals.sql and fct_tickets.sql read them)."""
+        con = self.con
+        con.execute(
+            "create table cfg_schedules (schedule_id integer, name varchar, timezone varchar, is_default boolean)"
+        )
+        con.execute(
+            "create table cfg_schedule_hours "
+            "(schedule_id integer, iso_dow integer, open_minute integer, close_minute integer)"
+        )
+        con.execute("create table cfg_schedule_holidays (schedule_id integer, day date)")
+        con.execute("create table cfg_schedule_lines (schedule_id integer, product_line varchar)")
+        con.execute("create table cfg_sla (basis varchar)")
+        con.execute("create table cfg_sla_targets (kind varchar, priority varchar, target_hours double)")
+        for sid, schedule in enumerate(self.settings.schedules, start=1):
+            con.execute(
+                "insert into cfg_schedules values ($id, $name, $tz, $default)",
+                {"id": sid, "name": schedule.name, "tz": schedule.timezone, "default": not schedule.product_lines},
+            )
+            if schedule.hours:
+                con.executemany(
+                    "insert into cfg_schedule_hours values (?, ?, ?, ?)", [(sid, *h) for h in schedule.hours]
+                )
+            if schedule.holidays:
+                con.executemany(
+                    "insert into cfg_schedule_holidays values (?, ?)", [(sid, d) for d in schedule.holidays]
+                )
+            if schedule.product_lines:
+                con.executemany(
+                    "insert into cfg_schedule_lines values (?, ?)", [(sid, line) for line in schedule.product_lines]
+                )
+        sla = self.settings.sla
+        if sla is not None:
+            con.execute("insert into cfg_sla values ($basis)", {"basis": sla.basis})
+            rows = [("first_response", p, h) for p, h in sla.first_response_hours.items()]
+            rows += [("resolution", p, h) for p, h in sla.resolution_hours.items()]
+            if rows:
+                con.executemany("insert into cfg_sla_targets values (?, ?, ?)", rows)
 
     def _insert_source(
         self, name: str, tz: str, pl_from: str, pl_map: dict[str, str], bugs: list[str], merged: str

@@ -124,3 +124,17 @@ create or replace macro ph_chosen(chosen, value) as (len(chosen) = 0 or list_con
 create or replace macro ph_ticket_chosen(product_lines, priorities, channels, product_line, priority, channel) as (
     ph_chosen(product_lines, product_line) and ph_chosen(priorities, priority) and ph_chosen(channels, channel)
 );
+
+-- A customer-satisfaction rating as exported -> true (satisfied), false (not), null (not a
+-- rating). Zendesk: 'good' / 'bad' (the API's score; CSV exports may add 'with comment') or a
+-- 1-5 score (4-5 satisfied, 1-3 not); 'offered', 'unoffered' and empty are not ratings.
+-- Freshdesk survey labels: '... dissatisfied', 'unhappy', 'not good', 'neutral', 'just okay'
+-- are not satisfied; '... satisfied', 'happy', 'awesome' are; any other label is not a rating.
+create or replace macro ph_csat_satisfied(raw) as case
+    when trim(raw) in ('4', '5') then true
+    when trim(raw) in ('1', '2', '3') then false
+    when lower(trim(raw)) like 'good%' then true
+    when lower(trim(raw)) like 'bad%' then false
+    when regexp_matches(lower(raw), 'dissatisfied|unhappy|not good|neutral|just okay') then false
+    when regexp_matches(lower(raw), 'satisfied|happy|awesome') then true
+end;
