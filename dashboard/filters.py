@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dashboard.errors import ProductHealthError
 
-
 # Which hours the headline first-response and resolution medians count: all (calendar) or the
 # open hours of the ticket's schedule (business; [[schedules]] in the settings).
 BASES = ("calendar", "business")
