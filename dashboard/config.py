@@ -447,8 +447,12 @@ def _array_fail(check: _Checker, array: str, index: int, key: str, reason: str) 
     found = start
     if start is not None:
         end = headers[index + 1] if index + 1 < len(headers) else len(lines)
-        leaf = key.rsplit(".", 1)[-1]
-        found = next((i for i in range(start, end) if re.match(rf"^\s*\"?{re.escape(leaf)}\"?\s*=", lines[i])), start)
+        found = start
+        for part in (key.rsplit(".", 1)[-1], key.split(".", 1)[0]):  # 'mon = ...', else 'hours = { mon ...'
+            hit = next((i for i in range(start, end) if re.match(rf"^\s*\"?{re.escape(part)}\"?\s*=", lines[i])), None)
+            if hit is not None:
+                found = hit
+                break
     where = f"{check.path}, line {found + 1}" if found is not None else str(check.path)
     return ProductHealthError(f"{where}: setting '{array}.{key}' (entry {index + 1}): {reason}")
 

@@ -39,6 +39,19 @@ shifts as (
         on hol.schedule_id = d.schedule_id and hol.day = d.local_day
 ),
 
+-- Open time is the union of the shifts: a shift starts no earlier than every earlier shift's
+-- end (they can only meet around a clock change, e.g. one ending inside the skipped hour).
+disjoint as (
+    select
+        schedule_id,
+        greatest(open_at, coalesce(max(close_at) over (
+            partition by schedule_id order by open_at, close_at
+            rows between unbounded preceding and 1 preceding
+        ), open_at)) as open_at,
+        close_at
+    from shifts
+),
+
 final as (
     select
         schedule_id,
@@ -49,7 +62,7 @@ final as (
             partition by schedule_id order by open_at
             rows between unbounded preceding and 1 preceding
         ), 0)::bigint as open_before_us
-    from shifts
+    from disjoint
     where close_at > open_at
 )
 
