@@ -173,7 +173,7 @@ table.ph-list img.ph-spark { height: 2vw; }
 
 # The product-line table: each column's cell format, and its header once the unit is in the cells.
 _HOURS = ("Median first response (h)", "p90 first response (h)", "Median resolution (h)")
-_PERCENT = ("Reopened %", "Deflection %", "Bug tickets %")
+_PERCENT = ("Reopened %", "Deflection %", "Bug tickets %", "First replies within SLA %", "CSAT %")
 MEETING_COLUMNS = (
     "Product line",
     "Tickets",
@@ -214,6 +214,9 @@ TARGET_COLUMNS = {
     "Median bug age (d)": "bug_age.median_days",
     "Deflection %": "deflection.rate_pct",
     "Bug tickets %": "impact.bug_ticket_share_pct",
+    "First replies within SLA %": "sla.first_response.met_pct",
+    "Open tickets": "backlog.open_at_end",
+    "CSAT %": "csat.score_pct",
 }
 
 
