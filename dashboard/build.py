@@ -43,7 +43,7 @@ CANONICAL_VIEWS = {
     "ticket_issue_links": "fct_ticket_issue_links",
 }
 # The data report's views (queries/report/), read by _describe after each build.
-REPORT_VIEWS = ("rpt_file_rows", "rpt_file_notes", "rpt_file_product_lines", "rpt_model")
+REPORT_VIEWS = ("rpt_file_rows", "rpt_file_notes", "rpt_file_product_lines", "rpt_model", "rpt_business_agreement")
 # How a staging view reads one source's settings row (checked against the rows at build time).
 _SETTINGS_OF = re.compile(r"from cfg_sources where source = '([a-z_]+)'")
 
@@ -334,6 +334,11 @@ class Build:
             by_path[path].notes.append(f"{count} {what}")
         for path, lines in self.con.execute("select * from rpt_file_product_lines").fetchall():
             by_path[path].product_lines = lines
+        for source, measure, tickets, agree in self.con.execute("select * from rpt_business_agreement").fetchall():
+            report.notes.append(
+                f"business hours, {source} {measure}: the schedules' value and the export's own agree within a "
+                f"minute for {agree:,} of {tickets:,} tickets ({100 * agree / tickets:.1f} %)"
+            )
         tickets, issues, self_service_rows, links, newest = self.con.execute("select * from rpt_model").fetchone()
         report.counts = {"tickets": tickets, "issues": issues, "self_service_rows": self_service_rows, "links": links}
         report.data_as_of = newest.isoformat() if newest else None

@@ -516,3 +516,23 @@ def test_business_durations_and_deadlines_equal_plain_python(tmp_path_factory, s
             assert pd_isna(row.first_response_due_at)
         else:
             assert row.first_response_due_at.to_pydatetime() == due, row.ticket_id
+
+
+def test_check_reports_how_often_the_exports_business_values_agree(load_files) -> None:
+    settings = '[[schedules]]\nname = "office"\nhours = { mon = ["09:00-17:00"], tue = ["09:00-17:00"] }\n'
+    _, report = load_files(
+        {
+            "health.toml": settings,
+            "tickets.csv": """
+            Id,Status,Created at,Solved at,First reply time in minutes,First reply time in minutes within business hours
+            1,Open,2024-03-04 16:00:00,,1080,120
+            2,Open,2024-03-04 16:00:00,,1080,1080
+            3,Open,2024-03-04 16:00:00,,1080,
+            """,
+        }
+    )
+    # Monday 16:00 + 18 h = Tuesday 10:00: 1 h Monday + 1 h Tuesday = 120 business minutes
+    assert (
+        "business hours, zendesk first reply: the schedules' value and the export's own agree within a minute "
+        "for 1 of 2 tickets (50.0 %)" in report.notes
+    )

@@ -11,6 +11,8 @@
 --     schedule (its product line's, else the default one; fct_open_intervals) in [created_at,
 --     first_reply_at) and [created_at, solved_at); where that cannot be computed (no schedule,
 --     or no reply instant) the export's own business-hours value, else null.
+--     first_response_schedule_hours / resolution_schedule_hours: the schedule's value only
+--     (what `check` compares with the export's, rpt_business_agreement).
 --   first_response_due_at / resolution_due_at: the SLA deadlines ([sla], cfg_sla): the instant
 --     the ticket's elapsed time (business: open time of its schedule; calendar: wall-clock)
 --     reaches its priority's target (lower-cased priority, else 'default'); null without one.
@@ -153,6 +155,8 @@ final as (
     select
         s.* exclude (schedule_id, first_response_target_hours, resolution_target_hours),
         s.schedule_id,
+        (p.replied_open_us - p.created_open_us) / 3600e6 as first_response_schedule_hours,
+        case when s.is_solved then (p.solved_open_us - p.created_open_us) / 3600e6 end as resolution_schedule_hours,
         coalesce(
             (p.replied_open_us - p.created_open_us) / 3600e6,
             s.first_response_business_minutes / 60
