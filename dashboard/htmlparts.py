@@ -98,9 +98,13 @@ def tile_html(tile: Tile, spark: list[float | None] | None) -> str:
 
 
 def tiles_html(tiles: list[Tile], sparks: dict[str, list[float | None]], meeting: bool = False) -> str:
-    """The tile row: as many tiles as there are, in equal columns that wrap on a narrow screen."""
+    """The tile row: as many tiles as there are, in equal columns that wrap on a narrow screen;
+    on the shared screen one row of up to six, else two rows."""
     body = "".join(tile_html(t, sparks.get(t.label)) for t in tiles)
-    return f'<div class="ph-tiles{" ph-meeting" if meeting else ""}" style="--ph-count: {len(tiles)}">{body}</div>'
+    rows = 1 if len(tiles) <= 6 else 2
+    columns = -(-len(tiles) // rows)
+    classes = "ph-tiles" + (" ph-meeting" if meeting else "") + (" ph-two-rows" if rows == 2 else "")
+    return f'<div class="{classes}" style="--ph-count: {columns}">{body}</div>'
 
 
 def table_html(
@@ -157,6 +161,9 @@ STYLE = """
 .ph-meeting .ph-delta.ph-year { font-size: 1.15vw; }
 .ph-meeting .ph-caption { font-size: 1.15vw; color: #374151; }
 .ph-meeting .ph-spark { height: 3vw; }
+.ph-meeting.ph-two-rows .ph-value { font-size: 2.9vw; }
+.ph-meeting.ph-two-rows .ph-spark { height: 2vw; }
+.ph-meeting.ph-two-rows .ph-tile { padding: .5vw .9vw; }
 table.ph-lines { border-collapse: collapse; width: 100%; font-size: .9rem; table-layout: auto; }
 table.ph-lines th, table.ph-lines td { text-align: right; padding: .35rem .6rem; border-bottom: 1px solid #e5e7eb; }
 table.ph-lines th { background: #f9fafb; font-weight: 600; color: #374151; vertical-align: bottom; }

@@ -30,6 +30,7 @@ from dashboard.metrics import coverage, plain_definition, run_metric, still_hurt
 from dashboard.tiles import comparison_caption, overview
 
 DEFINITIONS = ("first_response", "resolution", "bug_age", "deflection", "impact", "bug_impact")
+DEFINITIONS += ("sla", "backlog", "csat")  # business hours, SLA, backlog, CSAT
 
 
 def month_filters(month: str, timezone: str, product_lines: tuple[str, ...] = ()) -> Filters:

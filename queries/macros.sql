@@ -138,3 +138,13 @@ create or replace macro ph_csat_satisfied(raw) as case
     when regexp_matches(lower(raw), 'dissatisfied|unhappy|not good|neutral|just okay') then false
     when regexp_matches(lower(raw), 'satisfied|happy|awesome') then true
 end;
+
+-- A ticket counts as solved: status solved or closed with a solve time, not closed by merge.
+create or replace macro ph_is_solved(status, solved_at, is_merged) as
+    status in ('solved', 'closed') and solved_at is not null and not is_merged;
+
+-- The first reply instant: the export's timestamp, else creation plus the export's calendar
+-- minutes (null when the export gives only business minutes, or no reply).
+create or replace macro ph_first_reply_at(first_response_at, created_at, calendar_minutes) as coalesce(
+    first_response_at, created_at + to_microseconds(round(calendar_minutes * 60e6)::bigint)
+);

@@ -56,29 +56,43 @@ tickets as (
             when first_response_business_minutes is not null then 'business'
         end as first_response_basis,
         has_response_data,
-        status in ('solved', 'closed') and solved_at is not null and not is_merged as is_solved,
+        ph_is_solved(status, solved_at, is_merged) as is_solved,
         case
-            when status in ('solved', 'closed') and solved_at is not null and not is_merged
-                then epoch(solved_at - created_at) / 3600
+            when ph_is_solved(status, solved_at, is_merged) then epoch(solved_at - created_at) / 3600
         end as resolution_hours,
-        coalesce(
-            first_response_at,
-            created_at + to_microseconds(round(first_response_calendar_minutes * 60e6)::bigint)
-        ) as first_reply_at,
+        ph_first_reply_at(first_response_at, created_at, first_response_calendar_minutes) as first_reply_at,
         _file,
         _line
     from latest
     where not is_deleted
 ),
 
--- Each ticket's schedule and SLA targets.
+-- Each ticket's schedule and SLA targets, narrow (only what business time needs), once.
 scheduled as (
     select
-        t.*,
+        t.source,
+        t.ticket_id,
+        t.created_at,
+        t.first_reply_at,
+        case when t.is_solved then t.solved_at end as solved_at,
         coalesce(l.schedule_id, d.schedule_id) as schedule_id,
         coalesce(fr.target_hours, fr_default.target_hours) as first_response_target_hours,
         coalesce(res.target_hours, res_default.target_hours) as resolution_target_hours
-    from tickets as t
+    from (
+        -- straight from stg_tickets, not from `tickets`: a second reader of that CTE would
+        -- make DuckDB materialise every column of it (about 1.5 s at a million tickets)
+        select
+            source,
+            ticket_id,
+            ph_product_line(product_line_candidates, product_line_keys, product_line_values) as product_line,
+            coalesce(priority, '(none)') as priority,
+            created_at,
+            ph_first_reply_at(first_response_at, created_at, first_response_calendar_minutes) as first_reply_at,
+            ph_is_solved(status, solved_at, is_merged) as is_solved,
+            solved_at
+        from stg_tickets
+        where version_rank = 1 and not is_deleted
+    ) as t
     left join cfg_schedule_lines as l on l.product_line = t.product_line
     left join (select schedule_id from cfg_schedules where is_default) as d on true
     left join cfg_sla_targets as fr on fr.kind = 'first_response' and fr.priority = lower(t.priority)
@@ -87,97 +101,98 @@ scheduled as (
     left join cfg_sla_targets as res_default on res_default.kind = 'resolution' and res_default.priority = 'default'
 ),
 
--- The instants whose place in the schedule is needed, one row each (narrow, for the ASOF join).
-instants as (
-    select source, ticket_id, schedule_id, 'created' as kind, created_at as at
-    from scheduled where schedule_id is not null
-    union all
-    select source, ticket_id, schedule_id, 'replied', first_reply_at
-    from scheduled where schedule_id is not null and first_reply_at is not null
-    union all
-    select source, ticket_id, schedule_id, 'solved', solved_at
-    from scheduled where schedule_id is not null and is_solved
+-- Open time of the schedule before an instant: the open time before the last interval that
+-- opened at or before it, plus the part of that interval up to the instant (ASOF joins, one
+-- per instant, on the narrow rows).
+at_created as (
+    select
+        s.*,
+        case when s.schedule_id is not null then
+            coalesce(iv.open_before_us + least(epoch_us(s.created_at) - epoch_us(iv.open_at), iv.open_us), 0)
+        end as created_open_us
+    from scheduled as s
+    asof left join fct_open_intervals as iv on iv.schedule_id = s.schedule_id and s.created_at >= iv.open_at
 ),
 
--- Open time of the schedule before each instant: the open time before the last interval that
--- opened at or before it, plus the part of that interval up to the instant.
-open_before as (
+at_replied as (
     select
-        i.source,
-        i.ticket_id,
-        i.kind,
-        coalesce(iv.open_before_us + least(epoch_us(i.at) - epoch_us(iv.open_at), iv.open_us), 0) as open_us
-    from instants as i
-    asof left join fct_open_intervals as iv on iv.schedule_id = i.schedule_id and i.at >= iv.open_at
+        s.*,
+        case when s.schedule_id is not null and s.first_reply_at is not null then
+            coalesce(iv.open_before_us + least(epoch_us(s.first_reply_at) - epoch_us(iv.open_at), iv.open_us), 0)
+        end as replied_open_us
+    from at_created as s
+    asof left join fct_open_intervals as iv on iv.schedule_id = s.schedule_id and s.first_reply_at >= iv.open_at
 ),
 
 positions as (
     select
-        source,
-        ticket_id,
-        max(open_us) filter (where kind = 'created') as created_open_us,
-        max(open_us) filter (where kind = 'replied') as replied_open_us,
-        max(open_us) filter (where kind = 'solved') as solved_open_us
-    from open_before
-    group by all
+        s.*,
+        case when s.schedule_id is not null and s.solved_at is not null then
+            coalesce(iv.open_before_us + least(epoch_us(s.solved_at) - epoch_us(iv.open_at), iv.open_us), 0)
+        end as solved_open_us,
+        s.created_open_us + round(s.first_response_target_hours * 3600e6)::bigint as first_response_due_open_us,
+        s.created_open_us + round(s.resolution_target_hours * 3600e6)::bigint as resolution_due_open_us
+    from at_replied as s
+    asof left join fct_open_intervals as iv on iv.schedule_id = s.schedule_id and s.solved_at >= iv.open_at
 ),
 
--- Business-basis deadlines: the open time at creation plus the target, found in the schedule
--- (the first interval whose cumulative open time reaches it).
-due_open as (
-    select s.source, s.ticket_id, s.schedule_id, 'first_response' as kind,
-        p.created_open_us + round(s.first_response_target_hours * 3600e6)::bigint as due_open_us
-    from scheduled as s inner join positions as p using (source, ticket_id)
-    where s.first_response_target_hours is not null
-    union all
-    select s.source, s.ticket_id, s.schedule_id, 'resolution',
-        p.created_open_us + round(s.resolution_target_hours * 3600e6)::bigint
-    from scheduled as s inner join positions as p using (source, ticket_id)
-    where s.resolution_target_hours is not null
-),
-
-business_due as (
+-- Business-basis deadlines: the first interval whose cumulative open time reaches the open
+-- time at creation plus the target, and the instant inside it where it does.
+due_first_response as (
     select
-        d.source,
-        d.ticket_id,
-        max(iv.open_at + to_microseconds(d.due_open_us - iv.open_before_us)) filter (where d.kind = 'first_response')
-            as first_response_due_at,
-        max(iv.open_at + to_microseconds(d.due_open_us - iv.open_before_us)) filter (where d.kind = 'resolution')
-            as resolution_due_at
-    from due_open as d
+        s.*,
+        iv.open_at + to_microseconds(s.first_response_due_open_us - iv.open_before_us) as business_first_response_due_at
+    from positions as s
     asof left join fct_open_intervals as iv
-        on iv.schedule_id = d.schedule_id and d.due_open_us <= iv.open_through_us
-    where (select basis from cfg_sla) = 'business'
-    group by all
+        on iv.schedule_id = s.schedule_id and s.first_response_due_open_us <= iv.open_through_us
+),
+
+due as (
+    select
+        s.*,
+        iv.open_at + to_microseconds(s.resolution_due_open_us - iv.open_before_us) as business_resolution_due_at
+    from due_first_response as s
+    asof left join fct_open_intervals as iv
+        on iv.schedule_id = s.schedule_id and s.resolution_due_open_us <= iv.open_through_us
+),
+
+-- One narrow row per ticket: its schedule, business hours and SLA deadlines.
+business as (
+    select
+        p.source,
+        p.ticket_id,
+        p.schedule_id,
+        (p.replied_open_us - p.created_open_us) / 3600e6 as first_response_schedule_hours,
+        (p.solved_open_us - p.created_open_us) / 3600e6 as resolution_schedule_hours,
+        p.first_response_target_hours,
+        p.resolution_target_hours,
+        case (select basis from cfg_sla)
+            when 'business' then p.business_first_response_due_at
+            when 'calendar' then p.created_at + to_microseconds(round(p.first_response_target_hours * 3600e6)::bigint)
+        end as first_response_due_at,
+        case (select basis from cfg_sla)
+            when 'business' then p.business_resolution_due_at
+            when 'calendar' then p.created_at + to_microseconds(round(p.resolution_target_hours * 3600e6)::bigint)
+        end as resolution_due_at
+    from due as p
 ),
 
 final as (
     select
-        s.* exclude (schedule_id, first_response_target_hours, resolution_target_hours),
-        s.schedule_id,
-        (p.replied_open_us - p.created_open_us) / 3600e6 as first_response_schedule_hours,
-        case when s.is_solved then (p.solved_open_us - p.created_open_us) / 3600e6 end as resolution_schedule_hours,
-        coalesce(
-            (p.replied_open_us - p.created_open_us) / 3600e6,
-            s.first_response_business_minutes / 60
-        ) as first_response_business_hours,
-        case when s.is_solved then coalesce(
-            (p.solved_open_us - p.created_open_us) / 3600e6,
-            s.full_resolution_business_minutes / 60
-        ) end as resolution_business_hours,
-        s.first_response_target_hours,
-        s.resolution_target_hours,
-        case (select basis from cfg_sla)
-            when 'business' then b.first_response_due_at
-            when 'calendar' then s.created_at + to_microseconds(round(s.first_response_target_hours * 3600e6)::bigint)
-        end as first_response_due_at,
-        case (select basis from cfg_sla)
-            when 'business' then b.resolution_due_at
-            when 'calendar' then s.created_at + to_microseconds(round(s.resolution_target_hours * 3600e6)::bigint)
-        end as resolution_due_at
-    from scheduled as s
-    left join positions as p using (source, ticket_id)
-    left join business_due as b using (source, ticket_id)
+        t.*,
+        b.schedule_id,
+        b.first_response_schedule_hours,
+        b.resolution_schedule_hours,
+        coalesce(b.first_response_schedule_hours, t.first_response_business_minutes / 60)
+            as first_response_business_hours,
+        case when t.is_solved then coalesce(b.resolution_schedule_hours, t.full_resolution_business_minutes / 60) end
+            as resolution_business_hours,
+        b.first_response_target_hours,
+        b.resolution_target_hours,
+        b.first_response_due_at,
+        b.resolution_due_at
+    from tickets as t
+    left join business as b using (source, ticket_id)
 )
 
 -- In creation order: a period filter then reads only the row groups of its dates.
