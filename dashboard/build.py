@@ -30,6 +30,8 @@ from dashboard.sources.formats import ALL_FORMATS, ENTITY_VIEWS, SOURCES_WITH_SE
 STAGED_TABLES = ("stg_tickets", "stg_issues", "stg_self_service", "stg_ticket_issue_refs")
 MART_TABLES = (
     "fct_open_intervals",
+    "fct_open_hours",
+    "fct_open_marks",
     "fct_tickets",
     "fct_issues",
     "fct_self_service",

@@ -148,3 +148,11 @@ create or replace macro ph_is_solved(status, solved_at, is_merged) as
 create or replace macro ph_first_reply_at(first_response_at, created_at, calendar_minutes) as coalesce(
     first_response_at, created_at + to_microseconds(round(calendar_minutes * 60e6)::bigint)
 );
+
+-- The open time in one hour of fct_open_hours before the instant `at_us` (epoch microseconds):
+-- the parts of its open spans before it. Most hours have no span or one (no list lambda then).
+create or replace macro ph_open_in_hour(spans, at_us) as case len(spans)
+    when 0 then 0
+    when 1 then greatest(0, least(at_us, spans[1].to_us) - spans[1].from_us)
+    else list_sum(list_transform(spans, lambda p: greatest(0, least(at_us, p.to_us) - p.from_us)))::bigint
+end;

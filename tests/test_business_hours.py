@@ -287,7 +287,7 @@ def test_csat_counts_good_bad_and_1_to_5_ratings_of_tickets_solved_in_the_period
     assert empty == {"rated": 0, "satisfied": 0, "score_pct": None}
 
 
-def test_the_real_zendesk_csv_ratings_are_read(real) -> None:
+def test_the_real_exports_ratings_are_read(real) -> None:
     warehouse, _ = real
     path = REAL_EXPORTS / "zendesk-support-csv-export.csv"
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -308,6 +308,11 @@ def test_the_real_zendesk_csv_ratings_are_read(real) -> None:
         "from fct_tickets where source = 'zendesk' and _file like '%zendesk-support-csv-export.csv'"
     )
     assert frame.iloc[0].tolist() == [813, 720, 4640]
+    # the real Freshdesk export: one survey answer in 'Survey results', 'Slightly dissatisfied'
+    freshdesk = warehouse.sql(
+        "select csat_rating, is_csat_satisfied from fct_tickets where source = 'freshdesk' and csat_rating is not null"
+    )
+    assert freshdesk.values.tolist() == [["Slightly dissatisfied", False]]
 
 
 def test_without_schedules_business_values_are_the_exports_own(load_files) -> None:

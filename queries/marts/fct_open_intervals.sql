@@ -7,7 +7,8 @@
 -- read as ICU reads it (the skipped hour: the offset before the change; the repeated hour: the
 -- offset after it).
 -- open_before_us: microseconds of open time in the schedule before open_at (cumulative sum),
--- so the open time between any two instants is a difference of two lookups (ASOF joins).
+-- so the open time between any two instants is a difference of two lookups (fct_open_hours,
+-- fct_open_marks index it for fct_tickets).
 with
 
 span as (

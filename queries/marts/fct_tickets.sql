@@ -8,7 +8,7 @@
 --   first_reply_at: the first reply instant: the export's timestamp, else created_at plus the
 --     vendor's calendar minutes (null when the export gives only business minutes).
 --   first_response_business_hours / resolution_business_hours: the open time of the ticket's
---     schedule (its product line's, else the default one; fct_open_intervals) in [created_at,
+--     schedule (its product line's, else the default one; fct_open_hours) in [created_at,
 --     first_reply_at) and [created_at, solved_at); where that cannot be computed (no schedule,
 --     or no reply instant) the export's own business-hours value, else null.
 --     first_response_schedule_hours / resolution_schedule_hours: the schedule's value only
@@ -67,32 +67,14 @@ tickets as (
     where not is_deleted
 ),
 
--- Each ticket's schedule and SLA targets, narrow (only what business time needs), once.
+-- Each ticket's schedule (its product line's, else the default) and SLA targets.
 scheduled as (
     select
-        t.source,
-        t.ticket_id,
-        t.created_at,
-        t.first_reply_at,
-        case when t.is_solved then t.solved_at end as solved_at,
+        t.*,
         coalesce(l.schedule_id, d.schedule_id) as schedule_id,
         coalesce(fr.target_hours, fr_default.target_hours) as first_response_target_hours,
         coalesce(res.target_hours, res_default.target_hours) as resolution_target_hours
-    from (
-        -- straight from stg_tickets, not from `tickets`: a second reader of that CTE would
-        -- make DuckDB materialise every column of it (about 1.5 s at a million tickets)
-        select
-            source,
-            ticket_id,
-            ph_product_line(product_line_candidates, product_line_keys, product_line_values) as product_line,
-            coalesce(priority, '(none)') as priority,
-            created_at,
-            ph_first_reply_at(first_response_at, created_at, first_response_calendar_minutes) as first_reply_at,
-            ph_is_solved(status, solved_at, is_merged) as is_solved,
-            solved_at
-        from stg_tickets
-        where version_rank = 1 and not is_deleted
-    ) as t
+    from tickets as t
     left join cfg_schedule_lines as l on l.product_line = t.product_line
     left join (select schedule_id from cfg_schedules where is_default) as d on true
     left join cfg_sla_targets as fr on fr.kind = 'first_response' and fr.priority = lower(t.priority)
@@ -101,98 +83,75 @@ scheduled as (
     left join cfg_sla_targets as res_default on res_default.kind = 'resolution' and res_default.priority = 'default'
 ),
 
--- Open time of the schedule before an instant: the open time before the last interval that
--- opened at or before it, plus the part of that interval up to the instant (ASOF joins, one
--- per instant, on the narrow rows).
-at_created as (
-    select
-        s.*,
-        case when s.schedule_id is not null then
-            coalesce(iv.open_before_us + least(epoch_us(s.created_at) - epoch_us(iv.open_at), iv.open_us), 0)
-        end as created_open_us
-    from scheduled as s
-    asof left join fct_open_intervals as iv on iv.schedule_id = s.schedule_id and s.created_at >= iv.open_at
-),
-
-at_replied as (
-    select
-        s.*,
-        case when s.schedule_id is not null and s.first_reply_at is not null then
-            coalesce(iv.open_before_us + least(epoch_us(s.first_reply_at) - epoch_us(iv.open_at), iv.open_us), 0)
-        end as replied_open_us
-    from at_created as s
-    asof left join fct_open_intervals as iv on iv.schedule_id = s.schedule_id and s.first_reply_at >= iv.open_at
-),
-
+-- Open time of the schedule before creation, first reply and solve (fct_open_hours: the open
+-- time before the instant's UTC hour plus the open parts of that hour before the instant).
 positions as (
     select
         s.*,
-        case when s.schedule_id is not null and s.solved_at is not null then
-            coalesce(iv.open_before_us + least(epoch_us(s.solved_at) - epoch_us(iv.open_at), iv.open_us), 0)
-        end as solved_open_us,
-        s.created_open_us + round(s.first_response_target_hours * 3600e6)::bigint as first_response_due_open_us,
-        s.created_open_us + round(s.resolution_target_hours * 3600e6)::bigint as resolution_due_open_us
-    from at_replied as s
-    asof left join fct_open_intervals as iv on iv.schedule_id = s.schedule_id and s.solved_at >= iv.open_at
+        c.open_before_us + ph_open_in_hour(c.spans, epoch_us(s.created_at)) as created_open_us,
+        r.open_before_us + ph_open_in_hour(r.spans, epoch_us(s.first_reply_at)) as replied_open_us,
+        v.open_before_us + ph_open_in_hour(v.spans, epoch_us(s.solved_at)) as solved_open_us
+    from scheduled as s
+    left join fct_open_hours as c
+        on c.schedule_id = s.schedule_id and c.hour_at = date_trunc('hour', s.created_at)
+    left join fct_open_hours as r
+        on r.schedule_id = s.schedule_id and r.hour_at = date_trunc('hour', s.first_reply_at)
+    left join fct_open_hours as v
+        on v.schedule_id = s.schedule_id and v.hour_at = date_trunc('hour', s.solved_at) and s.is_solved
 ),
 
--- Business-basis deadlines: the first interval whose cumulative open time reaches the open
--- time at creation plus the target, and the instant inside it where it does.
-due_first_response as (
+-- Business-basis deadlines: where the open time reaches the open time at creation plus the
+-- target (fct_open_marks).
+due_open as (
     select
-        s.*,
-        iv.open_at + to_microseconds(s.first_response_due_open_us - iv.open_before_us) as business_first_response_due_at
-    from positions as s
-    asof left join fct_open_intervals as iv
-        on iv.schedule_id = s.schedule_id and s.first_response_due_open_us <= iv.open_through_us
+        *,
+        created_open_us + round(first_response_target_hours * 3600e6)::bigint as first_response_due_open_us,
+        created_open_us + round(resolution_target_hours * 3600e6)::bigint as resolution_due_open_us
+    from positions
 ),
 
 due as (
     select
         s.*,
-        iv.open_at + to_microseconds(s.resolution_due_open_us - iv.open_before_us) as business_resolution_due_at
-    from due_first_response as s
-    asof left join fct_open_intervals as iv
-        on iv.schedule_id = s.schedule_id and s.resolution_due_open_us <= iv.open_through_us
-),
-
--- One narrow row per ticket: its schedule, business hours and SLA deadlines.
-business as (
-    select
-        p.source,
-        p.ticket_id,
-        p.schedule_id,
-        (p.replied_open_us - p.created_open_us) / 3600e6 as first_response_schedule_hours,
-        (p.solved_open_us - p.created_open_us) / 3600e6 as resolution_schedule_hours,
-        p.first_response_target_hours,
-        p.resolution_target_hours,
-        case (select basis from cfg_sla)
-            when 'business' then p.business_first_response_due_at
-            when 'calendar' then p.created_at + to_microseconds(round(p.first_response_target_hours * 3600e6)::bigint)
-        end as first_response_due_at,
-        case (select basis from cfg_sla)
-            when 'business' then p.business_resolution_due_at
-            when 'calendar' then p.created_at + to_microseconds(round(p.resolution_target_hours * 3600e6)::bigint)
-        end as resolution_due_at
-    from due as p
+        list_filter(f.intervals, lambda i: i.before_us < s.first_response_due_open_us
+            and s.first_response_due_open_us <= i.through_us)[1] as first_response_due_interval,
+        list_filter(r.intervals, lambda i: i.before_us < s.resolution_due_open_us
+            and s.resolution_due_open_us <= i.through_us)[1] as resolution_due_interval
+    from due_open as s
+    left join fct_open_marks as f
+        on f.schedule_id = s.schedule_id and f.open_hour = (s.first_response_due_open_us - 1) // 3600000000
+    left join fct_open_marks as r
+        on r.schedule_id = s.schedule_id and r.open_hour = (s.resolution_due_open_us - 1) // 3600000000
 ),
 
 final as (
     select
-        t.*,
-        b.schedule_id,
-        b.first_response_schedule_hours,
-        b.resolution_schedule_hours,
-        coalesce(b.first_response_schedule_hours, t.first_response_business_minutes / 60)
+        s.* exclude (
+            schedule_id, first_response_target_hours, resolution_target_hours, created_open_us, replied_open_us,
+            solved_open_us, first_response_due_open_us, resolution_due_open_us, first_response_due_interval,
+            resolution_due_interval
+        ),
+        s.schedule_id,
+        (s.replied_open_us - s.created_open_us) / 3600e6 as first_response_schedule_hours,
+        (s.solved_open_us - s.created_open_us) / 3600e6 as resolution_schedule_hours,
+        coalesce((s.replied_open_us - s.created_open_us) / 3600e6, s.first_response_business_minutes / 60)
             as first_response_business_hours,
-        case when t.is_solved then coalesce(b.resolution_schedule_hours, t.full_resolution_business_minutes / 60) end
-            as resolution_business_hours,
-        b.first_response_target_hours,
-        b.resolution_target_hours,
-        b.first_response_due_at,
-        b.resolution_due_at
-    from tickets as t
-    left join business as b using (source, ticket_id)
+        case when s.is_solved then coalesce(
+            (s.solved_open_us - s.created_open_us) / 3600e6, s.full_resolution_business_minutes / 60
+        ) end as resolution_business_hours,
+        s.first_response_target_hours,
+        s.resolution_target_hours,
+        case (select basis from cfg_sla)
+            when 'business' then s.first_response_due_interval.open_at
+                + to_microseconds(s.first_response_due_open_us - s.first_response_due_interval.before_us)
+            when 'calendar' then s.created_at + to_microseconds(round(s.first_response_target_hours * 3600e6)::bigint)
+        end as first_response_due_at,
+        case (select basis from cfg_sla)
+            when 'business' then s.resolution_due_interval.open_at
+                + to_microseconds(s.resolution_due_open_us - s.resolution_due_interval.before_us)
+            when 'calendar' then s.created_at + to_microseconds(round(s.resolution_target_hours * 3600e6)::bigint)
+        end as resolution_due_at
+    from due as s
 )
 
 -- In creation order: a period filter then reads only the row groups of its dates.
