@@ -307,7 +307,6 @@ CATALOGUE += (
             lambda s, _b, _l: _parts(
                 f"{count(s['sla']['first_response']['breached'])} breached",
                 f"{count(s['sla']['first_response']['pending'])} pending",
-                _unless_missing("solves {} within SLA", s["sla"]["resolution"]["met_pct"], pct),
                 f"{s['sla']['basis']} hours" if s["sla"]["basis"] else "no [sla] targets set",
             ),
             "first_response_met_pct",

@@ -161,9 +161,14 @@ STYLE = """
 .ph-meeting .ph-delta.ph-year { font-size: 1.15vw; }
 .ph-meeting .ph-caption { font-size: 1.15vw; color: #374151; }
 .ph-meeting .ph-spark { height: 3vw; }
-.ph-meeting.ph-two-rows .ph-value { font-size: 2.9vw; }
-.ph-meeting.ph-two-rows .ph-spark { height: 2vw; }
-.ph-meeting.ph-two-rows .ph-tile { padding: .5vw .9vw; }
+.ph-meeting.ph-two-rows.ph-tiles { gap: .6vw; }
+.ph-meeting.ph-two-rows .ph-tile { padding: .3vw .8vw; }
+.ph-meeting.ph-two-rows .ph-label { font-size: 1.2vw; }
+.ph-meeting.ph-two-rows .ph-value { font-size: 2.5vw; }
+.ph-meeting.ph-two-rows .ph-delta { font-size: 1.2vw; }
+.ph-meeting.ph-two-rows .ph-delta.ph-year, .ph-meeting.ph-two-rows .ph-caption { font-size: 1vw; }
+.ph-meeting.ph-two-rows .ph-target { font-size: 1.1vw; }
+.ph-meeting.ph-two-rows .ph-spark { height: 1.1vw; padding: .1rem 0; }
 table.ph-lines { border-collapse: collapse; width: 100%; font-size: .9rem; table-layout: auto; }
 table.ph-lines th, table.ph-lines td { text-align: right; padding: .35rem .6rem; border-bottom: 1px solid #e5e7eb; }
 table.ph-lines th { background: #f9fafb; font-weight: 600; color: #374151; vertical-align: bottom; }
