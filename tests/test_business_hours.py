@@ -226,6 +226,7 @@ def test_backlog_counts_a_ticket_solved_exactly_at_the_end_as_open_and_created_v
             2,Solved,2024-01-20 10:00:00,2024-01-25 10:00:00,5
             3,Open,2024-02-10 10:00:00,,
             4,Closed,2024-02-11 10:00:00,2024-02-12 10:00:00,5
+            5,Solved,2024-01-05 10:00:00,,5
             """
         }
     )
@@ -238,7 +239,8 @@ def test_backlog_counts_a_ticket_solved_exactly_at_the_end_as_open_and_created_v
     trend = warehouse.query("metrics/backlog_trend", Filters(dt.date(2024, 1, 1), dt.date(2024, 2, 29)).params()).query(
         "product_line.isna()"
     )
-    assert trend[["created", "solved", "open_at_end"]].values.tolist() == [[2, 1, 1], [2, 2, 1]]
+    # 5 is solved without a solve time: closed (at its creation, the export's last word), not open
+    assert trend[["created", "solved", "open_at_end"]].values.tolist() == [[3, 1, 1], [2, 2, 1]]
 
 
 def test_csat_counts_good_bad_and_1_to_5_ratings_of_tickets_solved_in_the_period(load_files) -> None:
@@ -541,3 +543,14 @@ def test_check_reports_how_often_the_exports_business_values_agree(load_files) -
         "business hours, zendesk first reply: the schedules' value and the export's own agree within a minute "
         "for 1 of 2 tickets (50.0 %)" in report.notes
     )
+
+
+def test_the_sample_tells_the_mobile_app_sla_and_csat_story(sample) -> None:
+    warehouse, _ = sample
+    mobile = ("Mobile App",)
+    october = kpis(warehouse, Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31), product_lines=mobile))
+    before = period_summary(warehouse, Filters(dt.date(2026, 1, 1), dt.date(2026, 7, 31), product_lines=mobile))
+    assert october["sla"]["basis"] == "business"
+    assert october["targets"]["sla.first_response.met_pct"]["met"] is False  # under its 85 %
+    assert october["sla"]["first_response"]["met_pct"] < before["sla"]["first_response"]["met_pct"] - 5
+    assert october["csat"]["score_pct"] < before["csat"]["score_pct"] - 15

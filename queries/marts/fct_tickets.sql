@@ -5,6 +5,8 @@
 --   first_response_hours: vendor calendar value if exported, else first reply - created
 --     from timestamps, else the vendor business-hours value (basis says which);
 --   resolution_hours: solved_at - created_at, calendar hours, for solved/closed tickets.
+--   closed_at: when a solved or closed ticket (closed by merge too) stopped being open: its
+--     solve, else its last update (an export without solve times), else its creation.
 --   first_reply_at: the first reply instant: the export's timestamp, else created_at plus the
 --     vendor's calendar minutes (null when the export gives only business minutes).
 --   first_response_business_hours / resolution_business_hours: the open time of the ticket's
@@ -61,6 +63,7 @@ tickets as (
             when ph_is_solved(status, solved_at, is_merged) then epoch(solved_at - created_at) / 3600
         end as resolution_hours,
         ph_first_reply_at(first_response_at, created_at, first_response_calendar_minutes) as first_reply_at,
+        case when status in ('solved', 'closed') then coalesce(solved_at, updated_at, created_at) end as closed_at,
         _file,
         _line
     from latest

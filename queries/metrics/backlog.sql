@@ -5,8 +5,8 @@
 -- Grain: one row per product line plus one total row (product_line is null).
 -- Params: $end_at (exclusive end of the period); $product_lines, $priorities, $channels (empty
 --   list = all). $start_at is not used: the backlog is a state at the end.
--- Definition: open at $end_at = created_at < $end_at and not (status solved or closed and
---   solved_at < $end_at) (closed by merge counts as closed). A ticket reopened and open now
+-- Definition: open at $end_at = created_at < $end_at and not closed before $end_at (closed_at:
+--   fct_tickets; closed by merge counts as closed). A ticket reopened and open now
 --   counts as open since its creation: exports keep only the last solve, not the earlier ones.
 --   open_at_end: their count; median_age_days / p90_age_days: $end_at - created_at in days
 --   (quantile_cont; null when none is open).
@@ -16,7 +16,7 @@ tickets as (
     select * from fct_tickets
     where
         created_at < $end_at
-        and not (status in ('solved', 'closed') and solved_at is not null and solved_at < $end_at)
+        and (closed_at is null or closed_at >= $end_at)
         and ph_ticket_chosen($product_lines, $priorities, $channels, product_line, priority, channel)
 ),
 

@@ -5,8 +5,8 @@
 --   null); months in [$start_at, $end_at) that have tickets created or closed.
 -- Params: as backlog.sql, plus $start_at (the first month shown) and $tz (months are cut in it).
 -- Definition: created: by month of created_at; solved: is_solved by month of solved_at (as
---   resolution.sql); open_at_end: every ticket created before the month's end minus those
---   closed (solved, closed or closed by merge) before it, counted from the start of the data,
+--   resolution.sql; closed_at is solved_at for them); open_at_end: every ticket created before the month's end minus those
+--   closed (closed_at: solved, closed or closed by merge) before it, counted from the start of the data,
 --   so a month's row depends on that month only.
 with
 
@@ -22,10 +22,10 @@ events as (
         1 as created, 0 as solved, 0 as closed
     from chosen
     union all
-    select date_trunc('month', timezone($tz, solved_at))::date, product_line,
+    select date_trunc('month', timezone($tz, closed_at))::date, product_line,
         0, case when is_solved then 1 else 0 end, 1
     from chosen
-    where status in ('solved', 'closed') and solved_at is not null and solved_at < $end_at
+    where closed_at < $end_at
 ),
 
 monthly as (

@@ -18,7 +18,8 @@
 --     deadline at or before $end_at;
 --   pending: none before $end_at and the deadline after $end_at.
 --   First reply: tickets whose export says nothing about replies, or gives only business
---   minutes (no reply instant), are not judged. Resolution: tickets closed by merge are not judged.
+--   minutes (no reply instant), are not judged. Resolution: tickets closed by merge, and solved
+--   ones whose export has no solve time, are not judged.
 --   met_pct = 100 * met / (met + breached); null when both are 0.
 with
 
@@ -45,7 +46,8 @@ judged as (
             else 'pending'
         end as first_response_status,
         case
-            when resolution_due_at is null or is_merged then null
+            when resolution_due_at is null or is_merged or (status in ('solved', 'closed') and solved_at is null)
+                then null
             when solve_by_end is not null then case when solve_by_end <= resolution_due_at then 'met' else 'breached' end
             when resolution_due_at <= $end_at then 'breached'
             else 'pending'

@@ -32,7 +32,8 @@ judged as (
             else 'pending'
         end as first_response_status,
         case
-            when resolution_due_at is null or is_merged then null
+            when resolution_due_at is null or is_merged or (status in ('solved', 'closed') and solved_at is null)
+                then null
             when is_solved and solved_at < month_end_at
                 then case when solved_at <= resolution_due_at then 'met' else 'breached' end
             when resolution_due_at <= month_end_at then 'breached'
