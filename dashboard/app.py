@@ -16,7 +16,7 @@ from dashboard.formatting import when
 from dashboard.tiles import coverage_text
 from dashboard.views import FILTERS_KEY, MODEL_KEY, is_meeting
 
-UNBOUND_PARAMS = ("mode", "from", "to")  # URL values no widget is bound to
+UNBOUND_PARAMS = ("mode", "from", "to", "basis")  # URL values no widget is bound to
 PRESETS = ("Last month", "Last quarter", "Year to date", "Last 12 months", "Custom")
 # Meeting mode: no sidebar, page names across the top, type sized for the room by CSS (not by
 # zooming the page: plotly lays charts out at the unzoomed width, so a zoom cuts them off).
@@ -51,6 +51,7 @@ PAGES = [
     st.Page("app_pages/bugs.py", title="Bug age", icon=":material/bug_report:"),
     st.Page("app_pages/deflection.py", title="Deflection", icon=":material/support:"),
     st.Page("app_pages/impact.py", title="Customer impact", icon=":material/heart_broken:"),
+    st.Page("app_pages/service.py", title="SLA, backlog, CSAT", icon=":material/timer:"),
     st.Page("app_pages/data_report.py", title="Data", icon=":material/folder_open:"),
 ]
 

@@ -29,6 +29,9 @@ from dashboard.sources.formats import ALL_FORMATS, ENTITY_VIEWS, SOURCES_WITH_SE
 # (STAGING_VIEWS and ENTITY_VIEWS, from the registry).
 STAGED_TABLES = ("stg_tickets", "stg_issues", "stg_self_service", "stg_ticket_issue_refs")
 MART_TABLES = (
+    "fct_open_intervals",
+    "fct_open_hours",
+    "fct_open_marks",
     "fct_tickets",
     "fct_issues",
     "fct_self_service",
@@ -45,7 +48,7 @@ CANONICAL_VIEWS = {
 # The valid events (fct_events keeps the rejected rows too, for the data report).
 EVENTS_VIEW = "create or replace view events as select * from fct_events where version_rank = 1"
 # The data report's views (queries/report/), read by _describe after each build.
-REPORT_VIEWS = ("rpt_file_rows", "rpt_file_notes", "rpt_file_product_lines", "rpt_model")
+REPORT_VIEWS = ("rpt_file_rows", "rpt_file_notes", "rpt_file_product_lines", "rpt_model", "rpt_business_agreement")
 # How a staging view reads one source's settings row (checked against the rows at build time).
 _SETTINGS_OF = re.compile(r"from cfg_sources where source = '([a-z_]+)'")
 
@@ -188,8 +191,49 @@ class Build:
                     "at": event.line,
                 },
             )
+        self._create_schedules()
         for fmt in ALL_FORMATS:
             fmt.create_table(self.con)
+
+    def _create_schedules(self) -> None:
+        """The business-hours schedules and SLA targets as small tables, every value bound
+        (queries/marts/fct_open_intervals.sql and fct_tickets.sql read them)."""
+        con = self.con
+        con.execute(
+            "create table cfg_schedules (schedule_id integer, name varchar, timezone varchar, is_default boolean)"
+        )
+        con.execute(
+            "create table cfg_schedule_hours "
+            "(schedule_id integer, iso_dow integer, open_minute integer, close_minute integer)"
+        )
+        con.execute("create table cfg_schedule_holidays (schedule_id integer, day date)")
+        con.execute("create table cfg_schedule_lines (schedule_id integer, product_line varchar)")
+        con.execute("create table cfg_sla (basis varchar)")
+        con.execute("create table cfg_sla_targets (kind varchar, priority varchar, target_hours double)")
+        for sid, schedule in enumerate(self.settings.schedules, start=1):
+            con.execute(
+                "insert into cfg_schedules values ($id, $name, $tz, $default)",
+                {"id": sid, "name": schedule.name, "tz": schedule.timezone, "default": not schedule.product_lines},
+            )
+            if schedule.hours:
+                con.executemany(
+                    "insert into cfg_schedule_hours values (?, ?, ?, ?)", [(sid, *h) for h in schedule.hours]
+                )
+            if schedule.holidays:
+                con.executemany(
+                    "insert into cfg_schedule_holidays values (?, ?)", [(sid, d) for d in schedule.holidays]
+                )
+            if schedule.product_lines:
+                con.executemany(
+                    "insert into cfg_schedule_lines values (?, ?)", [(sid, line) for line in schedule.product_lines]
+                )
+        sla = self.settings.sla
+        if sla is not None:
+            con.execute("insert into cfg_sla values ($basis)", {"basis": sla.basis})
+            rows = [("first_response", p, h) for p, h in sla.first_response_hours.items()]
+            rows += [("resolution", p, h) for p, h in sla.resolution_hours.items()]
+            if rows:
+                con.executemany("insert into cfg_sla_targets values (?, ?, ?)", rows)
 
     def _insert_source(
         self, name: str, tz: str, pl_from: str, pl_map: dict[str, str], bugs: list[str], merged: str
@@ -385,6 +429,11 @@ class Build:
             by_path[path].notes.append(f"{count} {what}")
         for path, lines in self.con.execute("select * from rpt_file_product_lines").fetchall():
             by_path[path].product_lines = lines
+        for source, measure, tickets, agree in self.con.execute("select * from rpt_business_agreement").fetchall():
+            report.notes.append(
+                f"business hours, {source} {measure}: the schedules' value and the export's own agree within a "
+                f"minute for {agree:,} of {tickets:,} tickets ({100 * agree / tickets:.1f} %)"
+            )
         tickets, issues, self_service_rows, links, newest = self.con.execute("select * from rpt_model").fetchone()
         report.counts = {"tickets": tickets, "issues": issues, "self_service_rows": self_service_rows, "links": links}
         report.data_as_of = newest.isoformat() if newest else None

@@ -125,6 +125,8 @@ CATALOGUE: tuple[Kpi, ...] = (
             "p90_hours": ("p90_hours", None),
             "mean_hours": ("mean_hours", None),
             "basis": ("basis", None),
+            "business_median_hours": ("business_median_hours", None),
+            "business_p90_hours": ("business_p90_hours", None),
         },
         TileSpec(
             "Median first response",
@@ -153,6 +155,8 @@ CATALOGUE: tuple[Kpi, ...] = (
             "p90_hours": ("p90_hours", None),
             "mean_hours": ("mean_hours", None),
             "reopened_pct": ("reopened_pct", None),
+            "business_median_hours": ("business_median_hours", None),
+            "business_p90_hours": ("business_p90_hours", None),
         },
         TileSpec(
             "Median resolution",
@@ -278,6 +282,84 @@ CATALOGUE: tuple[Kpi, ...] = (
     ),
 )
 
+CATALOGUE += (
+    # Business hours, SLA, backlog, CSAT (issue #15). Dotted json keys nest ('first_response.met'
+    # -> {"first_response": {"met": ...}}).
+    Kpi(
+        "sla",
+        "sla",
+        "sla_trend",
+        "tickets",
+        "sla",
+        {
+            **{
+                f"{part}.{key}": (f"{part}_{key}", 0 if key != "met_pct" else None)
+                for part in ("first_response", "resolution")
+                for key in ("met", "breached", "pending", "met_pct")
+            },
+            "basis": ("basis", None),
+        },
+        TileSpec(
+            "First replies within SLA",
+            "sla.first_response.met_pct",
+            pct,
+            " pts",
+            lambda s, _b, _l: _parts(
+                f"{count(s['sla']['first_response']['breached'])} breached",
+                f"{count(s['sla']['first_response']['pending'])} pending",
+                f"{s['sla']['basis']} hours" if s["sla"]["basis"] else "no [sla] targets set",
+            ),
+            "first_response_met_pct",
+        ),
+        lambda trend: charts.trend(
+            trend, "first_response_met_pct", None, "First replies within SLA per month", "% met", series=""
+        ),
+        goal=("sla.first_response.met_pct", "y"),
+    ),
+    Kpi(
+        "backlog",
+        "backlog",
+        "backlog_trend",
+        "tickets",
+        "backlog",
+        {
+            "open_at_end": ("open_at_end", 0),
+            "median_age_days": ("median_age_days", None),
+            "p90_age_days": ("p90_age_days", None),
+        },
+        TileSpec(
+            "Open tickets at the end",
+            "backlog.open_at_end",
+            count,
+            "",
+            lambda s, _b, _l: _parts(_unless_missing("median age {}", s["backlog"]["median_age_days"], days)),
+            "open_at_end",
+        ),
+        lambda trend: charts.bars_by_month(
+            totals(trend), {"created": "Created", "solved": "Solved"}, "Tickets created vs solved per month", "tickets"
+        ),
+        extra=_as_of,
+    ),
+    Kpi(
+        "csat",
+        "csat",
+        "csat_trend",
+        "tickets",
+        "csat",
+        {"rated": ("rated", 0), "satisfied": ("satisfied", 0), "score_pct": ("score_pct", None)},
+        TileSpec(
+            "CSAT",
+            "csat.score_pct",
+            pct,
+            " pts",
+            lambda s, _b, _l: f"{count(s['csat']['satisfied'])} of {count(s['csat']['rated'])} ratings satisfied",
+            "score_pct",
+        ),
+        lambda trend: charts.trend(trend, "score_pct", None, "CSAT per month", "% satisfied", series=""),
+        goal=("csat.score_pct", "y"),
+    ),
+)
+
 # The still-hurting list of the impact KPI (queries/metrics/bug_impact.sql), read with it.
 LIST_SQL = ("bug_impact",)
 
@@ -317,6 +399,20 @@ GOALS = {
     "impact.linked_tickets": "lower",
     "impact.bug_ticket_share_pct": "lower",
     "impact.impacting_bugs": "lower",
+}
+GOALS |= {  # business hours, SLA, backlog, CSAT
+    "first_response.business_median_hours": "lower",
+    "first_response.business_p90_hours": "lower",
+    "resolution.business_median_hours": "lower",
+    "resolution.business_p90_hours": "lower",
+    "sla.first_response.met_pct": "higher",
+    "sla.first_response.breached": "lower",
+    "sla.resolution.met_pct": "higher",
+    "sla.resolution.breached": "lower",
+    "backlog.open_at_end": "lower",
+    "backlog.median_age_days": "lower",
+    "backlog.p90_age_days": "lower",
+    "csat.score_pct": "higher",
 }
 
 

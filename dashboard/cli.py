@@ -18,7 +18,7 @@ from dashboard.build import LoadReport, Progress
 from dashboard.config import check_zone
 from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
-from dashboard.filters import Filters, parse_date
+from dashboard.filters import BASES, Filters, parse_date
 from dashboard.mapping import field_values, format_field_values
 from dashboard.store import open_warehouse
 
@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--product-line", action="append", default=[], help="repeat for several; default all")
     kpis.add_argument("--timezone", help="reporting time zone (default: from the settings, else UTC)")
     kpis.add_argument("--format", choices=("json", "csv", "table"), default="json")
+    kpis.add_argument(
+        "--basis",
+        choices=BASES,
+        default="calendar",
+        help="hours of the first-response and resolution medians: calendar, or business ([[schedules]])",
+    )
 
     report = sub.add_parser("report", help="write the monthly meeting pack: one self-contained HTML file")
     _data_options(report)
@@ -176,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             end=end,
             timezone=timezone,
             product_lines=tuple(args.product_line),
+            basis=args.basis,
         )
         from dashboard.metrics import kpis
 

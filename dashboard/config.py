@@ -73,6 +73,7 @@ TOP_KEYS = {
     "targets",
     "events",
 }
+TOP_KEYS |= {"schedules", "sla"}  # business hours and SLA targets (_schedules, _sla below)
 CUSTOM_KEYS = {"name", "entity", "timezone", "columns"}
 CUSTOM_COLUMNS = {
     "ticket_id",
@@ -141,6 +142,8 @@ class Settings:
     targets: dict[str, float] = field(default_factory=dict)  # kpis JSON path -> target, company-wide
     line_targets: dict[str, dict[str, float]] = field(default_factory=dict)  # product line -> overrides
     events: tuple[Event, ...] = ()
+    schedules: tuple[Schedule, ...] = ()  # business hours; at most one without product_lines (the default)
+    sla: Sla | None = None  # SLA targets; None: no SLA is measured
     path: Path | None = None
 
     def targets_for(self, product_lines: tuple[str, ...]) -> dict[str, float]:
@@ -374,6 +377,8 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
 
     targets, line_targets = _targets(raw.get("targets", {}), check)
     events = _events(raw.get("events", []), check)
+    schedules = _schedules(raw.get("schedules", []), check)
+    sla = _sla(raw.get("sla"), schedules, check)
 
     return Settings(
         timezone=timezone,
@@ -389,6 +394,8 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
         targets=targets,
         line_targets=line_targets,
         events=events,
+        schedules=schedules,
+        sla=sla,
         path=path,
     )
 
@@ -482,3 +489,157 @@ def _event(table: dict[str, Any], index: int, header: int, lines: list[str], pat
     if product_line is not None and (not isinstance(product_line, str) or not product_line.strip()):
         raise fail("product_line", "must be the name of a product line (leave it out for the whole company)")
     return Event(date, label.strip(), product_line, end_date, header)
+
+
+# -- business hours and SLA targets ([[schedules]], [sla]) ---------------------------------
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # ISO day numbers 1..7 in this order
+SCHEDULE_KEYS = {"name", "timezone", "hours", "holidays", "product_lines"}
+SLA_KEYS = {"basis", "first_response_hours", "resolution_hours"}
+SLA_BASES = ("business", "calendar")
+_SHIFT = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Business hours: open shifts per weekday in local wall time (minutes after midnight,
+    [open, close)), in `timezone`; holidays are closed all day. product_lines empty: the
+    default schedule, for every product line no other schedule names."""
+
+    name: str
+    timezone: str
+    hours: tuple[tuple[int, int, int], ...]  # (ISO weekday 1..7, open minute, close minute)
+    holidays: tuple[dt.date, ...] = ()
+    product_lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sla:
+    """Targets in hours per priority (lower-case; 'default' for any other) for the first
+    reply and the solve, counted in business or calendar time."""
+
+    basis: str
+    first_response_hours: dict[str, float]
+    resolution_hours: dict[str, float]
+
+
+def _array_fail(check: _Checker, array: str, index: int, key: str, reason: str) -> ProductHealthError:
+    """An error in the index-th [[array]] entry, at the line of its key (else of its header)."""
+    lines = check.text.splitlines()
+    headers = [i for i, text in enumerate(lines) if re.match(rf"^\s*\[\[\s*{array}\s*\]\]", text)]
+    start = headers[index] if index < len(headers) else None
+    found = start
+    if start is not None:
+        end = headers[index + 1] if index + 1 < len(headers) else len(lines)
+        found = start
+        for part in (key.rsplit(".", 1)[-1], key.split(".", 1)[0]):  # 'mon = ...', else 'hours = { mon ...'
+            hit = next((i for i in range(start, end) if re.match(rf"^\s*\"?{re.escape(part)}\"?\s*=", lines[i])), None)
+            if hit is not None:
+                found = hit
+                break
+    where = f"{check.path}, line {found + 1}" if found is not None else str(check.path)
+    return ProductHealthError(f"{where}: setting '{array}.{key}' (entry {index + 1}): {reason}")
+
+
+def _shifts(value: Any, fail: Any, key: str) -> list[tuple[int, int]]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail(key, 'must be a list of "HH:MM-HH:MM" shifts, e.g. ["09:00-13:00", "14:00-17:00"]')
+    shifts = []
+    for text in value:
+        match = _SHIFT.fullmatch(text.strip())
+        if not match:
+            raise fail(key, f"'{text}' is not a shift \"HH:MM-HH:MM\" (24-hour clock, 24:00 for midnight at its end)")
+        h1, m1, h2, m2 = map(int, match.groups())
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if end > 24 * 60 or end <= start:
+            raise fail(key, f"'{text}' must end after it starts, by midnight (split a night shift at 24:00)")
+        shifts.append((start, end))
+    shifts.sort()
+    for (_, end), (start, _) in zip(shifts, shifts[1:], strict=False):
+        if start < end:
+            raise fail(key, f"shifts overlap: {value}")
+    return shifts
+
+
+def _schedules(table: Any, check: _Checker) -> tuple[Schedule, ...]:
+    """[[schedules]]: name, timezone, hours per weekday, holidays, product_lines (omitted: the
+    default schedule, at most one)."""
+    if not isinstance(table, list) or not all(isinstance(t, dict) for t in table):
+        raise check.fail("schedules", "must be an array of [[schedules]] tables")
+    out: list[Schedule] = []
+    claimed: dict[str, str] = {}
+    for index, entry in enumerate(table):
+
+        def fail(key: str, reason: str, index: int = index) -> ProductHealthError:
+            return _array_fail(check, "schedules", index, key, reason)
+
+        for key in entry:
+            if key not in SCHEDULE_KEYS:
+                raise fail(key, f"unknown key (known keys: {', '.join(sorted(SCHEDULE_KEYS))})")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise fail("name", "must be a non-empty string")
+        if name in {s.name for s in out}:
+            raise fail("name", f"a second schedule named '{name}'")
+        zone = entry.get("timezone", "UTC")
+        if not isinstance(zone, str) or zone not in duckdb_zones():
+            raise fail("timezone", f"{zone!r} is not an IANA time zone DuckDB knows (e.g. 'Europe/Berlin')")
+        hours = entry.get("hours")
+        if not isinstance(hours, dict) or not hours:
+            raise fail("hours", 'must be a table of weekdays, e.g. { mon = ["09:00-17:00"] }')
+        rows: list[tuple[int, int, int]] = []
+        for day, value in hours.items():
+            if day not in WEEKDAYS:
+                raise fail(f"hours.{day}", f"unknown weekday (use {', '.join(WEEKDAYS)})")
+            rows += [(WEEKDAYS.index(day) + 1, a, b) for a, b in _shifts(value, fail, f"hours.{day}")]
+        holidays = entry.get("holidays", [])
+        if not isinstance(holidays, list):
+            raise fail("holidays", 'must be a list of dates, e.g. ["2025-12-25"]')
+        days: list[dt.date] = []
+        for value in holidays:
+            try:
+                days.append(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
+            except ValueError:
+                raise fail("holidays", f"'{value}' is not a date YYYY-MM-DD") from None
+        lines = entry.get("product_lines", [])
+        if not isinstance(lines, list) or not all(isinstance(v, str) and v.strip() for v in lines):
+            raise fail("product_lines", "must be a list of product-line names")
+        if not lines and any(not s.product_lines for s in out):
+            raise fail("product_lines", "a second schedule without product_lines: only one can be the default")
+        for line in lines:
+            if line in claimed:
+                raise fail("product_lines", f"'{line}' is already in schedule '{claimed[line]}'")
+            claimed[line] = name
+        out.append(Schedule(name, zone, tuple(sorted(rows)), tuple(sorted(set(days))), tuple(lines)))
+    return tuple(out)
+
+
+def _sla(table: Any, schedules: tuple[Schedule, ...], check: _Checker) -> Sla | None:
+    """[sla]: basis (business, the default with schedules, or calendar) and hours per priority."""
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise check.fail("sla", "must be a table")
+    check.unknown(table, SLA_KEYS, "sla.")
+    basis = table.get("basis", "business" if schedules else "calendar")
+    if basis not in SLA_BASES:
+        raise check.fail("sla.basis", f"must be one of: {', '.join(SLA_BASES)}")
+    if basis == "business" and not any(not s.product_lines for s in schedules):
+        raise check.fail(
+            "sla.basis",
+            "'business' needs a default schedule (a [[schedules]] without product_lines); "
+            "add one, or set basis = 'calendar'",
+        )
+
+    def targets(key: str) -> dict[str, float]:
+        value = table.get(key, {})
+        if not isinstance(value, dict):
+            raise check.fail(f"sla.{key}", "must map priorities to hours, e.g. { urgent = 1, default = 8 }")
+        out = {}
+        for priority, hours in value.items():
+            if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 < hours <= 24 * 366:
+                raise check.fail(f"sla.{key}", f"'{priority}' must be a number of hours above 0")
+            out[priority.lower()] = float(hours)
+        return out
+
+    return Sla(basis, targets("first_response_hours"), targets("resolution_hours"))

@@ -9,6 +9,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dashboard.errors import ProductHealthError
 
+# Which hours the headline first-response and resolution medians count: all (calendar) or the
+# open hours of the ticket's schedule (business; [[schedules]] in the settings).
+BASES = ("calendar", "business")
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -20,9 +24,12 @@ class Filters:
     product_lines: tuple[str, ...] = ()
     priorities: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
+    basis: str = "calendar"  # the hours of the headline medians: calendar or business (see BASES)
 
     def __post_init__(self) -> None:
         check_timezone(self.timezone)
+        if self.basis not in BASES:
+            raise ProductHealthError(f"basis '{self.basis}' is not one of: {', '.join(BASES)}")
         if self.end < self.start:
             raise ProductHealthError(
                 f"the period ends ({self.end}) before it starts ({self.start}); swap --from and --to"
@@ -83,6 +90,7 @@ class Filters:
             "product_lines": list(self.product_lines),
             "priorities": list(self.priorities),
             "channels": list(self.channels),
+            "basis": self.basis,
         }
 
 

@@ -3,7 +3,8 @@
 `python -m dashboard.generate --out sample_data` rebuilds the bundled sample. The story it
 tells: Mobile App's first response slipped after the v3 launch (August 2026); deflection
 climbed after the help-center push (May 2026); a handful of bugs older than five years are
-still open.
+still open; Mobile App's first replies within SLA (business hours) and its CSAT fall with the
+slower replies after the launch.
 """
 
 from __future__ import annotations
@@ -27,6 +28,33 @@ HELP_CENTER_PUSH = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
 START = dt.datetime(2024, 11, 1, tzinfo=dt.UTC)
 END = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Business hours and SLA targets: the support team works Berlin office hours (a lunch break on
+# Fridays), Billing has its own New York team.
+SCHEDULES_TOML = """
+[[schedules]]                             # no product_lines: the default schedule
+name = "eu-support"
+timezone = "Europe/Berlin"
+holidays = ["2024-12-25", "2024-12-26", "2025-01-01", "2025-12-25", "2025-12-26", "2026-01-01"]
+
+[schedules.hours]
+mon = ["09:00-17:00"]
+tue = ["09:00-17:00"]
+wed = ["09:00-17:00"]
+thu = ["09:00-17:00"]
+fri = ["09:00-13:00", "14:00-17:00"]
+
+[[schedules]]
+name = "us-billing"
+timezone = "America/New_York"
+product_lines = ["Billing"]
+holidays = ["2024-12-25", "2025-07-04", "2025-12-25", "2026-07-03"]
+hours = { mon = ["08:00-18:00"], tue = ["08:00-18:00"], wed = ["08:00-18:00"], thu = ["08:00-18:00"] }
+
+[sla]
+basis = "business"
+first_response_hours = { urgent = 1, high = 4, normal = 8, low = 24, default = 8 }
+resolution_hours = { urgent = 24, high = 48, normal = 120, low = 240, default = 120 }
+"""
 HEALTH_TOML = (
     """\
 # Settings for the bundled sample data (see the README for every key).
@@ -54,7 +82,8 @@ product_lines = { "acme/mobile-app" = "Mobile App" }
 
 [targets."Mobile App"]                    # a product line's own, over the ones above
 "first_response.median_hours" = 6
-"""
+"sla.first_response.met_pct" = 85
+""" + SCHEDULES_TOML
 )
 
 
@@ -149,8 +178,25 @@ def _zendesk_ticket(t: dict, updated: dt.datetime, deleted: bool = False) -> dic
         "brand_id": 1,
         "tags": tags,
         "custom_fields": [],
+        "satisfaction_rating": _satisfaction(t),
         "generated_timestamp": int(updated.timestamp()),
     }
+
+
+def _satisfaction(t: dict) -> dict | None:
+    """The CSAT survey of a solved ticket, from the ticket's own generator (so no other figure
+    of the sample changes): about half are only offered; a slow or missing first reply is
+    rated bad far more often (Mobile App's CSAT falls after the v3 launch)."""
+    if t["solved"] is None:
+        return None
+    rng = random.Random(t["id"] * 1_000_003 + 15)
+    roll = rng.random()
+    if roll < 0.5:
+        return {"score": "offered"}
+    if roll < 0.55:
+        return {"score": "unoffered"}
+    slow = t["reply_h"] is None or t["reply_h"] > 6
+    return {"score": "good" if rng.random() < (0.55 if slow else 0.92) else "bad"}
 
 
 def write_zendesk_json(tickets: list[dict], folder: Path, pages: int = 4) -> list[Path]:

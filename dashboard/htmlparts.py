@@ -117,10 +117,14 @@ def tile_html(tile: Tile, spark: list[float | None] | None, marks: tuple[int, ..
 def tiles_html(
     tiles: list[Tile], sparks: dict[str, list[float | None]], meeting: bool = False, marks: tuple[int, ...] = ()
 ) -> str:
-    """The tile row: as many tiles as there are, in equal columns that wrap on a narrow screen.
-    `marks`: the sparklines' months with an event."""
+    """The tile row: as many tiles as there are, in equal columns that wrap on a narrow screen;
+    on the shared screen one row of up to six, else two rows. `marks`: the sparklines' months
+    with an event."""
     body = "".join(tile_html(t, sparks.get(t.label), marks) for t in tiles)
-    return f'<div class="ph-tiles{" ph-meeting" if meeting else ""}" style="--ph-count: {len(tiles)}">{body}</div>'
+    rows = 1 if len(tiles) <= 6 else 2
+    columns = -(-len(tiles) // rows)
+    classes = "ph-tiles" + (" ph-meeting" if meeting else "") + (" ph-two-rows" if rows == 2 else "")
+    return f'<div class="{classes}" style="--ph-count: {columns}">{body}</div>'
 
 
 def table_html(
@@ -215,6 +219,14 @@ STYLE = """
 .ph-meeting .ph-delta.ph-year { font-size: 1.15vw; }
 .ph-meeting .ph-caption { font-size: 1.15vw; color: #374151; }
 .ph-meeting .ph-spark { height: 3vw; }
+.ph-meeting.ph-two-rows.ph-tiles { gap: .6vw; }
+.ph-meeting.ph-two-rows .ph-tile { padding: .3vw .8vw; }
+.ph-meeting.ph-two-rows .ph-label { font-size: 1.2vw; }
+.ph-meeting.ph-two-rows .ph-value { font-size: 2.5vw; }
+.ph-meeting.ph-two-rows .ph-delta { font-size: 1.2vw; }
+.ph-meeting.ph-two-rows .ph-delta.ph-year, .ph-meeting.ph-two-rows .ph-caption { font-size: 1vw; }
+.ph-meeting.ph-two-rows .ph-target { font-size: 1.1vw; }
+.ph-meeting.ph-two-rows .ph-spark { height: 1.1vw; padding: .1rem 0; }
 table.ph-lines { border-collapse: collapse; width: 100%; font-size: .9rem; table-layout: auto; }
 table.ph-lines th, table.ph-lines td { text-align: right; padding: .35rem .6rem; border-bottom: 1px solid #e5e7eb; }
 table.ph-lines th { background: #f9fafb; font-weight: 600; color: #374151; vertical-align: bottom; }
@@ -244,7 +256,7 @@ ol.ph-changes.ph-meeting li { font-size: max(16px, 1.35vw); margin: .15rem 0; }
 
 # The product-line table: each column's cell format, and its header once the unit is in the cells.
 _HOURS = ("Median first response (h)", "p90 first response (h)", "Median resolution (h)")
-_PERCENT = ("Reopened %", "Deflection %", "Bug tickets %")
+_PERCENT = ("Reopened %", "Deflection %", "Bug tickets %", "First replies within SLA %", "CSAT %")
 MEETING_COLUMNS = (
     "Product line",
     "Tickets",
@@ -285,6 +297,9 @@ TARGET_COLUMNS = {
     "Median bug age (d)": "bug_age.median_days",
     "Deflection %": "deflection.rate_pct",
     "Bug tickets %": "impact.bug_ticket_share_pct",
+    "First replies within SLA %": "sla.first_response.met_pct",
+    "Open tickets": "backlog.open_at_end",
+    "CSAT %": "csat.score_pct",
 }
 
 

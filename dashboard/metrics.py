@@ -216,7 +216,12 @@ def period_summary(
     for kpi in sorted(CATALOGUE, key=lambda kpi: kpi.section is not None):  # top-level keys first
         values = {key: rows[kpi.sql].get(column, default) for key, (column, default) in kpi.json.items()}
         section = summary.setdefault(kpi.section, {}) if kpi.section else summary
-        section.update(values)
+        for key, value in values.items():  # a dotted key nests: 'first_response.met'
+            *parents, leaf = key.split(".")
+            inner = section
+            for parent in parents:
+                inner = inner.setdefault(parent, {})
+            inner[leaf] = value
         if kpi.extra:
             kpi.extra(section, context)
     return summary

@@ -39,6 +39,19 @@ from dashboard.metrics import coverage, plain_definition, run_metric, still_hurt
 from dashboard.tiles import comparison_caption, overview
 
 DEFINITIONS = ("first_response", "resolution", "bug_age", "deflection", "impact", "bug_impact")
+DEFINITIONS += ("sla", "backlog", "csat")  # business hours, SLA, backlog, CSAT
+
+
+# The product-line table's SLA, backlog and CSAT columns go in a second table: fourteen columns
+# are wider than a portrait page.
+SERVICE_COLUMNS = ("First replies within SLA %", "Open tickets", "CSAT %")
+
+
+def _table_parts(table: pd.DataFrame) -> list[pd.DataFrame]:
+    service = [c for c in SERVICE_COLUMNS if c in table.columns]
+    if not service:
+        return [table]
+    return [table.drop(columns=service), table[["Product line", *service]]]
 
 
 def month_filters(month: str, timezone: str, product_lines: tuple[str, ...] = ()) -> Filters:
@@ -143,10 +156,13 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
     ).replace("<", "\\u003c")
     definitions = "".join(f"<p>{e(plain_definition(n))}</p>" for n in DEFINITIONS)
     charts_html = "".join(f'<div class="chart">{_figure_html(fig, i == 0)}</div>' for i, fig in enumerate(figures))
-    lines_html = product_line_html(
-        table,
-        previous=short_period_label(filters.previous()),
-        targets_for=lambda line: warehouse.settings.targets_for((line,)),
+    lines_html = "".join(
+        product_line_html(
+            part,
+            previous=short_period_label(filters.previous()),
+            targets_for=lambda line: warehouse.settings.targets_for((line,)),
+        )
+        for part in _table_parts(table)
     )
     changes_section = (
         f"<h2>What changed since {e(short_period_label(filters.previous()))}</h2>"

@@ -45,6 +45,8 @@ def read(warehouse: Warehouse, name: str, filters: Filters) -> pd.DataFrame | No
         return None
     if filters.product_lines or filters.priorities or filters.channels or filters.start.day != 1:
         return None
+    if filters.basis != "calendar":  # kept for the calendar basis only
+        return None
     cursor = warehouse.con.cursor()
     try:
         found = cursor.execute("select timezone, first_month, last_month from pre_range").fetchone()

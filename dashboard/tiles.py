@@ -171,6 +171,9 @@ def product_line_table(metric: Callable[[str, bool], pd.DataFrame], has_previous
                 "Median bug age (d)": cell(split["bug_age"], line, "median_days"),
                 "Deflection %": cell(split["deflection"], line, "rate_pct"),
                 "Bug tickets %": cell(split["impact"], line, "bug_ticket_share_pct"),
+                "First replies within SLA %": cell(split["sla"], line, "first_response_met_pct"),
+                "Open tickets": cell(split["backlog"], line, "open_at_end"),
+                "CSAT %": cell(split["csat"], line, "score_pct"),
             }
         )
     frame = pd.DataFrame(rows, columns=TABLE_COLUMNS)
@@ -190,6 +193,9 @@ TABLE_COLUMNS = (
     "Median bug age (d)",
     "Deflection %",
     "Bug tickets %",
+    "First replies within SLA %",
+    "Open tickets",
+    "CSAT %",
 )
 TABLE_ENTITIES = {  # the data each column needs in the period (Coverage)
     "tickets": (
@@ -200,6 +206,9 @@ TABLE_ENTITIES = {  # the data each column needs in the period (Coverage)
         "Median resolution (h)",
         "Reopened %",
         "Bug tickets %",
+        "First replies within SLA %",
+        "Open tickets",
+        "CSAT %",
     ),
     "issues": ("Open bugs", "Median bug age (d)"),
     "self_service": ("Deflection %",),

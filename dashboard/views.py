@@ -6,6 +6,7 @@ markdown or HTML), so a `<script>` in a title stays text.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -14,7 +15,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.catalogue import target_text
-from dashboard.filters import Filters
+from dashboard.filters import BASES, Filters
 from dashboard.formatting import count, days, hours, is_missing, pct, period_label
 from dashboard.htmlparts import STYLE, e, sparkline_svg, table_html, tiles_html
 from dashboard.tiles import Tile
@@ -27,6 +28,28 @@ MODEL_KEY = "ph_model"
 
 def current_filters() -> Filters:
     return st.session_state[FILTERS_KEY]
+
+
+def basis_switch(filters: Filters) -> Filters:
+    """Calendar or business hours for this page's times, on the page itself (so it is there in
+    meeting mode too); kept in the URL as ?basis=business, which meeting mode carries between
+    pages."""
+    current = "business" if st.query_params.get("basis") == "business" else "calendar"
+    if st.session_state.get("ph_basis") not in BASES:
+        st.session_state["ph_basis"] = current
+    choice = st.segmented_control(
+        "Hours",
+        list(BASES),
+        key="ph_basis",
+        format_func=lambda basis: {"calendar": "Calendar hours", "business": "Business hours"}[basis],
+        help="Business hours count only the time the team's schedule is open ([[schedules]] in health.toml).",
+    )
+    basis = choice if choice in BASES else "calendar"
+    if basis == "business":
+        st.query_params["basis"] = "business"
+    elif "basis" in st.query_params:
+        del st.query_params["basis"]
+    return replace(filters, basis=basis)
 
 
 def current_model() -> data.Model:

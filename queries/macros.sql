@@ -131,3 +131,35 @@ create or replace macro ph_as_poly(t) as
     t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
 create or replace macro ph_two_sided_p(z) as
     ph_as_poly(1 / (1 + 0.3275911 * abs(z) / sqrt(2))) * exp(-(z * z) / 2);
+
+-- A customer-satisfaction rating as exported -> true (satisfied), false (not), null (not a
+-- rating). Zendesk: 'good' / 'bad' (the API's score; CSV exports may add 'with comment') or a
+-- 1-5 score (4-5 satisfied, 1-3 not); 'offered', 'unoffered' and empty are not ratings.
+-- Freshdesk survey labels: '... dissatisfied', 'unhappy', 'not good', 'neutral', 'just okay'
+-- are not satisfied; '... satisfied', 'happy', 'awesome' are; any other label is not a rating.
+create or replace macro ph_csat_satisfied(raw) as case
+    when trim(raw) in ('4', '5') then true
+    when trim(raw) in ('1', '2', '3') then false
+    when lower(trim(raw)) like 'good%' then true
+    when lower(trim(raw)) like 'bad%' then false
+    when regexp_matches(lower(raw), 'dissatisfied|unhappy|not good|neutral|just okay') then false
+    when regexp_matches(lower(raw), 'satisfied|happy|awesome') then true
+end;
+
+-- A ticket counts as solved: status solved or closed with a solve time, not closed by merge.
+create or replace macro ph_is_solved(status, solved_at, is_merged) as
+    status in ('solved', 'closed') and solved_at is not null and not is_merged;
+
+-- The first reply instant: the export's timestamp, else creation plus the export's calendar
+-- minutes (null when the export gives only business minutes, or no reply).
+create or replace macro ph_first_reply_at(first_response_at, created_at, calendar_minutes) as coalesce(
+    first_response_at, created_at + to_microseconds(round(calendar_minutes * 60e6)::bigint)
+);
+
+-- The open time in one hour of fct_open_hours before the instant `at_us` (epoch microseconds):
+-- the parts of its open spans before it. Most hours have no span or one (no list lambda then).
+create or replace macro ph_open_in_hour(spans, at_us) as case len(spans)
+    when 0 then 0
+    when 1 then greatest(0, least(at_us, spans[1].to_us) - spans[1].from_us)
+    else list_sum(list_transform(spans, lambda p: greatest(0, least(at_us, p.to_us) - p.from_us)))::bigint
+end;

@@ -20,6 +20,7 @@ PAGES = [
     "app_pages/bugs.py",
     "app_pages/deflection.py",
     "app_pages/impact.py",
+    "app_pages/service.py",
     "app_pages/data_report.py",
 ]
 
@@ -73,7 +74,7 @@ def test_every_page_renders_on_the_sample_data(page: str) -> None:
     assert at.header or at.title
 
 
-def test_overview_shows_six_tiles_with_numbers() -> None:
+def test_overview_shows_a_tile_per_catalogue_kpi_with_numbers() -> None:
     values = tiles(run())
     assert list(values) == [
         "Median first response",
@@ -82,8 +83,23 @@ def test_overview_shows_six_tiles_with_numbers() -> None:
         "Deflection rate",
         "Tickets about known bugs",
         "Tickets created",
+        "First replies within SLA",
+        "Open tickets at the end",
+        "CSAT",
     ]
     assert all(v not in ("-", "no data") for v in values.values())
+
+
+@pytest.mark.parametrize("page", ["app_pages/first_response.py", "app_pages/resolution.py"])
+def test_the_basis_switch_puts_business_hours_on_the_page_and_in_the_url(page: str) -> None:
+    at = run(page=page)
+    assert "calendar hours" in at.caption[0].value
+    at.segmented_control(key="ph_basis").set_value("business").run()
+    assert not at.exception
+    assert "business hours" in at.caption[0].value
+    assert at.query_params["basis"] == "business"
+    again = run({"basis": "business"}, page=page)
+    assert "business hours" in again.caption[0].value
 
 
 def test_changing_the_product_line_filter_changes_the_tiles() -> None:
@@ -140,7 +156,7 @@ def test_the_meeting_pack_shows_the_dashboards_numbers(tmp_path) -> None:
     assert main(["report", "--month", "2026-10", "--out", str(out)]) == 0
     pack = out.read_text(encoding="utf-8")
     in_pack = {html.unescape(label): html.unescape(value) for label, value in TILE.findall(pack)}
-    assert len(in_pack) == 6 and in_pack == tiles(at)
+    assert len(in_pack) == 9 and in_pack == tiles(at)
     table = next(h.value for h in at.html if "<table" in h.value)
     rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td>", table)  # product line, tickets
     assert len(rows) == 4 and all(f"<tr><td>{line}</td><td>{tickets}</td>" in pack for line, tickets in rows)

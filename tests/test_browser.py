@@ -255,6 +255,7 @@ MEETING_PAGES = [
     ("bugs", "Bug age", 3),
     ("deflection", "Deflection", 2),
     ("impact", "Customer impact", 2),
+    ("service", "SLA, backlog, CSAT", 3),
     ("data_report", "Data", 0),
 ]  # (path, title, plotly charts drawn)
 
@@ -310,11 +311,13 @@ def _settled(page, title: str, charts: int = 0) -> None:
 def test_meeting_mode_fits_the_screen_and_the_presenter_moves_by_keyboard(app_url, browser, width, height) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height})
-    page.goto(app_url + "/?mode=meeting&from=2026-10-01&to=2026-10-31", wait_until="domcontentloaded")
+    page.goto(app_url + "/?mode=meeting&from=2026-10-01&to=2026-10-31&basis=business", wait_until="domcontentloaded")
     for index, (path, title, charts) in enumerate(MEETING_PAGES):
         _settled(page, title, charts)
         assert page.locator('[data-testid="stSidebar"]').is_hidden()
         assert page.evaluate(FIT_PROBLEMS) == [], f"{title} at {width}x{height}"
+        if path in ("first_response", "resolution"):  # the hours switch of the time pages, from the URL
+            assert "business hours" in page.locator("main").inner_text()
         if path == "":
             assert (
                 page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight") <= height
@@ -327,10 +330,11 @@ def test_meeting_mode_fits_the_screen_and_the_presenter_moves_by_keyboard(app_ur
             next_path = MEETING_PAGES[index + 1][0]
             page.wait_for_url(f"**/{next_path}?**", timeout=30_000)
             assert "mode=meeting" in page.url and "from=2026-10-01" in page.url
+            assert "basis=business" in page.url  # the hours switch of the time pages goes along
     page.keyboard.press("PageUp")
-    page.wait_for_url("**/impact?**", timeout=30_000)
+    page.wait_for_url("**/service?**", timeout=30_000)
     page.keyboard.press("ArrowLeft")
-    page.wait_for_url("**/deflection?**", timeout=30_000)
+    page.wait_for_url("**/impact?**", timeout=30_000)
     page.close()
 
 

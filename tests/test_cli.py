@@ -51,12 +51,23 @@ def test_kpis_json_has_the_documented_keys(capsys) -> None:
         "bug_age",
         "deflection",
         "impact",
+        "sla",
+        "backlog",
+        "csat",
         "targets",
         "changes",
         "events",
         "previous_period",
         "year_ago_period",
     }
+    # issue #15's keys (null where there is no data)
+    assert set(result["first_response"]) >= {"business_median_hours", "business_p90_hours"}
+    assert set(result["resolution"]) >= {"business_median_hours", "business_p90_hours"}
+    for part in ("first_response", "resolution"):
+        assert set(result["sla"][part]) == {"met", "breached", "pending", "met_pct"}
+    assert result["sla"]["basis"] == "business"
+    assert set(result["backlog"]) >= {"open_at_end", "median_age_days"}
+    assert set(result["csat"]) == {"rated", "satisfied", "score_pct"}
     assert result["changes"] == [] and result["events"] == []  # a quiet month, no launch in it
     assert set(result["impact"]) >= {"linked_tickets", "bug_ticket_share_pct", "still_hurting"}
     assert set(result["impact"]["still_hurting"][0]) == {"key", "age_days", "tickets_in_period"}

@@ -10,16 +10,26 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.formatting import short_period_label
 from dashboard.metrics import totals
-from dashboard.views import chart, current_filters, current_model, explain, heading, is_meeting, period_label, with_goal
+from dashboard.views import (
+    basis_switch,
+    chart,
+    current_filters,
+    current_model,
+    explain,
+    heading,
+    is_meeting,
+    period_label,
+    with_goal,
+)
 
 filters = current_filters()
+heading("First response", filters)
+filters = basis_switch(filters)
 key = current_model().fingerprint
 trend = data.metric("first_response_trend", filters.trailing_months(12), key)
 period = totals(data.metric("first_response_trend", filters, key))
-
-heading("First response", filters)
 st.caption(
-    "First public agent reply minus creation, calendar hours, for tickets created in the month. "
+    f"First public agent reply minus creation, {filters.basis} hours, for tickets created in the month. "
     "Unanswered tickets are counted apart, not as zero."
 )
 # On the shared screen the two charts stand side by side, so the page fits a 1366x768 screen too.

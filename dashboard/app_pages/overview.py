@@ -60,4 +60,4 @@ if not shown.table.empty:
         st.html(f"<style>{STYLE}</style>" + lines)
 if not meeting:
     meeting_pack_button(filters)
-explain("first_response", "resolution", "bug_age", "deflection", "impact", "changes")
+explain("first_response", "resolution", "bug_age", "deflection", "impact", "sla", "backlog", "csat", "changes")

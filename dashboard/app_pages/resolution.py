@@ -10,16 +10,25 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.formatting import short_period_label
 from dashboard.metrics import totals
-from dashboard.views import chart, current_filters, current_model, explain, heading, period_label, with_goal
+from dashboard.views import (
+    basis_switch,
+    chart,
+    current_filters,
+    current_model,
+    explain,
+    heading,
+    period_label,
+    with_goal,
+)
 
 filters = current_filters()
+heading("Resolution", filters)
+filters = basis_switch(filters)
 key = current_model().fingerprint
 trend = data.metric("resolution_trend", filters.trailing_months(12), key)
 period = totals(data.metric("resolution_trend", filters, key))
-
-heading("Resolution", filters)
 st.caption(
-    "Solved minus created, calendar hours, for tickets whose final solve falls in the month; "
+    f"Solved minus created, {filters.basis} hours, for tickets whose final solve falls in the month; "
     "tickets closed by merge are left out."
 )
 none_solved = "No solved tickets in the 12 months up to the period's end: pick a period the data covers."

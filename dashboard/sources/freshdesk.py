@@ -27,6 +27,7 @@ class FreshdeskCsv(Format):
         "updated_time": ("Last update time",),
         "initial_response_time": ("Initial response time",),
         "requester_id": ("Contact ID",),
+        "survey_result": ("Survey results", "Survey result"),
     }
 
     def matches_csv(self, hmap: HeaderMap) -> bool:

@@ -24,6 +24,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "requester_id": ("Requester id", "Requester ID"),
     "subject": ("Subject",),
     "reopens": ("Reopens",),
+    "satisfaction": ("Satisfaction Score", "Satisfaction score", "Satisfaction rating"),
     "has_metrics": (),
     "first_reply_calendar_minutes": ("First reply time in minutes",),
     "first_reply_business_minutes": ("First reply time in minutes within business hours",),
@@ -132,6 +133,7 @@ class ZendeskJson(Format):
                         "requester_id": text(ticket.get("requester_id")),
                         "subject": text(ticket.get("subject")),
                         "reopens": text(metrics.get("reopens")),
+                        "satisfaction": _satisfaction(ticket),
                         "has_metrics": "true" if metrics else "false",
                         "first_reply_calendar_minutes": _minutes(metrics, "reply_time_in_minutes", "calendar"),
                         "first_reply_business_minutes": _minutes(metrics, "reply_time_in_minutes", "business"),
@@ -148,6 +150,12 @@ class ZendeskJson(Format):
                     }
                 )
         return rows
+
+
+def _satisfaction(ticket: dict[str, Any]) -> str | None:
+    """The score of `satisfaction_rating` ('good', 'bad', 'offered', 'unoffered'), as written."""
+    rating = ticket.get("satisfaction_rating")
+    return text(rating.get("score")) if isinstance(rating, dict) else None
 
 
 def _minutes(metrics: dict[str, Any], key: str, basis: str) -> str | None:

@@ -9,7 +9,8 @@ with
 tickets as (
     select
         date_trunc('month', timezone($tz, solved_at))::date as month_start,
-        *
+        *,
+        case when $basis = 'business' then resolution_business_hours else resolution_hours end as headline_hours
     from fct_tickets
     where
         is_solved
@@ -23,14 +24,14 @@ final as (
         month_start,
         product_line,
         count(*) as resolved,
-        quantile_cont(resolution_hours, 0.5) as median_hours,
-        quantile_cont(resolution_hours, 0.9) as p90_hours,
+        quantile_cont(headline_hours, 0.5) as median_hours,
+        quantile_cont(headline_hours, 0.9) as p90_hours,
         100.0 * count(*) filter (where is_reopened) / nullif(count(*), 0) as reopened_pct,
-        count(*) filter (where resolution_hours < 24) as count_under_1d,
-        count(*) filter (where resolution_hours >= 24 and resolution_hours < 72) as count_1_3d,
-        count(*) filter (where resolution_hours >= 72 and resolution_hours < 168) as count_3_7d,
-        count(*) filter (where resolution_hours >= 168 and resolution_hours < 720) as count_7_30d,
-        count(*) filter (where resolution_hours >= 720) as count_over_30d
+        count(*) filter (where headline_hours < 24) as count_under_1d,
+        count(*) filter (where headline_hours >= 24 and headline_hours < 72) as count_1_3d,
+        count(*) filter (where headline_hours >= 72 and headline_hours < 168) as count_3_7d,
+        count(*) filter (where headline_hours >= 168 and headline_hours < 720) as count_7_30d,
+        count(*) filter (where headline_hours >= 720) as count_over_30d
     from tickets
     group by grouping sets ((month_start), (month_start, product_line))
 )

@@ -45,6 +45,8 @@ final as (
         priority,
         channel,
         requester_id,
+        nullif(trim(survey_result), '') as csat_rating,
+        ph_csat_satisfied(survey_result) as is_csat_satisfied,
         false as is_merged,
         false as is_deleted,
         subject,

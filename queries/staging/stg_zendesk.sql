@@ -90,6 +90,8 @@ final as (
         t.channel,
         t.requester_id,
         try_cast(t.reopens as integer) as reopens,
+        nullif(trim(t.satisfaction), '') as csat_rating,
+        ph_csat_satisfied(t.satisfaction) as is_csat_satisfied,
         list_contains(t.tag_list, cfg.merged_tag) as is_merged,
         lower(t.status) = 'deleted' as is_deleted,
         t.subject,

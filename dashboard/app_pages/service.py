@@ -1,0 +1,59 @@
+"""SLA, backlog and CSAT: SLA attainment per month, tickets created vs solved with the backlog,
+and customer satisfaction per month.
+
+Queries: metrics/sla_trend, backlog_trend, csat_trend (and their summary files for the
+definitions).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.metrics import totals
+from dashboard.views import chart, current_filters, current_model, explain, heading, is_meeting, with_goal
+
+model = current_model()
+filters = current_filters()
+key = model.fingerprint
+months = filters.trailing_months(12)
+sla = model.warehouse.settings.sla
+
+heading("SLA, backlog, CSAT", filters)
+if sla is None:
+    st.caption("No SLA targets are set: add an [sla] table to health.toml (see the README) to see attainment.")
+else:
+    st.caption(
+        f"SLA targets in {sla.basis} hours, judged at each month's end; the backlog is the tickets open at "
+        "the end of each month; CSAT counts the rated tickets solved in the month."
+    )
+left, right = st.columns(2) if is_meeting() else (st.container(), st.container())
+with left:
+    sla_trend = data.metric("sla_trend", months, key)
+    chart(
+        with_goal(
+            charts.trend(sla_trend, "first_response_met_pct", None, "First replies within SLA per month", "% met", ""),
+            "sla.first_response.met_pct",
+            filters,
+        ),
+        "No tickets with an SLA target in the 12 months up to the period's end.",
+        height=400,
+    )
+with right:
+    csat = data.metric("csat_trend", months, key)
+    chart(
+        with_goal(
+            charts.trend(csat, "score_pct", None, "CSAT per month", "% satisfied", series=""), "csat.score_pct", filters
+        ),
+        "No rated tickets solved in the 12 months up to the period's end.",
+        height=400,
+    )
+backlog = totals(data.metric("backlog_trend", months, key))
+chart(
+    charts.bars_by_month(
+        backlog, {"created": "Created", "solved": "Solved"}, "Tickets created vs solved per month", "tickets"
+    ),
+    "No tickets in the 12 months up to the period's end.",
+    height=320,
+)
+explain("sla", "backlog", "csat")
