@@ -204,7 +204,7 @@ def presenter_bar(current: st.Page) -> None:
             target = index - 1
         if st.button("Next", icon=":material/arrow_forward:", shortcut="Right", disabled=index == len(PAGES) - 1):
             target = index + 1
-        if st.button("Leave meeting mode", icon=":material/close_fullscreen:", shortcut="Esc"):
+        if st.button("Leave", icon=":material/close_fullscreen:", shortcut="Esc", help="Leave meeting mode (Esc)"):
             del st.query_params["mode"]
             st.rerun()
     with st.container(key="ph_page_keys"):  # out of sight: a presenter clicker sends Page Up / Page Down

@@ -382,7 +382,7 @@ def test_meeting_mode_pages_by_click_and_a_visible_way_out(app_url, browser) -> 
     page.locator(".st-key-ph_presenter").get_by_role("button", name="Next").click()
     page.wait_for_url("**/deflection?**", timeout=30_000)
     _settled(page, "Deflection")
-    page.locator(".st-key-ph_presenter").get_by_role("button", name="Leave meeting mode").click()
+    page.locator(".st-key-ph_presenter").get_by_role("button", name="Leave").click()
     page.locator('[data-testid="stSidebar"]').wait_for(state="visible", timeout=30_000)
     assert "mode=meeting" not in page.url and "product_line=Mobile+App" in page.url
     page.close()

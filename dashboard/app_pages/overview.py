@@ -60,4 +60,5 @@ if not shown.table.empty:
         st.html(f"<style>{STYLE}</style>" + lines)
 if not meeting:
     meeting_pack_button(filters)
-explain("first_response", "resolution", "bug_age", "deflection", "impact", "sla", "backlog", "csat", "changes")
+if not meeting:  # on the shared screen each KPI's page explains it; the overview keeps to one screen
+    explain("first_response", "resolution", "bug_age", "deflection", "impact", "sla", "backlog", "csat", "changes")
