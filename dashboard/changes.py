@@ -27,6 +27,8 @@ WORDING: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "resolution.median_hours": ("median resolution", "resolution", ("tickets",)),
     "deflection.rate_pct": ("deflection rate", "deflection", ("tickets", "self_service")),
     "tickets_created": ("tickets created", "", ("tickets",)),
+    "sla.first_response.met_pct": ("first replies within SLA", "service", ("tickets",)),
+    "csat.score_pct": ("CSAT", "service", ("tickets",)),
     "impact.still_hurting": ("linked tickets", "impact", ("tickets", "issues")),
 }
 
@@ -69,8 +71,11 @@ def _shown(metric: str) -> Callable[[Any], str]:
     return count
 
 
-def _factor(previous: float, current: float) -> str:
-    """'×3.1' for a rise to double and more, else the change in percent ('+35 %', '−60 %')."""
+def _factor(previous: float, current: float, metric: str = "") -> str:
+    """A share's change in points ('+19.4 pts'); else '×3.1' for a rise to double and more, else
+    the change in percent ('+35 %', '−60 %')."""
+    if metric.endswith("_pct"):
+        return f"{current - previous:+.1f} pts".replace("-", "−")
     if previous > 0 and current >= 2 * previous:
         return f"×{current / previous:.1f}"
     return f"{100 * (current - previous) / previous:+.0f} %".replace("-", "−") if previous else ""
@@ -116,7 +121,7 @@ def movements(
             who = line or ("All product lines" if not lines_chosen else "The chosen product lines")
             sentence = (
                 f"{who} — {words} {shown(current)}, {direction} from {shown(previous)} in {previous_label} "
-                f"({_factor(previous, current)})"
+                f"({_factor(previous, current, row.metric)})"
             )
             targets = targets_for((line,) if line else lines_chosen)
             if row.metric in targets:

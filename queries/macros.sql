@@ -163,3 +163,26 @@ create or replace macro ph_open_in_hour(spans, at_us) as case len(spans)
     when 1 then greatest(0, least(at_us, spans[1].to_us) - spans[1].from_us)
     else list_sum(list_transform(spans, lambda p: greatest(0, least(at_us, p.to_us) - p.from_us)))::bigint
 end;
+
+-- A ticket's SLA status as of `end_at` (metrics/sla.sql, metrics/changes.sql): 'met' (done before
+-- end_at and by the deadline), 'breached' (done before end_at after the deadline, or not done
+-- and the deadline at or before end_at), 'pending' (not done, deadline later); null when not
+-- judged. First reply: not judged without a deadline, when the export says nothing about
+-- replies, or gives only business minutes (no reply instant).
+create or replace macro ph_sla_first_response_status(due_at, has_response_data, first_reply_at, first_response_hours, end_at) as case
+    when due_at is null then null
+    when not has_response_data or (first_reply_at is null and first_response_hours is not null) then null
+    when first_reply_at < end_at then case when first_reply_at <= due_at then 'met' else 'breached' end
+    when due_at <= end_at then 'breached'
+    else 'pending'
+end;
+
+-- The solve: not judged without a deadline, for tickets closed by merge, or solved ones whose
+-- export has no solve time.
+create or replace macro ph_sla_resolution_status(due_at, is_merged, status, is_solved, solved_at, end_at) as case
+    when due_at is null or is_merged or (status in ('solved', 'closed') and solved_at is null) then null
+    when is_solved and solved_at < end_at then case when solved_at <= due_at then 'met' else 'breached' end
+    when due_at <= end_at then 'breached'
+    else 'pending'
+end;
+

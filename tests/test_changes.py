@@ -33,7 +33,8 @@ def _model() -> Warehouse:
     con.execute(
         "create table fct_tickets (created_at timestamptz, solved_at timestamptz, is_solved boolean, "
         "first_response_hours double, resolution_hours double, product_line varchar, priority varchar, "
-        "channel varchar)"
+        "channel varchar, first_response_due_at timestamptz, has_response_data boolean, "
+        "first_reply_at timestamptz, is_csat_satisfied boolean)"
     )
     con.execute(
         "create table fct_self_service (started_at timestamptz, product_line varchar, count_sessions int, "
@@ -55,7 +56,7 @@ def _fill(warehouse: Warehouse, rng: random.Random, plant: dict[str, float] | No
     """A month of tickets, sessions and bug links per product line, in December and January,
     from the same distributions unless `plant` changes January: 'fr' (Mobile App's first
     response times multiplied), 'deflection' (every line's resolved share), 'bug' (MOB-1's
-    tickets per month)."""
+    tickets per month), 'csat' (Mobile App's satisfied share)."""
     plant = plant or {}
     tickets, sessions, links = [], [], []
     for start, january in ((DECEMBER_START, False), (JANUARY_START, True)):
@@ -70,7 +71,13 @@ def _fill(warehouse: Warehouse, rng: random.Random, plant: dict[str, float] | No
                 # keep solves inside the month they were created in, so both periods have as many
                 solved = min(solved, start + dt.timedelta(days=31, seconds=-1))
                 resolution = (solved - created).total_seconds() / 3600
-                tickets.append((created, solved, True, first, resolution, line, "normal", "email"))
+                # an 8-hour first-reply SLA; a third of the solved tickets rated, 80 % satisfied
+                due, replied = created + dt.timedelta(hours=8), created + dt.timedelta(hours=first)
+                satisfied = plant.get("csat", 0.8) if january and line == "Mobile App" else 0.8
+                rating = (rng.random() < satisfied) if rng.random() < 0.33 else None
+                tickets.append(
+                    (created, solved, True, first, resolution, line, "normal", "email", due, True, replied, rating)
+                )
             share = plant.get("deflection", 0.3) if january else 0.3
             for _ in range(300):
                 started = start + dt.timedelta(seconds=rng.uniform(0, 31 * 86400 - 1))
@@ -95,8 +102,9 @@ def _insert(warehouse: Warehouse, table: str, rows: list[tuple]) -> None:
     if not rows:
         return
     columns = [c for (c,) in warehouse.con.execute(f"select column_name from (describe {table})").fetchall()]
+    columns = columns[: len(rows[0])]  # the leading ones; the rest stay null
     frame = pd.DataFrame(rows, columns=columns)  # noqa: F841 (read by name in the SQL below)
-    warehouse.con.execute(f"insert into {table} select * from frame")
+    warehouse.con.execute(f"insert into {table} ({', '.join(columns)}) select * from frame")
 
 
 def _poisson(rng: random.Random, rate: float) -> int:
@@ -150,6 +158,18 @@ def test_a_doubled_deflection_rate_is_found_and_is_better(model) -> None:
     assert len(total) == 1
     words = movements(found, JANUARY, lambda lines: {}, lambda entity: True)
     assert next(m for m in words if m.metric == "deflection.rate_pct" and m.product_line is None).better is True
+
+
+def test_a_fall_in_satisfaction_and_in_sla_are_found(model) -> None:
+    _fill(model, random.Random(8), {"csat": 0.4, "fr": 3.0})
+    found = _significant(model)
+    mobile = found[found["product_line"] == "Mobile App"].set_index("metric")
+    assert mobile.loc["csat.score_pct", "current"] < 60 < 70 < mobile.loc["csat.score_pct", "previous"]
+    assert mobile.loc["sla.first_response.met_pct", "current"] < mobile.loc["sla.first_response.met_pct", "previous"]
+    words = movements(found, JANUARY, lambda lines: {}, lambda entity: True)
+    csat = next(m for m in words if m.metric == "csat.score_pct" and m.product_line == "Mobile App")
+    assert csat.better is False and csat.page == "service" and csat.sentence.startswith("Mobile App — CSAT ")
+    assert csat.sentence.endswith(" pts)")
 
 
 def test_an_old_bug_whose_tickets_jumped_is_listed(model) -> None:

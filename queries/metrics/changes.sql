@@ -1,5 +1,7 @@
 -- What changed: the movements of this period against the one it is compared with that are too
--- large to be chance, across KPIs x product lines, and the old bugs whose tickets jumped.
+-- large to be chance, across KPIs x product lines (median first response and resolution,
+-- deflection, tickets created, first replies within SLA, CSAT), and the old bugs whose
+-- tickets jumped.
 -- In plain words: What changed lists a movement only when it is large (at least 10 %) and the data
 --   leaves little doubt it is real: a test of the two periods' tickets (or sessions) says chance
 --   alone would give a difference this large less than once in 100 times, counting every
@@ -24,6 +26,9 @@
 --     approximation, tie correction) of tickets created per day (days in $tz, a day without
 --     tickets counts 0), so ordinary day-to-day swings are not news; tested when both periods
 --     have >= 20 days; previous / current are the periods' totals.
+--   sla.first_response.met_pct (sla.sql, each period judged as of its own end), csat.score_pct
+--     (csat.sql): two-proportion z test of met among (met + breached), satisfied among rated;
+--     tested when both periods have >= 20.
 --   impact.still_hurting (bug_impact.sql: open at $end_at, at least $min_age_days old, linked
 --     tickets in the period; and created before the compared period began): its linked tickets in the two periods as Poisson counts over the
 --     periods' lengths (a binomial test of the split, normal approximation); only a rise to
@@ -335,6 +340,75 @@ bug_counts as (
     having c_current > 0
 ),
 
+-- First replies within SLA (sla.sql, judged as of each period's end) and CSAT (csat.sql): shares
+-- of tickets, compared by the two-proportion z test.
+shares as (
+    select 'sla.first_response.met_pct' as metric, period, product_line, (status = 'met')::int as success
+    from (
+        select
+            case when created_at >= $start_at and created_at < $end_at then 'current' else 'previous' end as period,
+            product_line,
+            ph_sla_first_response_status(
+                first_response_due_at, has_response_data, first_reply_at, first_response_hours,
+                case when created_at >= $start_at and created_at < $end_at then $end_at else $prev_end_at end
+            ) as status
+        from fct_tickets
+        where
+            (
+                (created_at >= $start_at and created_at < $end_at)
+                or (created_at >= $prev_start_at and created_at < $prev_end_at)
+            )
+            and ph_ticket_chosen($product_lines, $priorities, $channels, product_line, priority, channel)
+    )
+    where status in ('met', 'breached')
+    union all
+    select
+        'csat.score_pct',
+        case when solved_at >= $start_at and solved_at < $end_at then 'current' else 'previous' end,
+        product_line,
+        is_csat_satisfied::int
+    from fct_tickets
+    where
+        is_solved
+        and is_csat_satisfied is not null
+        and (
+            (solved_at >= $start_at and solved_at < $end_at)
+            or (solved_at >= $prev_start_at and solved_at < $prev_end_at)
+        )
+        and ph_ticket_chosen($product_lines, $priorities, $channels, product_line, priority, channel)
+),
+
+share_counts as (
+    select
+        metric,
+        product_line,
+        sum(success) filter (where period = 'previous')::double as x_previous,
+        count(*) filter (where period = 'previous') as n_previous,
+        sum(success) filter (where period = 'current')::double as x_current,
+        count(*) filter (where period = 'current') as n_current
+    from shares
+    group by grouping sets ((metric, product_line), (metric))
+    having len($product_lines) <> 1 or grouping(product_line) = 0
+),
+
+share_tests as (
+    select
+        metric,
+        product_line,
+        null::varchar as issue_key,
+        100.0 * x_previous / nullif(n_previous, 0) as previous,
+        100.0 * x_current / nullif(n_current, 0) as current,
+        n_previous,
+        n_current,
+        (x_current / n_current - x_previous / n_previous) / nullif(sqrt(
+            (x_current + x_previous) / (n_current + n_previous)
+            * (1 - (x_current + x_previous) / (n_current + n_previous))
+            * (1 / n_current + 1 / n_previous)
+        ), 0) as z,
+        coalesce(n_previous >= 20 and n_current >= 20, false) as is_tested
+    from share_counts
+),
+
 -- A bug's linked tickets over periods of different lengths: of c_current + c_previous tickets,
 -- the current period's expected share is its share of the time (q); z of the split.
 count_tests as (
@@ -357,6 +431,7 @@ tests as (
     select * from median_tests
     union all select * from volume_z
     union all select * from deflection_tests
+    union all select * from share_tests
     union all select * from count_tests
 ),
 

@@ -13,6 +13,7 @@
 --   priority's target, cfg_sla). Everything is judged as of the period's end ($end_at): a reply
 --   (first_reply_at) or solve (solved_at of a solved ticket) at or after $end_at has not
 --   happened yet.
+--   The statuses are the macros ph_sla_first_response_status / ph_sla_resolution_status:
 --   met: reply/solve before $end_at and at or before the deadline;
 --   breached: reply/solve before $end_at and after the deadline, or none before $end_at and the
 --     deadline at or before $end_at;
@@ -24,11 +25,7 @@
 with
 
 tickets as (
-    select
-        *,
-        case when first_reply_at < $end_at then first_reply_at end as reply_by_end,
-        case when is_solved and solved_at < $end_at then solved_at end as solve_by_end
-    from fct_tickets
+    select * from fct_tickets
     where
         created_at >= $start_at
         and created_at < $end_at
@@ -38,20 +35,11 @@ tickets as (
 judged as (
     select
         product_line,
-        case
-            when first_response_due_at is null then null
-            when not has_response_data or (first_reply_at is null and first_response_hours is not null) then null
-            when reply_by_end is not null then case when reply_by_end <= first_response_due_at then 'met' else 'breached' end
-            when first_response_due_at <= $end_at then 'breached'
-            else 'pending'
-        end as first_response_status,
-        case
-            when resolution_due_at is null or is_merged or (status in ('solved', 'closed') and solved_at is null)
-                then null
-            when solve_by_end is not null then case when solve_by_end <= resolution_due_at then 'met' else 'breached' end
-            when resolution_due_at <= $end_at then 'breached'
-            else 'pending'
-        end as resolution_status
+        ph_sla_first_response_status(
+            first_response_due_at, has_response_data, first_reply_at, first_response_hours, $end_at
+        ) as first_response_status,
+        ph_sla_resolution_status(resolution_due_at, is_merged, status, is_solved, solved_at, $end_at)
+            as resolution_status
     from tickets
 ),
 
