@@ -267,7 +267,12 @@ class Build:
         up to date: the file being read, files and bytes done, raw rows so far.
         """
         progress = progress or Progress()
-        exports = [e for e in state.entries if isinstance(e, Path) and e.suffix.lower() not in IGNORED_SUFFIXES]
+        holidays = {s.holidays_file for s in self.settings.schedules}
+        exports = [
+            e
+            for e in state.entries
+            if isinstance(e, Path) and e.suffix.lower() not in IGNORED_SUFFIXES and e.resolve() not in holidays
+        ]
         sizes = {path: _size(path) for path in exports}
         progress.update(stage="reading", files_total=len(exports), bytes_total=sum(sizes.values()))
         data_dir = state.data_dir
@@ -283,6 +288,10 @@ class Build:
                 report.files.append(FileReport(path=entry.path, format="not read", error=error))
                 continue
             path = entry
+            schedule = next((s.name for s in self.settings.schedules if s.holidays_file == path.resolve()), None)
+            if schedule is not None:
+                report.notes.append(f"{path.relative_to(data_dir)}: the holidays of schedule '{schedule}' (settings)")
+                continue
             if path.suffix.lower() in IGNORED_SUFFIXES:
                 report.notes.append(f"ignored {path.relative_to(data_dir)}: documentation, not an export")
                 continue

@@ -5,8 +5,10 @@ Must not import streamlit. Sensible defaults apply when there is no file at all.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
+import io
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -511,6 +513,7 @@ class Schedule:
     hours: tuple[tuple[int, int, int], ...]  # (ISO weekday 1..7, open minute, close minute)
     holidays: tuple[dt.date, ...] = ()
     product_lines: tuple[str, ...] = ()
+    holidays_file: Path | None = None  # holidays = "holidays.csv": read with the settings, not as an export
 
 
 @dataclass(frozen=True)
@@ -593,8 +596,12 @@ def _schedules(table: Any, check: _Checker) -> tuple[Schedule, ...]:
                 raise fail(f"hours.{day}", f"unknown weekday (use {', '.join(WEEKDAYS)})")
             rows += [(WEEKDAYS.index(day) + 1, a, b) for a, b in _shifts(value, fail, f"hours.{day}")]
         holidays = entry.get("holidays", [])
+        holidays_file = None
+        if isinstance(holidays, str):  # a CSV of dates beside the settings file
+            holidays_file = (check.path.parent / holidays).resolve()
+            holidays = _holidays_csv(holidays_file, fail)
         if not isinstance(holidays, list):
-            raise fail("holidays", 'must be a list of dates, e.g. ["2025-12-25"]')
+            raise fail("holidays", 'must be a list of dates, e.g. ["2025-12-25"], or a CSV file, e.g. "holidays.csv"')
         days: list[dt.date] = []
         for value in holidays:
             try:
@@ -610,8 +617,27 @@ def _schedules(table: Any, check: _Checker) -> tuple[Schedule, ...]:
             if line in claimed:
                 raise fail("product_lines", f"'{line}' is already in schedule '{claimed[line]}'")
             claimed[line] = name
-        out.append(Schedule(name, zone, tuple(sorted(rows)), tuple(sorted(set(days))), tuple(lines)))
+        out.append(Schedule(name, zone, tuple(sorted(rows)), tuple(sorted(set(days))), tuple(lines), holidays_file))
     return tuple(out)
+
+
+def _holidays_csv(path: Path, fail: Any) -> list[dt.date]:
+    """The dates of a holidays CSV: one a line in its first column (YYYY-MM-DD), a header line
+    and more columns (the holiday's name) allowed; errors name the file and the line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail("holidays", f"cannot read {path}: {exc}") from None
+    days = []
+    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        first = row[0].strip() if row else ""
+        if not first or (number == 1 and not re.match(r"\d", first)):
+            continue  # a blank line, or the header
+        try:
+            days.append(dt.date.fromisoformat(first))
+        except ValueError:
+            raise fail("holidays", f"{path}, line {number}: '{first[:40]}' is not a date YYYY-MM-DD") from None
+    return days
 
 
 def _sla(table: Any, schedules: tuple[Schedule, ...], check: _Checker) -> Sla | None:

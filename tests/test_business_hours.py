@@ -554,3 +554,23 @@ def test_the_sample_tells_the_mobile_app_sla_and_csat_story(sample) -> None:
     assert october["targets"]["sla.first_response.met_pct"]["met"] is False  # under its 85 %
     assert october["sla"]["first_response"]["met_pct"] < before["sla"]["first_response"]["met_pct"] - 5
     assert october["csat"]["score_pct"] < before["csat"]["score_pct"] - 15
+
+
+def test_holidays_from_a_csv_beside_the_settings_count_like_the_list(tmp_path: Path) -> None:
+    """holidays = "holidays.csv": the same durations as the list; the file is read with the
+    settings, not as an export; a bad date names the file and its line."""
+    toml = (
+        'timezone = "Europe/Berlin"\n'
+        + CUSTOM
+        + SCHEDULES.replace('holidays = ["2025-12-25", "2025-12-26", "2026-01-01"]', 'holidays = "holidays.csv"')
+    )
+    holidays = "date,name\n2025-12-25,Christmas Day\n2025-12-26,Boxing Day\n\n2026-01-01,New Year\n"
+    folder = _folder(tmp_path / "data", toml, {"durations.csv": DURATIONS, "holidays.csv": holidays})
+    warehouse, report = open_warehouse(folder, persist=False)
+    assert not report.failed and not any(f.path.endswith("holidays.csv") for f in report.files)
+    assert "holidays.csv: the holidays of schedule 'eu-support' (settings)" in report.notes
+    for ticket_id, hours in EXPECTED_HOURS.items():
+        assert _ticket(warehouse, ticket_id)["first_response_business_hours"] == pytest.approx(hours), ticket_id
+    (folder / "holidays.csv").write_text("date\n2025-12-25\n26/12/2025\n", encoding="utf-8")
+    with pytest.raises(ProductHealthError, match=r"holidays.csv, line 3: '26/12/2025' is not a date YYYY-MM-DD"):
+        open_warehouse(folder, persist=False)
