@@ -132,6 +132,15 @@ create or replace macro ph_as_poly(t) as
 create or replace macro ph_two_sided_p(z) as
     ph_as_poly(1 / (1 + 0.3275911 * abs(z) / sqrt(2))) * exp(-(z * z) / 2);
 
+-- z of the two-proportion test (pooled): x_current of n_current against x_previous of
+-- n_previous; null when it cannot be computed (no trials, or all or none succeed).
+create or replace macro ph_two_proportion_z(x_current, n_current, x_previous, n_previous) as
+    (x_current / n_current - x_previous / n_previous) / nullif(sqrt(
+        (x_current + x_previous) / (n_current + n_previous)
+        * (1 - (x_current + x_previous) / (n_current + n_previous))
+        * (1 / n_current + 1 / n_previous)
+    ), 0);
+
 -- A customer-satisfaction rating as exported -> true (satisfied), false (not), null (not a
 -- rating). Zendesk: 'good' / 'bad' (the API's score; CSV exports may add 'with comment') or a
 -- 1-5 score (4-5 satisfied, 1-3 not); 'offered', 'unoffered' and empty are not ratings.

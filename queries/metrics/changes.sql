@@ -188,11 +188,7 @@ median_tests as (
         p.current,
         p.n_previous,
         p.n_current,
-        (a.x_current / p.n_current - a.x_previous / p.n_previous) / nullif(sqrt(
-            (a.x_current + a.x_previous) / (p.n_current + p.n_previous)
-            * (1 - (a.x_current + a.x_previous) / (p.n_current + p.n_previous))
-            * (1 / p.n_current + 1 / p.n_previous)
-        ), 0) as z,
+        ph_two_proportion_z(a.x_current, p.n_current, a.x_previous, p.n_previous) as z,
         p.n_previous >= 20 and p.n_current >= 20 and p.previous > 0 as is_tested
     from pooled as p
     join above as a on a.m = p.m and a.product_line is not distinct from p.product_line
@@ -305,11 +301,7 @@ deflection_tests as (
         100.0 * x_current / nullif(n_current, 0) as current,
         n_previous,
         n_current,
-        (x_current / n_current - x_previous / n_previous) / nullif(sqrt(
-            (x_current + x_previous) / (n_current + n_previous)
-            * (1 - (x_current + x_previous) / (n_current + n_previous))
-            * (1 / n_current + 1 / n_previous)
-        ), 0) as z,
+        ph_two_proportion_z(x_current, n_current, x_previous, n_previous) as z,
         -- sessions in both periods: an export that stops is no data, not a rate of 0
         coalesce(
             n_previous >= 20 and n_current >= 20 and s_previous > 0 and s_current > 0 and x_current + x_previous > 0,
@@ -400,11 +392,7 @@ share_tests as (
         100.0 * x_current / nullif(n_current, 0) as current,
         n_previous,
         n_current,
-        (x_current / n_current - x_previous / n_previous) / nullif(sqrt(
-            (x_current + x_previous) / (n_current + n_previous)
-            * (1 - (x_current + x_previous) / (n_current + n_previous))
-            * (1 / n_current + 1 / n_previous)
-        ), 0) as z,
+        ph_two_proportion_z(x_current, n_current, x_previous, n_previous) as z,
         coalesce(n_previous >= 20 and n_current >= 20, false) as is_tested
     from share_counts
 ),
