@@ -132,6 +132,14 @@ create or replace macro ph_as_poly(t) as
 create or replace macro ph_two_sided_p(z) as
     ph_as_poly(1 / (1 + 0.3275911 * abs(z) / sqrt(2))) * exp(-(z * z) / 2);
 
+-- What changed (metrics/changes.sql) reads two periods at once: whether `instant` lies in
+-- either (written as two ranges, so a scan still skips the row groups of other dates), and
+-- which one ('current' or 'previous'; `instant` is in one of them).
+create or replace macro ph_in_periods(instant, start_at, end_at, prev_start_at, prev_end_at) as
+    (instant >= start_at and instant < end_at) or (instant >= prev_start_at and instant < prev_end_at);
+create or replace macro ph_period_of(instant, start_at, end_at) as
+    case when instant >= start_at and instant < end_at then 'current' else 'previous' end;
+
 -- z of the two-proportion test (pooled): x_current of n_current against x_previous of
 -- n_previous; null when it cannot be computed (no trials, or all or none succeed).
 create or replace macro ph_two_proportion_z(x_current, n_current, x_previous, n_previous) as

@@ -61,31 +61,25 @@ sides as (
 -- reads only the row groups of its dates); `period` says which.
 created as not materialized (
     select
-        case when created_at >= $start_at and created_at < $end_at then 'current' else 'previous' end as period,
+        ph_period_of(created_at, $start_at, $end_at) as period,
         product_line,
         first_response_hours,
         created_at
     from fct_tickets
     where
-        (
-            (created_at >= $start_at and created_at < $end_at)
-            or (created_at >= $prev_start_at and created_at < $prev_end_at)
-        )
+        ph_in_periods(created_at, $start_at, $end_at, $prev_start_at, $prev_end_at)
         and ph_ticket_chosen($product_lines, $priorities, $channels, product_line, priority, channel)
 ),
 
 solved as not materialized (
     select
-        case when solved_at >= $start_at and solved_at < $end_at then 'current' else 'previous' end as period,
+        ph_period_of(solved_at, $start_at, $end_at) as period,
         product_line,
         resolution_hours
     from fct_tickets
     where
         is_solved
-        and (
-            (solved_at >= $start_at and solved_at < $end_at)
-            or (solved_at >= $prev_start_at and solved_at < $prev_end_at)
-        )
+        and ph_in_periods(solved_at, $start_at, $end_at, $prev_start_at, $prev_end_at)
         and ph_ticket_chosen($product_lines, $priorities, $channels, product_line, priority, channel)
 ),
 
@@ -247,32 +241,26 @@ volume_z as (
 -- Deflection: resolved self-service sessions among (those + tickets created), deflection.sql's rows.
 session_counts as (
     select
-        case when started_at >= $start_at and started_at < $end_at then 'current' else 'previous' end as period,
+        ph_period_of(started_at, $start_at, $end_at) as period,
         product_line,
         sum(count_sessions)::bigint as sessions,
         sum(count_resolved)::bigint as resolved,
         0::bigint as tickets
     from fct_self_service
     where
-        (
-            (started_at >= $start_at and started_at < $end_at)
-            or (started_at >= $prev_start_at and started_at < $prev_end_at)
-        )
+        ph_in_periods(started_at, $start_at, $end_at, $prev_start_at, $prev_end_at)
         and ph_chosen($product_lines, product_line)
     group by all
     union all
     select
-        case when created_at >= $start_at and created_at < $end_at then 'current' else 'previous' end,
+        ph_period_of(created_at, $start_at, $end_at),
         product_line,
         0,
         0,
         count(*)
     from fct_tickets
     where
-        (
-            (created_at >= $start_at and created_at < $end_at)
-            or (created_at >= $prev_start_at and created_at < $prev_end_at)
-        )
+        ph_in_periods(created_at, $start_at, $end_at, $prev_start_at, $prev_end_at)
         and ph_chosen($product_lines, product_line)
     group by all
 ),
@@ -290,24 +278,6 @@ deflection_counts as (
     cross join sides as s
     where s.is_total or c.product_line is not null
     group by all
-),
-
-deflection_tests as (
-    select
-        'deflection.rate_pct' as metric,
-        product_line,
-        null::varchar as issue_key,
-        100.0 * x_previous / nullif(n_previous, 0) as previous,
-        100.0 * x_current / nullif(n_current, 0) as current,
-        n_previous,
-        n_current,
-        ph_two_proportion_z(x_current, n_current, x_previous, n_previous) as z,
-        -- sessions in both periods: an export that stops is no data, not a rate of 0
-        coalesce(
-            n_previous >= 20 and n_current >= 20 and s_previous > 0 and s_current > 0 and x_current + x_previous > 0,
-            false
-        ) as is_tested
-    from deflection_counts
 ),
 
 bug_counts as (
@@ -338,35 +308,29 @@ shares as (
     select 'sla.first_response.met_pct' as metric, period, product_line, (status = 'met')::int as success
     from (
         select
-            case when created_at >= $start_at and created_at < $end_at then 'current' else 'previous' end as period,
+            ph_period_of(created_at, $start_at, $end_at) as period,
             product_line,
             ph_sla_first_response_status(
                 first_response_due_at, has_response_data, first_reply_at, first_response_hours,
-                case when created_at >= $start_at and created_at < $end_at then $end_at else $prev_end_at end
+                case ph_period_of(created_at, $start_at, $end_at) when 'current' then $end_at else $prev_end_at end
             ) as status
         from fct_tickets
         where
-            (
-                (created_at >= $start_at and created_at < $end_at)
-                or (created_at >= $prev_start_at and created_at < $prev_end_at)
-            )
+            ph_in_periods(created_at, $start_at, $end_at, $prev_start_at, $prev_end_at)
             and ph_ticket_chosen($product_lines, $priorities, $channels, product_line, priority, channel)
     )
     where status in ('met', 'breached')
     union all
     select
         'csat.score_pct',
-        case when solved_at >= $start_at and solved_at < $end_at then 'current' else 'previous' end,
+        ph_period_of(solved_at, $start_at, $end_at),
         product_line,
         is_csat_satisfied::int
     from fct_tickets
     where
         is_solved
         and is_csat_satisfied is not null
-        and (
-            (solved_at >= $start_at and solved_at < $end_at)
-            or (solved_at >= $prev_start_at and solved_at < $prev_end_at)
-        )
+        and ph_in_periods(solved_at, $start_at, $end_at, $prev_start_at, $prev_end_at)
         and ph_ticket_chosen($product_lines, $priorities, $channels, product_line, priority, channel)
 ),
 
@@ -383,7 +347,23 @@ share_counts as (
     having len($product_lines) <> 1 or grouping(product_line) = 0
 ),
 
-share_tests as (
+-- Deflection, first replies within SLA and CSAT: the two-proportion z test. Deflection is tested
+-- only with sessions in both periods: an export that stops is no data, not a rate of 0.
+proportions as (
+    select
+        'deflection.rate_pct' as metric,
+        product_line,
+        x_previous::double as x_previous,
+        n_previous,
+        x_current::double as x_current,
+        n_current,
+        coalesce(s_previous > 0 and s_current > 0 and x_current + x_previous > 0, false) as has_data
+    from deflection_counts
+    union all
+    select metric, product_line, x_previous, n_previous, x_current, n_current, true from share_counts
+),
+
+proportion_tests as (
     select
         metric,
         product_line,
@@ -393,8 +373,8 @@ share_tests as (
         n_previous,
         n_current,
         ph_two_proportion_z(x_current, n_current, x_previous, n_previous) as z,
-        coalesce(n_previous >= 20 and n_current >= 20, false) as is_tested
-    from share_counts
+        coalesce(n_previous >= 20 and n_current >= 20 and has_data, false) as is_tested
+    from proportions
 ),
 
 -- A bug's linked tickets over periods of different lengths: of c_current + c_previous tickets,
@@ -418,8 +398,7 @@ count_tests as (
 tests as (
     select * from median_tests
     union all select * from volume_z
-    union all select * from deflection_tests
-    union all select * from share_tests
+    union all select * from proportion_tests
     union all select * from count_tests
 ),
 
