@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
+sys.path.insert(0, str(ROOT))
+
+from bench.load import ARGS, CHROMIUM, serve  # noqa: E402  (one way to start the app and the browser)
+
 PRESETS = ("Last month", "Last quarter", "Year to date", "Last 12 months")
 LINES = ("Billing", "Mobile App", "Analytics", "Integrations")
 # The tiles' values and the page's state: new values painted, no element stale, no rerun running.
@@ -37,29 +34,6 @@ PAINTED = """(before) => {
          && !document.querySelector('[data-testid="stStatusWidget"]');
 }"""
 VALUES = "() => [...document.querySelectorAll('.ph-tile .ph-value')].map(v => v.innerText).join('|')"
-
-
-def serve(data: Path) -> tuple[subprocess.Popen, str]:
-    """`product-health serve --data DATA` on a free port; returns when it answers."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.cli", "serve", "--data", str(data), "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=dict(os.environ, STREAMLIT_SERVER_HEADLESS="true", STREAMLIT_SERVER_ADDRESS="127.0.0.1"),
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            return process, url
-        except OSError:
-            time.sleep(0.5)
-    process.terminate()
-    raise SystemExit("the dashboard did not start within 2 minutes")
 
 
 def changes(count: int, seed: int = 7) -> list[tuple[str, str]]:

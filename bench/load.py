@@ -42,26 +42,27 @@ LINES = ["", "Billing", "Mobile+App", "Analytics", "Integrations"]
 PRESETS = ["Last+month", "Last+quarter", "Year+to+date", "Last+12+months"]
 
 
-def start_app() -> tuple[subprocess.Popen, str]:
+def serve(data: Path) -> tuple[subprocess.Popen, str]:
+    """`product-health serve --data DATA` on a free port; returns when it answers."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(port)],
+        [sys.executable, "-m", "dashboard.cli", "serve", "--data", str(data), "--port", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env=dict(os.environ),
+        env=dict(os.environ, STREAMLIT_SERVER_HEADLESS="true", STREAMLIT_SERVER_ADDRESS="127.0.0.1"),
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
+    for _ in range(240):
         try:
             urllib.request.urlopen(url + "/_stcore/health", timeout=1)
             return process, url
         except OSError:
             time.sleep(0.5)
     process.terminate()
-    raise SystemExit("the app did not start")
+    raise SystemExit("the dashboard did not start within 2 minutes")
 
 
 TILE = '.ph-tile[data-label="Tickets created"] .ph-value'  # dashboard/htmlparts.py
@@ -151,7 +152,7 @@ def main() -> int:
     process = None
     url = args.url
     if not url:
-        process, url = start_app()
+        process, url = serve(ROOT / "sample_data")
     try:
         result = asyncio.run(run(url, args.sessions, args.seconds))
     finally:
