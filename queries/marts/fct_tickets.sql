@@ -50,7 +50,7 @@ tickets as (
         full_resolution_business_minutes,
         case
             when first_response_calendar_minutes is not null then first_response_calendar_minutes / 60
-            when first_response_at is not null then epoch(first_response_at - created_at) / 3600
+            when first_response_at is not null then ph_hours(created_at, first_response_at)
             when first_response_business_minutes is not null then first_response_business_minutes / 60
         end as first_response_hours,
         case
@@ -60,7 +60,7 @@ tickets as (
         has_response_data,
         ph_is_solved(status, solved_at, is_merged) as is_solved,
         case
-            when ph_is_solved(status, solved_at, is_merged) then epoch(solved_at - created_at) / 3600
+            when ph_is_solved(status, solved_at, is_merged) then ph_hours(created_at, solved_at)
         end as resolution_hours,
         ph_first_reply_at(first_response_at, created_at, first_response_calendar_minutes) as first_reply_at,
         case when status in ('solved', 'closed') then coalesce(solved_at, updated_at, created_at) end as closed_at,

@@ -27,7 +27,7 @@ bugs as (
 
 -- Open at each month's end needs every (month, bug) pair; created and fixed need only the bug.
 open_at_month_end as (
-    select months.month_start, bugs.product_line, epoch(months.month_end_at - bugs.created_at) / 86400 as age_days
+    select months.month_start, bugs.product_line, ph_days(bugs.created_at, months.month_end_at) as age_days
     from months
     join bugs
         on bugs.created_at < months.month_end_at
@@ -52,7 +52,7 @@ fixed_per_month as (
         months.month_start,
         bugs.product_line,
         count(*) as fixed,
-        quantile_cont(epoch(bugs.resolved_at - bugs.created_at) / 86400, 0.5) as median_days_to_fix
+        quantile_cont(ph_days(bugs.created_at, bugs.resolved_at), 0.5) as median_days_to_fix
     from months
     join bugs
         on bugs.resolved_at >= months.month_start_at and bugs.resolved_at < months.month_end_at

@@ -79,14 +79,14 @@ final as (
         i.product_line,
         i.status,
         i.created_at,
-        epoch($end_at - i.created_at) / 86400 as age_days,
+        ph_days(i.created_at, $end_at) as age_days,
         i.created_at < $end_at and (i.resolved_at is null or i.resolved_at >= $end_at) as is_open,
         c.tickets_in_period,
         greatest(c.linked_tickets, coalesce(i.linked_ticket_count, 0)) as tickets_all_time,
         s.monthly_tickets,
         i.url,
         (i.resolved_at is null or i.resolved_at >= $end_at)
-            and epoch($end_at - i.created_at) / 86400 >= $min_age_days
+            and ph_days(i.created_at, $end_at) >= $min_age_days
             and c.tickets_in_period > 0 as is_still_hurting
     from counts as c
     join fct_issues as i on i.source = c.issue_source and i.issue_key = c.issue_key

@@ -157,7 +157,7 @@ pooled as (
 minutes as (
     select m, product_line, is_current, round(value * 60) as minute, count(*) as tickets
     from ticket_values
-    group by all
+    group by grouping sets ((m, product_line, is_current, minute), (m, is_current, minute))
 ),
 
 above as (
@@ -169,7 +169,7 @@ above as (
         coalesce(sum(v.tickets) filter (where v.is_current and v.minute > round(p.pooled_median * 60)), 0)
             as x_current
     from minutes as v
-    join pooled as p on p.m = v.m and (p.product_line = v.product_line or p.product_line is null)
+    join pooled as p on p.m = v.m and p.product_line is not distinct from v.product_line
     group by all
 ),
 
@@ -297,7 +297,7 @@ bug_counts as (
         and ph_chosen($product_lines, i.product_line)
         and (i.resolved_at is null or i.resolved_at >= $end_at)
         and i.created_at < $prev_start_at  -- there all along: a new bug's first tickets are no jump
-        and epoch($end_at::timestamptz - i.created_at) / 86400 >= $min_age_days
+        and ph_days(i.created_at, $end_at::timestamptz) >= $min_age_days
     group by all
     having c_current > 0
 ),

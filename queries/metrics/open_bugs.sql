@@ -11,7 +11,7 @@ select
     product_line,
     status,
     created_at,
-    epoch($end_at - created_at) / 86400 as age_days,
+    ph_days(created_at, $end_at) as age_days,
     url
 from fct_issues
 where
