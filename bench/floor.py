@@ -1,12 +1,13 @@
 """The fair floor: the overview's figures by the fewest hand-written DuckDB statements.
 
 What a DuckDB expert would write by hand to put the overview on screen for one filter state,
-from the same model tables: one statement per fact table, each reading its table once for all
-the periods at once (the period, the one it is compared with, a year earlier and the twelve
-months of the sparklines) with grouping sets for the totals and the product lines; What
-changed and the events are the overview's own statements (already one each). The overview's
-figures it computes: every tile's number and caption for the three periods, the sparklines,
-the product-line table. `bench/run.py` times it against tiles.overview on the same choices
+from the same model tables: one statement per fact table (two for tickets: the backlog is a
+state at each period's end), each reading its table once for all the periods at once (the
+period, the one it is compared with, a year earlier and the twelve months of the sparklines)
+with grouping sets for the totals and the product lines; What changed and the events are the
+overview's own statements (already one each). The overview's figures it computes: every
+tile's number and caption for the three periods (SLA, backlog and CSAT included), the
+sparklines, the product-line table. `bench/run.py` times it against tiles.overview on the same choices
 (overview_over_fair_floor) and checks it gives the same numbers.
 """
 
@@ -20,7 +21,7 @@ from dashboard.filters import Filters, months_back
 
 BUCKETS = """
 buckets as (
-    select unnest($names) as bucket, unnest($starts) as start_at, unnest($ends) as end_at
+    select unnest($names) as bucket, unnest($starts) as start_at, unnest($ends) as end_at, unnest($judged) as judged_at
 )"""
 
 TICKETS = f"""
@@ -30,30 +31,77 @@ chosen as (
     where ph_ticket_chosen($product_lines, $priorities, $channels, product_line, priority, channel)
 ),
 created as (
-    select b.bucket, c.product_line, c.first_response_hours, c.has_response_data
+    select
+        b.bucket, c.product_line, c.first_response_hours, c.has_response_data,
+        ph_sla_first_response_status(
+            c.first_response_due_at, c.has_response_data, c.first_reply_at, c.first_response_hours, b.judged_at
+        ) as sla
     from chosen as c join buckets as b on c.created_at >= b.start_at and c.created_at < b.end_at
 ),
 solved as (
-    select b.bucket, c.product_line, c.resolution_hours, c.is_reopened
+    select b.bucket, c.product_line, c.resolution_hours, c.is_reopened, c.is_csat_satisfied
     from chosen as c join buckets as b on c.is_solved and c.solved_at >= b.start_at and c.solved_at < b.end_at
 )
 select
     'created' as kind, bucket, product_line, count(*) as n,
     count(*) filter (where has_response_data and first_response_hours is null) as extra,
-    quantile_cont(first_response_hours, 0.5) as median, quantile_cont(first_response_hours, 0.9) as p90
+    quantile_cont(first_response_hours, [0.5, 0.9]) as quantiles,
+    count(*) filter (where sla = 'met') as a, count(*) filter (where sla = 'breached') as b,
+    count(*) filter (where sla = 'pending') as c
 from created group by grouping sets ((bucket), (bucket, product_line))
 union all
 select
     'solved', bucket, product_line, count(*),
     100.0 * count(*) filter (where is_reopened) / count(*),
-    quantile_cont(resolution_hours, 0.5), quantile_cont(resolution_hours, 0.9)
+    quantile_cont(resolution_hours, [0.5, 0.9]),
+    count(is_csat_satisfied), count(*) filter (where is_csat_satisfied), null
 from solved group by grouping sets ((bucket), (bucket, product_line))
+"""
+
+BACKLOG = f"""
+with {BUCKETS},
+chosen as (
+    select created_at, closed_at, product_line from fct_tickets
+    where ph_ticket_chosen($product_lines, $priorities, $channels, product_line, priority, channel)
+),
+open as (  -- open at the end of the period, the one before and a year earlier: their ages
+    select b.bucket, c.product_line, ph_days(c.created_at, b.end_at) as age_days
+    from chosen as c
+    join buckets as b on c.created_at < b.end_at and (c.closed_at is null or c.closed_at >= b.end_at)
+    where not starts_with(b.bucket, 'm')
+),
+moves as (  -- the sparkline's months: open at each month's end = created - closed up to then
+    select c.product_line, b.bucket, b.end_at, count(*) as created, 0 as closed
+    from chosen as c join buckets as b on c.created_at >= b.start_at and c.created_at < b.end_at
+    where starts_with(b.bucket, 'm') group by all
+    union all
+    select c.product_line, b.bucket, b.end_at, 0, count(*)
+    from chosen as c join buckets as b on c.closed_at >= b.start_at and c.closed_at < b.end_at
+    where starts_with(b.bucket, 'm') group by all
+),
+before as (  -- open when the first sparkline month starts
+    select c.product_line, count(*) as n
+    from chosen as c, (select min(start_at) as first_at from buckets where starts_with(bucket, 'm'))
+    where c.created_at < first_at and (c.closed_at is null or c.closed_at >= first_at)
+    group by grouping sets ((), (c.product_line))
+),
+monthly as (
+    select bucket, product_line, end_at, sum(created - closed) as delta
+    from moves group by grouping sets ((bucket, end_at), (bucket, end_at, product_line))
+)
+select bucket, product_line, count(*) as open_at_end, quantile_cont(age_days, 0.5) as median_age_days
+from open group by grouping sets ((bucket), (bucket, product_line))
+union all
+select
+    m.bucket, m.product_line,
+    coalesce(b.n, 0) + sum(m.delta) over (partition by m.product_line order by m.end_at), null
+from monthly as m left join before as b on b.product_line is not distinct from m.product_line
 """
 
 BUGS = f"""
 with {BUCKETS},
 open as (
-    select b.bucket, i.product_line, epoch(b.end_at - i.created_at) / 86400 as age_days
+    select b.bucket, i.product_line, ph_days(i.created_at, b.end_at) as age_days
     from fct_issues as i
     join buckets as b on i.created_at < b.end_at and (i.resolved_at is null or i.resolved_at >= b.end_at)
     where i.is_bug and ph_chosen($product_lines, i.product_line)
@@ -95,31 +143,36 @@ join ticket_issue_links as l on l.issue_source = i.source and l.issue_key = i.is
 where
     i.is_bug and ph_chosen($product_lines, i.product_line)
     and (i.resolved_at is null or i.resolved_at >= $end_at)
-    and epoch($end_at - i.created_at) / 86400 >= $min_age_days
+    and ph_days(i.created_at, $end_at) >= $min_age_days
     and l.is_bug and l.ticket_created_at >= $start_at and l.ticket_created_at < $end_at
     and ph_chosen($priorities, l.ticket_priority) and ph_chosen($channels, l.ticket_channel)
 """
 
 
+STATEMENTS = {"tickets": TICKETS, "backlog": BACKLOG, "bugs": BUGS, "deflection": DEFLECTION, "impact": IMPACT}
+
+
 def buckets(filters: Filters) -> dict[str, list[Any]]:
     """The periods the overview shows, as bound lists: the period, the one before, a year
-    earlier, and the 12 sparkline months (the last one cut at the period's end)."""
+    earlier, and the 12 sparkline months (the last one cut at the period's end); with the
+    instant each one's SLA is judged at."""
     periods = {"now": filters, "prev": filters.previous(), "year": filters.year_ago()}
-    names, starts, ends = [], [], []
+    names, starts, ends, judged = [], [], [], []
     for name, period in periods.items():
         names.append(name)
         starts.append(period.start_at)
         ends.append(period.end_at)
+        judged.append(period.end_at)
     trailing = filters.trailing_months(12)
     month = trailing.start.replace(day=1)
     while month <= trailing.end:
-        last = min(months_back(month, -1) - dt.timedelta(days=1), trailing.end)
-        span = Filters(month, last, filters.timezone)
+        whole = Filters(month, months_back(month, -1) - dt.timedelta(days=1), filters.timezone)
         names.append(f"m{month:%Y-%m}")
-        starts.append(span.start_at)
-        ends.append(span.end_at)
+        starts.append(whole.start_at)
+        ends.append(min(whole.end_at, trailing.end_at))
+        judged.append(whole.end_at)  # a month's SLA is judged at its own end (sla_trend.sql)
         month = months_back(month, -1)
-    return {"names": names, "starts": starts, "ends": ends}
+    return {"names": names, "starts": starts, "ends": ends, "judged": judged}
 
 
 def statements(warehouse: Warehouse, filters: Filters) -> dict[str, list[tuple]]:
@@ -128,7 +181,7 @@ def statements(warehouse: Warehouse, filters: Filters) -> dict[str, list[tuple]]
     out = {}
     cursor = warehouse.con.cursor()
     try:
-        for name, sql in (("tickets", TICKETS), ("bugs", BUGS), ("deflection", DEFLECTION), ("impact", IMPACT)):
+        for name, sql in STATEMENTS.items():
             out[name] = cursor.execute(sql, {k: params[k] for k in _names(sql)}).fetchall()
         for name in ("changes", "events"):
             sql = read_sql(f"metrics/{name}")
@@ -151,17 +204,29 @@ def figures(rows: dict[str, list[tuple]]) -> dict[str, Any]:
     def put(bucket: str, line: str | None, key: str, value: Any) -> None:
         out.setdefault(bucket, {}).setdefault(line, {})[key] = value
 
-    for kind, bucket, line, n, extra, median, p90 in rows["tickets"]:
+    for kind, bucket, line, n, extra, quantiles, a, b, c in rows["tickets"]:
+        median, p90 = quantiles or (None, None)
         if kind == "created":
             put(bucket, line, "tickets_created", n)
             put(bucket, line, "first_response.unanswered", extra)
             put(bucket, line, "first_response.median_hours", median)
             put(bucket, line, "first_response.p90_hours", p90)
+            put(bucket, line, "sla.first_response.met", a)
+            put(bucket, line, "sla.first_response.breached", b)
+            put(bucket, line, "sla.first_response.pending", c)
+            put(bucket, line, "sla.first_response.met_pct", 100 * a / (a + b) if a + b else None)
         else:
             put(bucket, line, "resolution.resolved", n)
             put(bucket, line, "resolution.reopened_pct", extra)
             put(bucket, line, "resolution.median_hours", median)
             put(bucket, line, "resolution.p90_hours", p90)
+            put(bucket, line, "csat.rated", a)
+            put(bucket, line, "csat.satisfied", b)
+            put(bucket, line, "csat.score_pct", 100 * b / a if a else None)
+    for bucket, line, open_at_end, median_age in rows["backlog"]:
+        put(bucket, line, "backlog.open_at_end", open_at_end)
+        if not bucket.startswith("m"):
+            put(bucket, line, "backlog.median_age_days", median_age)
     for bucket, line, open_bugs, median_days, older in rows["bugs"]:
         put(bucket, line, "bug_age.open_bugs", open_bugs)
         put(bucket, line, "bug_age.median_days", median_days)

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from dashboard import PROJECT_ROOT
+from dashboard.catalogue import CATALOGUE, value_at
 from dashboard.cli import main
 
 
@@ -95,20 +96,21 @@ def test_the_fair_floor_gives_the_overviews_figures(sample) -> None:
         "Deflection rate": "deflection.rate_pct",
         "Tickets about known bugs": "impact.linked_tickets",
         "Tickets created": "tickets_created",
+        "First replies within SLA": "sla.first_response.met_pct",
+        "Open tickets at the end": "backlog.open_at_end",
+        "CSAT": "csat.score_pct",
     }
-    counts = {"bug_age.open_bugs", "impact.linked_tickets", "tickets_created"}
+    assert set(sparks) == {kpi.tile.label for kpi in CATALOGUE if kpi.tile}
+    counts = {"bug_age.open_bugs", "impact.linked_tickets", "tickets_created", "backlog.open_at_end"}
     for choice in filter_choices(8):
         filters = _filters(choice)
         shown = overview(warehouse, report.counts, filters, lambda n, p: run_metric(warehouse, n, p), spans)
         figures = floor.figures(floor.statements(warehouse, filters))
         for key, value in figures["now"][None].items():
-            section, _, name = key.rpartition(".")
             theirs = (
-                len(shown.now["impact"]["still_hurting"])
-                if key == "impact.still_hurting"
-                else (shown.now[section][name] if section else shown.now[name])
+                len(shown.now["impact"]["still_hurting"]) if key == "impact.still_hurting" else value_at(shown.now, key)
             )
-            assert value == pytest.approx(theirs, abs=1e-4), (choice, key)
+            assert value == pytest.approx(theirs, abs=1e-4, nan_ok=True), (choice, key)
         months = [name for name in floor.buckets(filters)["names"] if name.startswith("m")]
         for label, path in sparks.items():
             mine = [figures.get(m, {}).get(None, {}).get(path) for m in months]
@@ -121,3 +123,9 @@ def test_the_fair_floor_gives_the_overviews_figures(sample) -> None:
             assert mine.get("tickets_created") == row["Tickets"]
             assert mine.get("first_response.median_hours") == pytest.approx(row["Median first response (h)"], abs=1e-4)
             assert mine.get("resolution.median_hours") == pytest.approx(row["Median resolution (h)"], abs=1e-4)
+            for key, column in (
+                ("sla.first_response.met_pct", "First replies within SLA %"),
+                ("backlog.open_at_end", "Open tickets"),
+                ("csat.score_pct", "CSAT %"),
+            ):
+                assert mine.get(key) == pytest.approx(row[column], abs=1e-4, nan_ok=True), (choice, key)

@@ -23,22 +23,11 @@ judged as (
     select
         month_start,
         product_line,
-        case
-            when first_response_due_at is null then null
-            when not has_response_data or (first_reply_at is null and first_response_hours is not null) then null
-            when first_reply_at < month_end_at
-                then case when first_reply_at <= first_response_due_at then 'met' else 'breached' end
-            when first_response_due_at <= month_end_at then 'breached'
-            else 'pending'
-        end as first_response_status,
-        case
-            when resolution_due_at is null or is_merged or (status in ('solved', 'closed') and solved_at is null)
-                then null
-            when is_solved and solved_at < month_end_at
-                then case when solved_at <= resolution_due_at then 'met' else 'breached' end
-            when resolution_due_at <= month_end_at then 'breached'
-            else 'pending'
-        end as resolution_status
+        ph_sla_first_response_status(
+            first_response_due_at, has_response_data, first_reply_at, first_response_hours, month_end_at
+        ) as first_response_status,
+        ph_sla_resolution_status(resolution_due_at, is_merged, status, is_solved, solved_at, month_end_at)
+            as resolution_status
     from tickets
 ),
 
