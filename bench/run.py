@@ -134,13 +134,14 @@ def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
     spans = coverage(warehouse, _filters(choices[0]).timezone)  # once per model, as the dashboard caches it
     overview(warehouse, report.counts, _filters(choices[0]), metric, spans)  # first touch of the file's pages
     fair_floor.statements(warehouse, _filters(choices[0]))
-    overview_s, floor_s, answers = [], [], []
+    overview_s, floor_s, answers, counted = [], [], [], []
     for choice in choices:
         filters = _filters(choice)
         queries = 0
         started = time.perf_counter()
         shown = overview(warehouse, report.counts, filters, metric, spans)
         overview_s.append(time.perf_counter() - started)
+        counted.append(queries)
         started = time.perf_counter()
         rows = fair_floor.statements(warehouse, filters)
         floor_s.append(time.perf_counter() - started)
@@ -162,7 +163,7 @@ def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "overview_s": overview_s,
         "fair_floor_s": floor_s,
-        "queries_per_refresh": queries,
+        "queries_per_refresh": max(counted),
         "answers": answers,
         "peak_rss_gb": _peak_rss_gb(),
     }

@@ -120,7 +120,7 @@ def tiles(
                     if coverage.reaches(kpi.entity, previous)
                     else None,
                     change(value, value_at(year_ago, spec.path), spec.unit, spec.better, short_period_label(year))
-                    if coverage.reaches(kpi.entity, year)
+                    if coverage.reaches(kpi.entity, year) and year != previous  # 12 months: the same period
                     else None,
                     spec.caption(now, before, short_period_label(previous)),
                     spark,
@@ -235,10 +235,11 @@ class Overview:
 
 
 def comparisons(filters: Filters, coverage: Coverage) -> list[Filters]:
-    """The periods the overview compares with that some of the data reaches back to."""
+    """The periods the overview compares with that some of the data reaches back to (one for
+    a 12-month period: the one before it is the one a year earlier)."""
     return [
         period
-        for period in (filters.previous(), filters.year_ago())
+        for period in dict.fromkeys((filters.previous(), filters.year_ago()))
         if any(coverage.reaches(entity, period) for entity in coverage.spans)
     ]
 

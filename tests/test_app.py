@@ -310,3 +310,12 @@ def test_the_link_to_this_view_pins_the_period() -> None:
     (link,) = [c.value for c in at.sidebar.code]
     assert link.endswith("?product_line=Billing&from=2026-10-01&to=2026-10-31")
     assert "preset" not in link
+
+
+def test_twelve_months_are_compared_with_the_twelve_before_once() -> None:
+    at = run({"from": "2025-11-01", "to": "2026-10-31"})
+    caption = next(c.value for c in at.caption if "compared with" in c.value)
+    assert caption.count("November 2024") == 1, caption
+    overview = next(h.value for h in at.html if "ph-tile" in h.value)
+    # the change a year earlier would be the same change again: shown once
+    assert "vs November 2024 – October 2025" in overview and "ph-delta ph-year" not in overview

@@ -47,3 +47,13 @@ def test_the_overview_runs_each_catalogue_query_once_per_period() -> None:
     queries = overview_queries(october, nothing_before)
     # + What changed (this period) and the events (the trend's months)
     assert len(queries) == len(set(queries)) == len(summary_sql()) + len(trend_sql()) + 2
+
+
+def test_twelve_months_are_compared_once_the_year_before_is_the_period_before() -> None:
+    year = Filters(dt.date(2025, 11, 1), dt.date(2026, 10, 31))
+    assert year.previous() == year.year_ago()
+    months = {dt.date(2024 + (m // 12), m % 12 + 1, 1) for m in range(10, 34)}  # Nov 2024 - Oct 2026
+    covered = Coverage({"tickets": (dt.date(2024, 11, 1), year.end)}, {"tickets": frozenset(months)})
+    queries = overview_queries(year, covered)
+    compared = [name for name, period in queries if period == year.previous()]
+    assert len(queries) == len(set(queries)) and len(compared) == len(set(compared)) == len(summary_sql()) - 1
