@@ -11,13 +11,12 @@ import streamlit as st
 from dashboard import data
 from dashboard.config import load_settings
 from dashboard.errors import ProductHealthError
-from dashboard.filters import Filters, months_back
+from dashboard.filters import PRESETS, Filters
 from dashboard.formatting import when
 from dashboard.tiles import coverage_text
 from dashboard.views import FILTERS_KEY, MODEL_KEY, is_meeting
 
 UNBOUND_PARAMS = ("mode", "from", "to", "basis")  # URL values no widget is bound to
-PRESETS = ("Last month", "Last quarter", "Year to date", "Last 12 months", "Custom")
 # Meeting mode: no sidebar, page names across the top, type sized for the room by CSS (not by
 # zooming the page: plotly lays charts out at the unzoomed width, so a zoom cuts them off).
 MEETING_CSS = """
@@ -56,22 +55,6 @@ PAGES = [
 ]
 
 
-def preset_period(preset: str, month: tuple[dt.date, dt.date], last_day: dt.date) -> tuple[dt.date, dt.date]:
-    """The period of a preset, counted back from the data (not the calendar): 'Last month' is
-    `month` (Coverage.default_month), the others end with it; 'Year to date' ends on the
-    data's last day."""
-    start, end = month
-    if preset == "Last quarter":
-        past = end.month % 3  # months of an unfinished quarter
-        end = months_back(end, past - 1) - dt.timedelta(days=1) if past else end
-        start = months_back(end, 2)
-    elif preset == "Year to date":
-        start, end = last_day.replace(month=1, day=1), last_day
-    elif preset == "Last 12 months":
-        start = months_back(end, 11)
-    return start, end
-
-
 def invalid_url_values(name: str, allowed: list[str]) -> list[str]:
     return [v for v in st.query_params.get_all(name) if v not in allowed]
 
@@ -97,8 +80,6 @@ def sidebar(model: data.Model) -> Filters:
     timezone = model.warehouse.settings.timezone
     coverage = data.coverage(timezone, model.fingerprint)
     today = dt.date.today()
-    month = coverage.default_month(today)
-    last_day = max(coverage.main_last_day(today), month[1])
     notes = []
     linked = url_period(today, notes)
     if linked and st.session_state.get("dates") != linked:
@@ -116,7 +97,7 @@ def sidebar(model: data.Model) -> Filters:
     with st.sidebar:
         st.title("Product Health")
         preset = st.selectbox("Period", PRESETS, key="preset", bind="query-params")
-        start, end = preset_period(preset, month, last_day)
+        start, end = coverage.preset(preset, today)
         if preset == "Custom":
             default = {} if "dates" in st.session_state else {"value": (start, end)}
             picked = st.date_input("From – to", key="dates", max_value=today, **default)

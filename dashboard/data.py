@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import time
+from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +23,9 @@ from dashboard import SAMPLE_DATA_DIR, mapping, pack, tiles
 from dashboard.build import LoadReport, Progress
 from dashboard.db import Warehouse, read_sql
 from dashboard.errors import ProductHealthError
-from dashboard.filters import Filters
+from dashboard.filters import PRESETS, Filters
 from dashboard.folder import FolderState, folder_state
+from dashboard.logs import log
 from dashboard.metrics import Coverage, known_values, plain_definition, run_metric
 from dashboard.metrics import coverage as data_coverage
 from dashboard.store import open_warehouse
@@ -145,12 +148,90 @@ def model() -> tuple[Model, RefreshFailure | None]:
         _FAILED[(*place, key)] = failure
         return _LAST_GOOD[place], failure
     _LAST_GOOD[place] = loaded
+    warm(loaded)
     return loaded, None
+
+
+class Results:
+    """Every query's result by (model fingerprint, query, filters), shared by all sessions and
+    pages: the overview of one state reuses another's (Sep's period is Oct's previous one, the
+    sparklines' 12 months are the same for a month, its quarter and its year). Thread-safe; a
+    query asked for while it runs is waited for, not run twice. Callers get their own copy.
+    The oldest results go first beyond `size`."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._done: OrderedDict[tuple[str, str, Filters], Future] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, model: Model, name: str, filters: Filters) -> pd.DataFrame:
+        key = model.fingerprint
+        with self._lock:
+            found = self._done.get((key, name, filters))
+            mine = found is None
+            if mine:
+                found = self._done[key, name, filters] = Future()
+                while len(self._done) > self.size:
+                    self._done.popitem(last=False)
+            else:
+                self._done.move_to_end((key, name, filters))
+        if mine:
+            try:
+                found.set_result(run_metric(model.warehouse, name, filters))
+            except BaseException as exc:
+                with self._lock:
+                    self._done.pop((key, name, filters), None)  # a failure is not kept
+                found.set_exception(exc)
+        return found.result().copy()
+
+    def __contains__(self, query: tuple[str, str, Filters]) -> bool:
+        with self._lock:
+            found = self._done.get(query)
+            return found is not None and found.done() and found.exception() is None
+
+
+RESULTS = Results()
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
 def metric(name: str, filters: Filters, key: str) -> pd.DataFrame:
-    return run_metric(_warehouse(key), name, filters)
+    return RESULTS.get(_model(key), name, filters)
+
+
+# The presets a meeting clicks through, warmed once per model: their overviews' queries run on
+# a background thread after the model loads, so the first click on each is a cached one.
+_WARMER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="product-health-warm")
+_WARMED: set[str] = set()
+
+
+def warm(model: Model, today: dt.date | None = None) -> Future | None:
+    """Start running the overview queries of every preset period for all product lines on
+    `model` (once per model and process); None when already started."""
+    with _LOADING_LOCK:
+        if model.fingerprint in _WARMED:
+            return None
+        _WARMED.add(model.fingerprint)
+    return _WARMER.submit(_warm, model, today or dt.date.today())
+
+
+def _warm(model: Model, today: dt.date) -> None:
+    started = time.perf_counter()
+    timezone = model.warehouse.settings.timezone
+    spans = data_coverage(model.warehouse, timezone)
+    periods = [Filters(*spans.preset(name, today), timezone) for name in PRESETS if name != "Custom"]
+    queries = list(dict.fromkeys(q for period in periods for q in tiles.overview_queries(period, spans)))
+    try:
+        for name, period in queries:
+            RESULTS.get(model, name, period)
+    except Exception as exc:  # the pages run them again and show what failed
+        log.warning("warming the overview stopped: %s", exc)
+        return
+    log.info(
+        "warmed the overview of %d periods: %d queries in %.1f s",
+        len(periods),
+        len(queries),
+        time.perf_counter() - started,
+    )
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
@@ -170,13 +251,13 @@ def field_values(key: str) -> list[mapping.FieldValues]:
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def overview(filters: Filters, key: str) -> tiles.Overview:
-    """The overview of one filter state; its queries run concurrently, uncached one by one."""
+    """The overview of one filter state; its queries run concurrently, each through RESULTS."""
     model = _model(key)
     return tiles.overview(
         model.warehouse,
         model.report.counts,
         filters,
-        lambda name, period: run_metric(model.warehouse, name, period),
+        lambda name, period: RESULTS.get(model, name, period),
         coverage(filters.timezone, key),
     )
 

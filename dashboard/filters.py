@@ -13,6 +13,9 @@ from dashboard.errors import ProductHealthError
 # open hours of the ticket's schedule (business; [[schedules]] in the settings).
 BASES = ("calendar", "business")
 
+# The sidebar's periods: the first four counted back from the data (preset_period), or picked.
+PRESETS = ("Last month", "Last quarter", "Year to date", "Last 12 months", "Custom")
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -123,3 +126,19 @@ def last_full_month(today: dt.date) -> tuple[dt.date, dt.date]:
     """The last calendar month that ended before `today`."""
     end = today.replace(day=1) - dt.timedelta(days=1)
     return end.replace(day=1), end
+
+
+def preset_period(preset: str, month: tuple[dt.date, dt.date], last_day: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of a preset, counted back from the data (not the calendar): 'Last month' is
+    `month` (Coverage.default_month), the others end with it; 'Year to date' ends on the
+    data's last day."""
+    start, end = month
+    if preset == "Last quarter":
+        past = end.month % 3  # months of an unfinished quarter
+        end = months_back(end, past - 1) - dt.timedelta(days=1) if past else end
+        start = months_back(end, 2)
+    elif preset == "Year to date":
+        start, end = last_day.replace(month=1, day=1), last_day
+    elif preset == "Last 12 months":
+        start = months_back(end, 11)
+    return start, end

@@ -16,7 +16,7 @@ from dashboard import changes, precomputed
 from dashboard.catalogue import CATALOGUE, Context, clean, summary_sql, target_met, totals, trend_sql, value_at
 from dashboard.db import Warehouse, read_sql
 from dashboard.errors import ProductHealthError
-from dashboard.filters import Filters, last_full_month, months_back
+from dashboard.filters import Filters, last_full_month, months_back, preset_period
 
 # Every query run_metric runs: the catalogue's, the ones pages read for their lists, the
 # events on the charts and What changed.
@@ -105,6 +105,11 @@ class Coverage:
         """What the default period follows: tickets (most tiles are about them, and a tracker
         export is often newer than the help desk's), else whatever data there is."""
         return "tickets" if "tickets" in self.spans else next(iter(self.spans), None)
+
+    def preset(self, name: str, today: dt.date) -> tuple[dt.date, dt.date]:
+        """The first and last day of a sidebar preset (filters.PRESETS) on this data."""
+        month = self.default_month(today)
+        return preset_period(name, month, max(self.main_last_day(today), month[1]))
 
     def main_last_day(self, today: dt.date) -> dt.date:
         return min(self.spans[self.main_entity][1], today) if self.main_entity else today

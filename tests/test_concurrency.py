@@ -42,3 +42,48 @@ def test_sixteen_threads_can_read_the_settings_at_once(tmp_path) -> None:
     with ThreadPoolExecutor(max_workers=16) as pool:
         patterns = list(pool.map(lambda _: load_settings(tmp_path).key_pattern, range(400)))
     assert set(patterns) == {"[A-Z]+-[0-9]+"}
+
+
+def test_the_shared_results_run_each_query_once_for_sixteen_threads(sample, monkeypatch) -> None:
+    from dashboard import data
+
+    warehouse, report = sample
+    model = data.Model(warehouse, report, "fingerprint")
+    ran = []
+    real = data.run_metric
+
+    def counted(warehouse, name, filters):
+        ran.append((name, filters))
+        return real(warehouse, name, filters)
+
+    monkeypatch.setattr(data, "run_metric", counted)
+    results = data.Results(size=3)
+    october = Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        frames = list(pool.map(lambda _: results.get(model, "first_response", october), range(32)))
+    assert ran == [("first_response", october)]
+    pd.testing.assert_frame_equal(frames[0], run_metric(warehouse, "first_response", october))
+    frames[0].loc[0, "tickets_created"] = -1  # a caller's copy: the next one is untouched
+    assert results.get(model, "first_response", october).loc[0, "tickets_created"] > 0
+    for month in (7, 8, 9):  # three more: the oldest goes
+        results.get(model, "first_response", Filters(dt.date(2026, month, 1), dt.date(2026, month, 28)))
+    assert ("fingerprint", "first_response", october) not in results
+    assert len(ran) == 4
+
+
+def test_warming_runs_the_preset_overviews_so_their_first_click_queries_nothing(sample, monkeypatch) -> None:
+    from dashboard import data, tiles
+    from dashboard.filters import PRESETS
+    from dashboard.metrics import coverage
+
+    warehouse, report = sample
+    model = data.Model(warehouse, report, "warm-fingerprint")
+    monkeypatch.setattr(data, "RESULTS", data.Results())
+    today = dt.date(2026, 11, 25)
+    data.warm(model, today).result()
+    assert data.warm(model, today) is None  # once per model
+    spans = coverage(warehouse, "UTC")
+    for name in PRESETS[:-1]:
+        period = Filters(*spans.preset(name, today))
+        for query, filters in tiles.overview_queries(period, spans):
+            assert ("warm-fingerprint", query, filters) in data.RESULTS, (name, query, filters)
