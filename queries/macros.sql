@@ -70,6 +70,7 @@ end;
 -- rejects the row) rather than an unanswered ticket; '1.234' could be German for 1234 and
 -- is refused as ambiguous (help desks write whole minutes).
 create or replace macro ph_minutes(raw) as case
+    when raw <> '' and ltrim(raw, '0123456789') = '' then try_cast(raw as double)  -- digits: no regex
     when regexp_full_match(raw, '-?[0-9]+(\.[0-9]+)?') and not regexp_full_match(raw, '-?[0-9]{1,3}(\.[0-9]{3})+')
         then try_cast(raw as double)
 end;
@@ -77,7 +78,7 @@ end;
 -- Why a vendor duration in minutes cannot be used; null when it can (ten years = 5,256,000 min).
 create or replace macro ph_bad_minutes(label, raw) as case
     when raw is null then null
-    when regexp_full_match(raw, '-?[0-9]{1,3}(\.[0-9]{3})+')
+    when ph_minutes(raw) is null and regexp_full_match(raw, '-?[0-9]{1,3}(\.[0-9]{3})+')
         then label || ' ''' || left(raw, 20) || ''' is ambiguous: 1.234 minutes, or 1,234 with a thousands separator? '
              || 'Export whole minutes without separators'
     when ph_minutes(raw) is null then label || ' ''' || left(raw, 20) || ''' is not a number of minutes'
