@@ -303,7 +303,7 @@ def run(tickets: int, repeat: int, choices: int, scratch: Path, peer: bool, brow
     }
     result["overview_over_fair_floor"] = result["overview_s"]["median"] / result["fair_floor_s"]["median"]
     if latency:
-        result["browser_filter_change_s"] = {k: latency[k] for k in ("median", "p90", "max", "changes")}
+        result["browser_filter_change_s"] = {k: latency[k] for k in ("median", "p90", "max", "changes", "each")}
     if peer_result:
         result["peer_read_s"] = peer_result["read_s"]
         result["peer_s"] = _stats(peer_result["compute_s"])

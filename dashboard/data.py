@@ -157,31 +157,41 @@ class Results:
     pages: the overview of one state reuses another's (Sep's period is Oct's previous one, the
     sparklines' 12 months are the same for a month, its quarter and its year). Thread-safe; a
     query asked for while it runs is waited for, not run twice. Callers get their own copy.
-    The oldest results go first beyond `size`."""
+    The oldest results go first beyond `size`. A background caller (the warm-up) starts a
+    query only while no one else's runs: a click never shares the two cores with it."""
 
     def __init__(self, size: int = 4096) -> None:
         self.size = size
         self._done: OrderedDict[tuple[str, str, Filters], Future] = OrderedDict()
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._running = 0  # queries of foreground callers running now
 
-    def get(self, model: Model, name: str, filters: Filters) -> pd.DataFrame:
-        key = model.fingerprint
+    def get(self, model: Model, name: str, filters: Filters, background: bool = False) -> pd.DataFrame:
+        query = (model.fingerprint, name, filters)
         with self._lock:
-            found = self._done.get((key, name, filters))
+            if background:
+                self._idle.wait_for(lambda: self._running == 0)
+            found = self._done.get(query)
             mine = found is None
             if mine:
-                found = self._done[key, name, filters] = Future()
+                found = self._done[query] = Future()
+                self._running += not background
                 while len(self._done) > self.size:
                     self._done.popitem(last=False)
             else:
-                self._done.move_to_end((key, name, filters))
+                self._done.move_to_end(query)
         if mine:
             try:
                 found.set_result(run_metric(model.warehouse, name, filters))
             except BaseException as exc:
                 with self._lock:
-                    self._done.pop((key, name, filters), None)  # a failure is not kept
+                    self._done.pop(query, None)  # a failure is not kept
                 found.set_exception(exc)
+            finally:
+                with self._lock:
+                    self._running -= not background
+                    self._idle.notify_all()
         return found.result().copy()
 
     def __contains__(self, query: tuple[str, str, Filters]) -> bool:
@@ -222,7 +232,7 @@ def _warm(model: Model, today: dt.date) -> None:
     queries = list(dict.fromkeys(q for period in periods for q in tiles.overview_queries(period, spans)))
     try:
         for name, period in queries:
-            RESULTS.get(model, name, period)
+            RESULTS.get(model, name, period, background=True)
     except Exception as exc:  # the pages run them again and show what failed
         log.warning("warming the overview stopped: %s", exc)
         return

@@ -223,15 +223,11 @@ class Overview:
     tiles: list[Tile]
     sparks: dict[str, list[float | None]]  # tile label -> the 12 monthly values (None: no data)
     table: pd.DataFrame
-    results: dict[tuple[str, Filters], pd.DataFrame]  # every query behind it (overview_queries)
     coverage: Coverage
     changes: list[Movement]  # What changed, most important first (all of them; the page shows SHOWN)
     compared: bool  # whether What changed could compare: the tickets cover both periods
     events: list[dict[str, Any]]  # the events that touch the period (metrics.events' form)
     event_months: tuple[int, ...]  # the sparklines' months (0 = the first of 12) in which an event starts
-
-    def result(self, name: str, period: Filters) -> pd.DataFrame:
-        return self.results[name, period]
 
 
 def comparisons(filters: Filters, coverage: Coverage) -> list[Filters]:
@@ -341,9 +337,7 @@ def overview(
     starts = {max(pd.Timestamp(start).date(), first) for start in year_events["start_date"]}
     marks = tuple(sorted((s.year - first.year) * 12 + s.month - first.month for s in starts))
     compared = coverage.covers("tickets", filters)
-    return Overview(
-        now, before, year_ago, tile_list, sparks, table, memo, coverage, movements, compared, in_period, marks
-    )
+    return Overview(now, before, year_ago, tile_list, sparks, table, coverage, movements, compared, in_period, marks)
 
 
 def _touches(row: Any, period: Filters) -> bool:

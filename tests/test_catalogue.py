@@ -57,3 +57,20 @@ def test_twelve_months_are_compared_once_the_year_before_is_the_period_before() 
     queries = overview_queries(year, covered)
     compared = [name for name, period in queries if period == year.previous()]
     assert len(queries) == len(set(queries)) and len(compared) == len(set(compared)) == len(summary_sql()) - 1
+
+
+def test_the_cached_overview_holds_what_it_shows_not_its_queries_results(sample) -> None:
+    """data.overview is an st.cache_data entry, pickled on every store and read: with every
+    query's frames in it (the still-hurting query lists every linked bug), it was 39 MB and
+    took 0.3 s to read back at ten million tickets."""
+    import pickle
+
+    from dashboard.metrics import coverage, run_metric
+    from dashboard.tiles import overview
+
+    warehouse, report = sample
+    october = Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    spans = coverage(warehouse, "UTC")
+    shown = overview(warehouse, report.counts, october, lambda n, p: run_metric(warehouse, n, p), spans)
+    behind = sum(len(pickle.dumps(run_metric(warehouse, *query))) for query in overview_queries(october, spans))
+    assert len(pickle.dumps(shown)) < behind / 4

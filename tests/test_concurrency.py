@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
@@ -87,3 +88,33 @@ def test_warming_runs_the_preset_overviews_so_their_first_click_queries_nothing(
         period = Filters(*spans.preset(name, today))
         for query, filters in tiles.overview_queries(period, spans):
             assert ("warm-fingerprint", query, filters) in data.RESULTS, (name, query, filters)
+
+
+def test_the_warm_up_waits_while_a_click_runs_its_queries(sample, monkeypatch) -> None:
+    import threading
+
+    from dashboard import data
+
+    warehouse, report = sample
+    model = data.Model(warehouse, report, "fingerprint")
+    clicked, release, started = threading.Event(), threading.Event(), []
+
+    def slow(warehouse, name, filters):
+        started.append(name)
+        if name == "first_response":  # the click's query holds the cores until released
+            clicked.set()
+            release.wait(10)
+        return pd.DataFrame({"name": [name]})
+
+    monkeypatch.setattr(data, "run_metric", slow)
+    results = data.Results()
+    october = Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        click = pool.submit(results.get, model, "first_response", october)
+        clicked.wait(10)
+        warm = pool.submit(results.get, model, "resolution", october, True)
+        time.sleep(0.3)  # time enough to start, had it not waited
+        assert not warm.done() and started == ["first_response"]  # waiting, not running
+        release.set()
+        assert warm.result(10)["name"][0] == "resolution" and click.result(10)["name"][0] == "first_response"
+    assert started == ["first_response", "resolution"]
