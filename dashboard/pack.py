@@ -75,14 +75,14 @@ CHART_WIDTH = 660  # px at 96 dpi: A4 portrait less 1 cm margins is 718 px, Lett
 
 def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> str:
     """The whole HTML document for the period of `filters`."""
-    shown = overview(
-        warehouse,
-        report.counts,
-        filters,
-        lambda name, period: run_metric(warehouse, name, period),
-        coverage(warehouse, filters.timezone),
-    )
-    metric = shown.result  # the pack's charts and list come from the overview's own queries
+    results: dict[tuple[str, Filters], pd.DataFrame] = {}
+
+    def metric(name: str, period: Filters) -> pd.DataFrame:  # the pack's charts and list: the overview's queries
+        if (name, period) not in results:
+            results[name, period] = run_metric(warehouse, name, period)
+        return results[name, period]
+
+    shown = overview(warehouse, report.counts, filters, metric, coverage(warehouse, filters.timezone))
     now, before, table = shown.now, shown.before, shown.table
     trailing = filters.trailing_months(12)
     targets = warehouse.settings.targets_for(filters.product_lines)
