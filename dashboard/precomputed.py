@@ -37,13 +37,15 @@ def write(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
 
 
 def read(warehouse: Warehouse, name: str, filters: Filters) -> pd.DataFrame | None:
-    """A trend for all product lines read from pre_<name> (its whole months; a last month cut
-    short by the period is queried live). None when the filters need a live query: product
-    lines, priorities or channels chosen, another zone, months outside the data, a period that
-    does not start on the first of a month, or a trend that is not precomputed."""
+    """A trend for all product lines or one read from pre_<name> (its whole months; a last
+    month cut short by the period is queried live). One product line's rows are its own rows
+    of the table, and its total row is the same numbers (the live query groups that line's
+    tickets twice). None when the filters need a live query: two product lines or more,
+    priorities or channels chosen, another zone, months outside the data, a period that does
+    not start on the first of a month, or a trend that is not precomputed."""
     if name not in precomputed_trends():
         return None
-    if filters.product_lines or filters.priorities or filters.channels or filters.start.day != 1:
+    if len(filters.product_lines) > 1 or filters.priorities or filters.channels or filters.start.day != 1:
         return None
     if filters.basis != "calendar":  # kept for the calendar basis only
         return None
@@ -57,11 +59,18 @@ def read(warehouse: Warehouse, name: str, filters: Filters) -> pd.DataFrame | No
             return None
         after = months_back(last_month, -1)
         whole = filters.end == after - dt.timedelta(days=1)
+        line = filters.product_lines[0] if filters.product_lines else None
+        bound_line = {} if line is None else {"line": line}  # the value is bound, never spliced
         frame = cursor.execute(  # name is one of the catalogue's trends, a code constant
             f"select * from pre_{name} where month_start >= $first and month_start < $last "
+            f"{'' if line is None else 'and product_line = $line '}"
             "order by month_start, product_line nulls first",
-            {"first": filters.start, "last": after if whole else last_month},
+            {"first": filters.start, "last": after if whole else last_month, **bound_line},
         ).df()
+        if line is not None:  # each month's total row: the line's own numbers, first
+            total = frame.assign(product_line=frame["product_line"].mask(frame["product_line"].notna()))
+            both = pd.concat([total, frame], ignore_index=True)
+            frame = both.sort_values("month_start", kind="stable", ignore_index=True)
     finally:
         cursor.close()
     if whole:
