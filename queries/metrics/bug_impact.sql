@@ -28,46 +28,27 @@ links as (
         and ph_chosen($channels, ticket_channel)
 ),
 
-last_month as (
-    select date_trunc('month', timezone($tz, $end_at - interval 1 second))::date as month_start
+first_month as (  -- the sparklines' first month: 11 before the period's last
+    select (date_trunc('month', timezone($tz, $end_at - interval 1 second)) - interval 11 month)::date as month_start
 ),
 
-months as (
-    select unnest(generate_series(
-        (month_start - interval 11 month)::date, month_start, interval 1 month
-    ))::date as month_start
-    from last_month
-),
-
+-- Per bug: its tickets in the period, all time, and per month of the last 12 (a map from the
+-- month's index, 0 = first_month, to its tickets; months without any are not in it).
 counts as (
     select
         issue_source,
         issue_key,
         count(*) filter (where ticket_created_at >= $start_at) as tickets_in_period,
-        count(*) as linked_tickets
-    from links
-    group by all
-),
-
-per_month as (
-    select issue_source, issue_key, date_trunc('month', timezone($tz, ticket_created_at))::date as month_start,
-           count(*) as tickets
-    from links
-    where ticket_created_at >= (select timezone($tz, min(month_start)::timestamp) from months)
-    group by all
-),
-
-monthly as (
-    select c.issue_source, c.issue_key, m.month_start, coalesce(p.tickets, 0) as tickets
-    from counts as c
-    cross join months as m
-    left join per_month as p
-        on p.issue_source = c.issue_source and p.issue_key = c.issue_key and p.month_start = m.month_start
-),
-
-sparklines as (
-    select issue_source, issue_key, list(tickets order by month_start) as monthly_tickets
-    from monthly
+        count(*) as linked_tickets,
+        histogram(month_index) filter (where month_index >= 0) as by_month
+    from (
+        select
+            l.*,
+            datediff('month', f.month_start, date_trunc('month', timezone($tz, l.ticket_created_at))::date)
+                as month_index
+        from links as l
+        cross join first_month as f
+    )
     group by all
 ),
 
@@ -83,14 +64,13 @@ final as (
         i.created_at < $end_at and (i.resolved_at is null or i.resolved_at >= $end_at) as is_open,
         c.tickets_in_period,
         greatest(c.linked_tickets, coalesce(i.linked_ticket_count, 0)) as tickets_all_time,
-        s.monthly_tickets,
+        list_transform(range(12), lambda k: coalesce(c.by_month[k], 0)::bigint) as monthly_tickets,
         i.url,
         (i.resolved_at is null or i.resolved_at >= $end_at)
             and ph_days(i.created_at, $end_at) >= $min_age_days
             and c.tickets_in_period > 0 as is_still_hurting
     from counts as c
     join fct_issues as i on i.source = c.issue_source and i.issue_key = c.issue_key
-    join sparklines as s on s.issue_source = c.issue_source and s.issue_key = c.issue_key
     where ph_chosen($product_lines, i.product_line)
 )
 
