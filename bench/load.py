@@ -42,8 +42,9 @@ LINES = ["", "Billing", "Mobile+App", "Analytics", "Integrations"]
 PRESETS = ["Last+month", "Last+quarter", "Year+to+date", "Last+12+months"]
 
 
-def serve(data: Path) -> tuple[subprocess.Popen, str]:
-    """`product-health serve --data DATA` on a free port; returns when it answers."""
+def serve(data: Path, log: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """`product-health serve --data DATA` on a free port, its log to `log` (else discarded);
+    returns when it answers."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -51,7 +52,7 @@ def serve(data: Path) -> tuple[subprocess.Popen, str]:
         [sys.executable, "-m", "dashboard.cli", "serve", "--data", str(data), "--port", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("w") if log else subprocess.DEVNULL,
         env=dict(os.environ, STREAMLIT_SERVER_HEADLESS="true", STREAMLIT_SERVER_ADDRESS="127.0.0.1"),
     )
     url = f"http://127.0.0.1:{port}"
