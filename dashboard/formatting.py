@@ -46,12 +46,15 @@ def period_label(filters: Filters) -> str:
 
 
 def short_period_label(filters: Filters) -> str:
-    """For a delta's 'vs ...': 'Sep 2026', 'Jul – Sep 2026', else period_label."""
+    """For a delta's 'vs ...': 'Sep 2026', 'Jul – Sep 2026', 'Nov 2024 – Oct 2025', else
+    period_label."""
     start, end = filters.start, filters.end
     if filters.months == 1:
         return f"{start:%b %Y}"
     if filters.months and start.year == end.year:
         return f"{start:%b} – {end:%b %Y}"
+    if filters.months:
+        return f"{start:%b %Y} – {end:%b %Y}"
     return period_label(filters)
 
 

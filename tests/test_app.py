@@ -318,4 +318,4 @@ def test_twelve_months_are_compared_with_the_twelve_before_once() -> None:
     assert caption.count("November 2024") == 1, caption
     overview = next(h.value for h in at.html if "ph-tile" in h.value)
     # the change a year earlier would be the same change again: shown once
-    assert "vs November 2024 – October 2025" in overview and "ph-delta ph-year" not in overview
+    assert "vs Nov 2024 – Oct 2025" in overview and "ph-delta ph-year" not in overview
