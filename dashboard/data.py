@@ -157,12 +157,15 @@ class Results:
     pages: the overview of one state reuses another's (Sep's period is Oct's previous one, the
     sparklines' 12 months are the same for a month, its quarter and its year). Thread-safe; a
     query asked for while it runs is waited for, not run twice. Callers get their own copy.
-    The oldest results go first beyond `size`. A background caller (the warm-up) starts a
-    query only while no one else's runs: a click never shares the two cores with it."""
+    The least recently used results go first beyond `size` entries or `budget` bytes (the
+    still-hurting list of ten million tickets is 54 MB). A background caller (the warm-up)
+    starts a query only while no one else's runs: a click never shares the two cores with it."""
 
-    def __init__(self, size: int = 4096) -> None:
-        self.size = size
+    def __init__(self, size: int = 4096, budget: int = 1 << 30) -> None:
+        self.size, self.budget = size, budget
         self._done: OrderedDict[tuple[str, str, Filters], Future] = OrderedDict()
+        self._bytes: dict[tuple[str, str, Filters], int] = {}
+        self._total = 0  # sum of _bytes
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._running = 0  # queries of foreground callers running now
@@ -177,22 +180,44 @@ class Results:
             if mine:
                 found = self._done[query] = Future()
                 self._running += not background
-                while len(self._done) > self.size:
-                    self._done.popitem(last=False)
             else:
                 self._done.move_to_end(query)
         if mine:
             try:
-                found.set_result(run_metric(model.warehouse, name, filters))
+                frame = run_metric(model.warehouse, name, filters)
+                found.set_result(frame)
             except BaseException as exc:
                 with self._lock:
                     self._done.pop(query, None)  # a failure is not kept
                 found.set_exception(exc)
+                raise
+            else:
+                size = int(frame.memory_usage(deep=True).sum())
+                with self._lock:
+                    if query in self._done:
+                        self._bytes[query] = size
+                        self._total += size
+                    self._evict(keep=query)
             finally:
                 with self._lock:
                     self._running -= not background
                     self._idle.notify_all()
         return found.result().copy()
+
+    def _evict(self, keep: tuple[str, str, Filters]) -> None:
+        """Drop the least recently used finished results while over `size` or `budget`."""
+        for query in list(self._done):
+            if len(self._done) <= self.size and self._total <= self.budget:
+                return
+            if query != keep and self._done[query].done():
+                del self._done[query]
+                self._total -= self._bytes.pop(query, 0)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._done.clear()
+            self._bytes.clear()
+            self._total = 0
 
     def __contains__(self, query: tuple[str, str, Filters]) -> bool:
         with self._lock:
@@ -203,8 +228,9 @@ class Results:
 RESULTS = Results()
 
 
-@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
 def metric(name: str, filters: Filters, key: str) -> pd.DataFrame:
+    """A query's result for the pages, through RESULTS (no st.cache_data: it would pickle
+    every frame again on each rerun)."""
     return RESULTS.get(_model(key), name, filters)
 
 

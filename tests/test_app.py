@@ -30,6 +30,7 @@ def fresh_caches(monkeypatch):
     st.cache_data.clear()
     st.cache_resource.clear()
     data._LAST_GOOD.clear()
+    data.RESULTS.clear()
     data._FAILED.clear()
     monkeypatch.delenv("PRODUCT_HEALTH_DATA", raising=False)
     yield

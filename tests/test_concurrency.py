@@ -70,6 +70,15 @@ def test_the_shared_results_run_each_query_once_for_sixteen_threads(sample, monk
         results.get(model, "first_response", Filters(dt.date(2026, month, 1), dt.date(2026, month, 28)))
     assert ("fingerprint", "first_response", october) not in results
     assert len(ran) == 4
+    small = data.Results(budget=1)  # beyond its bytes: only the newest result stays
+    for month in (7, 8, 9):
+        small.get(model, "first_response", Filters(dt.date(2026, month, 1), dt.date(2026, month, 28)))
+    kept = [
+        month
+        for month in (7, 8, 9)
+        if ("fingerprint", "first_response", Filters(dt.date(2026, month, 1), dt.date(2026, month, 28))) in small
+    ]
+    assert kept == [9]
 
 
 def test_warming_runs_the_preset_overviews_so_their_first_click_queries_nothing(sample, monkeypatch) -> None:

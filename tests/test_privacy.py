@@ -60,6 +60,7 @@ def _pages(folder, monkeypatch, settings: str = "") -> list[str]:
     st.cache_data.clear()
     st.cache_resource.clear()
     data._LAST_GOOD.clear()
+    data.RESULTS.clear()
     if settings:
         (folder / "health.toml").write_text(settings)
     monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(folder))
