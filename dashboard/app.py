@@ -263,7 +263,8 @@ def main() -> None:
         if not styled:
             st.html(MEETING_CSS)
         presenter_bar(page)
-    page.run()
+    with data.RESULTS.busy():  # the warm-up waits while this page is drawn
+        page.run()
 
 
 main()

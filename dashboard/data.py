@@ -12,7 +12,9 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,7 +161,8 @@ class Results:
     query asked for while it runs is waited for, not run twice. Callers get their own copy.
     The least recently used results go first beyond `size` entries or `budget` bytes (the
     still-hurting list of ten million tickets is 54 MB). A background caller (the warm-up)
-    starts a query only while no one else's runs: a click never shares the two cores with it."""
+    starts a query only while no page is being drawn (`busy`) and no other query runs: a
+    click never shares the two cores with it."""
 
     def __init__(self, size: int = 4096, budget: int = 1 << 30) -> None:
         self.size, self.budget = size, budget
@@ -168,40 +171,48 @@ class Results:
         self._total = 0  # sum of _bytes
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
-        self._running = 0  # queries of foreground callers running now
+        self._busy = 0  # pages being drawn and foreground queries running now
+
+    @contextmanager
+    def busy(self) -> Iterator[None]:
+        """While a page is drawn (all its queries, and the gaps between them), the warm-up waits."""
+        with self._lock:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy -= 1
+                self._idle.notify_all()
 
     def get(self, model: Model, name: str, filters: Filters, background: bool = False) -> pd.DataFrame:
         query = (model.fingerprint, name, filters)
         with self._lock:
             if background:
-                self._idle.wait_for(lambda: self._running == 0)
+                self._idle.wait_for(lambda: self._busy == 0)
             found = self._done.get(query)
             mine = found is None
             if mine:
                 found = self._done[query] = Future()
-                self._running += not background
             else:
                 self._done.move_to_end(query)
         if mine:
-            try:
-                frame = run_metric(model.warehouse, name, filters)
-                found.set_result(frame)
-            except BaseException as exc:
-                with self._lock:
-                    self._done.pop(query, None)  # a failure is not kept
-                found.set_exception(exc)
-                raise
-            else:
+            with nullcontext() if background else self.busy():
+                try:
+                    frame = run_metric(model.warehouse, name, filters)
+                except BaseException as exc:
+                    with self._lock:
+                        if self._done.get(query) is found:  # a failure is not kept
+                            del self._done[query]
+                    found.set_exception(exc)
+                    raise
                 size = int(frame.memory_usage(deep=True).sum())
                 with self._lock:
-                    if query in self._done:
+                    if self._done.get(query) is found:  # not dropped (or replaced) meanwhile
+                        self._total += size - self._bytes.get(query, 0)
                         self._bytes[query] = size
-                        self._total += size
+                    found.set_result(frame)
                     self._evict(keep=query)
-            finally:
-                with self._lock:
-                    self._running -= not background
-                    self._idle.notify_all()
         return found.result().copy()
 
     def _evict(self, keep: tuple[str, str, Filters]) -> None:

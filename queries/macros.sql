@@ -205,8 +205,9 @@ create or replace macro ph_sla_resolution_status(due_at, is_merged, status, is_s
 end;
 
 
--- Days and hours from instant a to instant b (b - a), as doubles. The same value as
--- epoch(b - a) / 86400 (and / 3600), bit for bit, from the microseconds between them: about
--- 30 times faster in DuckDB 2.0 than going through an interval.
+-- Days and hours from instant a to instant b (b - a), as doubles, from the microseconds
+-- between them: about 30 times faster in DuckDB 2.0 than epoch(b - a) / 86400 (and / 3600),
+-- which goes through an interval. The same value (bit for bit for whole seconds; within the
+-- last bit otherwise).
 create or replace macro ph_days(a, b) as (epoch_us(b) - epoch_us(a)) / 86400000000;
 create or replace macro ph_hours(a, b) as (epoch_us(b) - epoch_us(a)) / 3600000000;

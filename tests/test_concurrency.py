@@ -127,3 +127,38 @@ def test_the_warm_up_waits_while_a_click_runs_its_queries(sample, monkeypatch) -
         release.set()
         assert warm.result(10)["name"][0] == "resolution" and click.result(10)["name"][0] == "first_response"
     assert started == ["first_response", "resolution"]
+
+
+def test_the_warm_up_waits_for_the_whole_page_not_one_query(monkeypatch) -> None:
+    """A page's queries run one after another: the warm-up must not slip in between them."""
+
+    from dashboard import data
+
+    model = data.Model(None, None, "fingerprint")
+    started = []
+    monkeypatch.setattr(data, "run_metric", lambda w, name, f: started.append(name) or pd.DataFrame({"n": [1]}))
+    results = data.Results()
+    october = Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with results.busy():  # the page
+            results.get(model, "first_response", october)
+            warm = pool.submit(results.get, model, "resolution", october, True)
+            time.sleep(0.3)  # the gap before the page's next query
+            assert not warm.done() and started == ["first_response"]
+            results.get(model, "bug_age", october)
+        warm.result(10)
+    assert started == ["first_response", "bug_age", "resolution"]
+
+
+def test_the_shared_results_count_their_bytes_right_under_churn(sample) -> None:
+    from dashboard import data
+
+    warehouse, report = sample
+    model = data.Model(warehouse, report, "fingerprint")
+    results = data.Results(size=5, budget=20_000)
+    months = [Filters(dt.date(2026, m, 1), dt.date(2026, m, 28)) for m in range(1, 13)]
+    jobs = [(name, month) for month in months for name in ("first_response", "bug_impact", "deflection")] * 2
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda job: results.get(model, *job), jobs))
+    assert results._total == sum(results._bytes.values()) and set(results._bytes) <= set(results._done)
+    assert len(results._done) <= 5
