@@ -211,3 +211,7 @@ end;
 -- last bit otherwise).
 create or replace macro ph_days(a, b) as (epoch_us(b) - epoch_us(a)) / 86400000000;
 create or replace macro ph_hours(a, b) as (epoch_us(b) - epoch_us(a)) / 3600000000;
+
+-- The median and the p90 of x from one sort: ph_median_p90(x)[1] and ph_median_p90(x)[2] in one
+-- select are the same aggregate, which DuckDB computes once (two quantile_cont calls sort twice).
+create or replace macro ph_median_p90(x) as quantile_cont(x, [0.5, 0.9]);

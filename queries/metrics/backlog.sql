@@ -24,12 +24,11 @@ final as (
     select
         product_line,
         count(*) as open_at_end,
-        quantile_cont(ph_days(created_at, $end_at), [0.5, 0.9]) as median_age_days,  -- [median, p90]: one sort, unpacked below
-        null::double as p90_age_days
+        ph_median_p90(ph_days(created_at, $end_at))[1] as median_age_days,
+        ph_median_p90(ph_days(created_at, $end_at))[2] as p90_age_days
     from tickets
     group by grouping sets ((), (product_line))
 )
 
-select * replace (median_age_days[1] as median_age_days, median_age_days[2] as p90_age_days)
-from final
+select * from final
 order by product_line nulls first

@@ -36,8 +36,8 @@ age as (
     select
         product_line,
         count(*) as open_bugs,
-        quantile_cont(age_days, [0.5, 0.9]) as median_days,  -- [median, p90]: one sort, unpacked below
-        null::double as p90_days,
+        ph_median_p90(age_days)[1] as median_days,
+        ph_median_p90(age_days)[2] as p90_days,
         count(*) filter (where age_days > 365) as older_than_365_days
     from open_bugs
     group by grouping sets ((), (product_line))
@@ -47,8 +47,8 @@ fix as (
     select
         product_line,
         count(*) as fixed,
-        quantile_cont(days_to_fix, [0.5, 0.9]) as median_days_to_fix,  -- [median, p90]: one sort, unpacked below
-        null::double as p90_days_to_fix
+        ph_median_p90(days_to_fix)[1] as median_days_to_fix,
+        ph_median_p90(days_to_fix)[2] as p90_days_to_fix
     from fixed_bugs
     group by grouping sets ((), (product_line))
 ),
@@ -63,12 +63,12 @@ final as (
     select
         lines.product_line,
         coalesce(age.open_bugs, 0) as open_bugs,
-        age.median_days[1] as median_days,
-        age.median_days[2] as p90_days,
+        age.median_days,
+        age.p90_days,
         coalesce(age.older_than_365_days, 0) as older_than_365_days,
         coalesce(fix.fixed, 0) as fixed,
-        fix.median_days_to_fix[1] as median_days_to_fix,
-        fix.median_days_to_fix[2] as p90_days_to_fix
+        fix.median_days_to_fix,
+        fix.p90_days_to_fix
     from lines
     left join age on age.product_line is not distinct from lines.product_line
     left join fix on fix.product_line is not distinct from lines.product_line

@@ -40,24 +40,17 @@ final as (
         count(first_response_hours) as responded,
         count(*) filter (where has_response_data and first_response_hours is null) as unanswered,
         count(*) filter (where not has_response_data) as unknown,
-        quantile_cont(headline_hours, [0.5, 0.9]) as median_hours,  -- [median, p90]: one sort, unpacked below
-        null::double as p90_hours,
+        ph_median_p90(headline_hours)[1] as median_hours,
+        ph_median_p90(headline_hours)[2] as p90_hours,
         avg(headline_hours) as mean_hours,
         case when $basis = 'business' then 'business' else
             string_agg(distinct first_response_basis, '+' order by first_response_basis)
         end as basis,
-        quantile_cont(first_response_business_hours, [0.5, 0.9]) as business_median_hours,  -- [median, p90]: one sort, unpacked below
-        null::double as business_p90_hours
+        ph_median_p90(first_response_business_hours)[1] as business_median_hours,
+        ph_median_p90(first_response_business_hours)[2] as business_p90_hours
     from tickets
     group by grouping sets ((), (product_line))
 )
 
-select
-    * replace (
-        median_hours[1] as median_hours,
-        median_hours[2] as p90_hours,
-        business_median_hours[1] as business_median_hours,
-        business_median_hours[2] as business_p90_hours
-    )
-from final
+select * from final
 order by product_line nulls first

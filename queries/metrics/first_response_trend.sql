@@ -27,8 +27,8 @@ final as (
         count(*) as tickets_created,
         count(first_response_hours) as responded,
         count(*) filter (where has_response_data and first_response_hours is null) as unanswered,
-        quantile_cont(headline_hours, [0.5, 0.9]) as median_hours,  -- [median, p90]: one sort, unpacked below
-        null::double as p90_hours,
+        ph_median_p90(headline_hours)[1] as median_hours,
+        ph_median_p90(headline_hours)[2] as p90_hours,
         count(*) filter (where headline_hours < 1) as count_under_1h,
         count(*) filter (where headline_hours >= 1 and headline_hours < 4) as count_1_4h,
         count(*) filter (where headline_hours >= 4 and headline_hours < 8) as count_4_8h,
@@ -38,6 +38,5 @@ final as (
     group by grouping sets ((month_start), (month_start, product_line))
 )
 
-select * replace (median_hours[1] as median_hours, median_hours[2] as p90_hours)
-from final
+select * from final
 order by month_start, product_line nulls first

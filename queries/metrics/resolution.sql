@@ -30,22 +30,15 @@ final as (
     select
         product_line,
         count(*) as resolved,
-        quantile_cont(headline_hours, [0.5, 0.9]) as median_hours,  -- [median, p90]: one sort, unpacked below
-        null::double as p90_hours,
+        ph_median_p90(headline_hours)[1] as median_hours,
+        ph_median_p90(headline_hours)[2] as p90_hours,
         avg(headline_hours) as mean_hours,
         100.0 * count(*) filter (where is_reopened) / nullif(count(*), 0) as reopened_pct,
-        quantile_cont(resolution_business_hours, [0.5, 0.9]) as business_median_hours,  -- [median, p90]: one sort, unpacked below
-        null::double as business_p90_hours
+        ph_median_p90(resolution_business_hours)[1] as business_median_hours,
+        ph_median_p90(resolution_business_hours)[2] as business_p90_hours
     from tickets
     group by grouping sets ((), (product_line))
 )
 
-select
-    * replace (
-        median_hours[1] as median_hours,
-        median_hours[2] as p90_hours,
-        business_median_hours[1] as business_median_hours,
-        business_median_hours[2] as business_p90_hours
-    )
-from final
+select * from final
 order by product_line nulls first

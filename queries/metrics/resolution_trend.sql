@@ -24,8 +24,8 @@ final as (
         month_start,
         product_line,
         count(*) as resolved,
-        quantile_cont(headline_hours, [0.5, 0.9]) as median_hours,  -- [median, p90]: one sort, unpacked below
-        null::double as p90_hours,
+        ph_median_p90(headline_hours)[1] as median_hours,
+        ph_median_p90(headline_hours)[2] as p90_hours,
         100.0 * count(*) filter (where is_reopened) / nullif(count(*), 0) as reopened_pct,
         count(*) filter (where headline_hours < 24) as count_under_1d,
         count(*) filter (where headline_hours >= 24 and headline_hours < 72) as count_1_3d,
@@ -36,6 +36,5 @@ final as (
     group by grouping sets ((month_start), (month_start, product_line))
 )
 
-select * replace (median_hours[1] as median_hours, median_hours[2] as p90_hours)
-from final
+select * from final
 order by month_start, product_line nulls first
