@@ -7,8 +7,8 @@ period, the one it is compared with, a year earlier and the twelve months of the
 with grouping sets for the totals and the product lines; What changed and the events are the
 overview's own statements (already one each). The overview's figures it computes: every
 tile's number and caption for the three periods (SLA, backlog and CSAT included), the
-sparklines, the product-line table. `bench/run.py` times it against tiles.overview on the same choices
-(overview_over_fair_floor) and checks it gives the same numbers.
+sparklines, the product-line table. `bench/run.py` times it against tiles.overview on the
+same choices (overview_over_fair_floor) and checks it gives the same numbers.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from dashboard.filters import Filters, months_back
 
 BUCKETS = """
 buckets as (
-    select unnest($names) as bucket, unnest($starts) as start_at, unnest($ends) as end_at, unnest($judged) as judged_at
+    select
+        unnest($names) as bucket, unnest($starts) as start_at, unnest($ends) as end_at,
+        unnest($judged) as judged_at  -- when a period's SLA is judged
 )"""
 
 TICKETS = f"""

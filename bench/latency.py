@@ -8,7 +8,8 @@ sidebar changes one after another — another period preset or product lines add
 removed — and times each from the input (the option clicked, the key pressed) to the
 overview's tiles showing new values with nothing stale left on the page. Prints median, p90
 and max; `bench/run.py --browser` records both ways as browser_filter_change_s and
-browser_after_warm_up_s. Timing figures are printed, never asserted. Needs Chromium (no browser is downloaded).
+browser_after_warm_up_s. Timing figures are printed, never asserted. Needs Chromium (no
+browser is downloaded).
 """
 
 from __future__ import annotations
