@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +19,15 @@ REAL_EXPORTS = PROJECT_ROOT.parent / "shared" / "real-exports"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def model_store(tmp_path_factory) -> Path:
+def model_store(tmp_path_factory) -> Iterator[Path]:
     """Persisted models go to a folder of the test session, not into sample_data/ or the
     shared real exports (test_store.py tests the default places)."""
     root = tmp_path_factory.mktemp("models")
     os.environ["PRODUCT_HEALTH_CACHE"] = str(root)
-    return root
+    yield root
+    data = sys.modules.get("dashboard.data")
+    if data is not None:  # the dashboard's warm-ups finish while pytest still captures their log line
+        data._WARMER.submit(lambda: None).result()
 
 
 @pytest.fixture(scope="session")
