@@ -48,13 +48,14 @@ def serve(data: Path, log: Path | None = None) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.cli", "serve", "--data", str(data), "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("w") if log else subprocess.DEVNULL,
-        env=dict(os.environ, STREAMLIT_SERVER_HEADLESS="true", STREAMLIT_SERVER_ADDRESS="127.0.0.1"),
-    )
+    with log.open("w") if log else open(os.devnull, "w") as stderr:  # the child keeps its own copy
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dashboard.cli", "serve", "--data", str(data), "--port", str(port)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            env=dict(os.environ, STREAMLIT_SERVER_HEADLESS="true", STREAMLIT_SERVER_ADDRESS="127.0.0.1"),
+        )
     url = f"http://127.0.0.1:{port}"
     for _ in range(240):
         try:
