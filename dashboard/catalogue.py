@@ -438,6 +438,11 @@ def target_met(path: str, actual: Any, target: float) -> bool | None:
     return actual <= target if better(path) == "lower" else actual >= target
 
 
+def directions() -> dict[str, str]:
+    """Every kpis JSON path with a direction ('lower' or 'higher'): the paths a target may name."""
+    return dict(GOALS)
+
+
 def better(path: str) -> str:
     """Which way the number at a kpis JSON path should move: 'lower', 'higher' or 'neither'."""
     return GOALS.get(path, "neither")

@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from dashboard.catalogue import GOALS
+from dashboard.catalogue import directions
 from dashboard.errors import ProductHealthError
 
 CONFIG_FILE_NAME = "health.toml"
@@ -423,8 +423,8 @@ def _targets(table: Any, check: _Checker) -> tuple[dict[str, float], dict[str, d
     def numbers(entries: dict[str, Any], line: str | None) -> dict[str, float]:
         out = {}
         for key, value in entries.items():
-            if key not in GOALS:
-                raise fail(line, key, f"is not a KPI a target can be set on (known: {', '.join(sorted(GOALS))})")
+            if key not in directions():
+                raise fail(line, key, f"is not a KPI a target can be set on (known: {', '.join(sorted(directions()))})")
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise fail(line, key, "must be a number")
             out[key] = float(value)
