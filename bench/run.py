@@ -122,7 +122,7 @@ def phase_warm(data: Path) -> dict[str, Any]:
 def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
     from dashboard.metrics import coverage, run_metric
     from dashboard.store import open_warehouse
-    from dashboard.tiles import overview
+    from dashboard.tiles import overview_of
 
     warehouse, report = open_warehouse(data, threads=2)
     queries = 0
@@ -133,14 +133,14 @@ def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
         return run_metric(warehouse, name, period)
 
     spans = coverage(warehouse, _filters(choices[0]).timezone)  # once per model, as the dashboard caches it
-    overview(warehouse, report.counts, _filters(choices[0]), metric, spans)  # first touch of the file's pages
+    overview_of(warehouse, report.counts, _filters(choices[0]), spans, metric)  # first touch of the file's pages
     fair_floor.statements(warehouse, _filters(choices[0]))
     overview_s, floor_s, answers, counted = [], [], [], []
     for choice in choices:
         filters = _filters(choice)
         queries = 0
         started = time.perf_counter()
-        shown = overview(warehouse, report.counts, filters, metric, spans)
+        shown = overview_of(warehouse, report.counts, filters, spans, metric)
         overview_s.append(time.perf_counter() - started)
         counted.append(queries)
         started = time.perf_counter()

@@ -1,65 +1,107 @@
-"""The KPI catalogue: one declaration per KPI, read by everything that shows or exports one.
+"""The KPI catalogue: the one declaration of each KPI, keyed by its path in the `kpis` JSON.
 
-An entry names its SQL (`queries/metrics/<sql>.sql`, and `<trend>.sql` per month), the keys
-it contributes to the `kpis` JSON and which SQL column each comes from, whether its trend is
-precomputed with the model, its overview tile (label, number, which way is better, caption,
-sparkline) and its chart in the meeting pack. The overview, the pack, `kpis`, the
-precomputed trends and the dashboard's query list all come from `CATALOGUE`, so a new KPI
-is its SQL files plus one entry here (plus a page, if it has one).
+A `Kpi` owns its SQL files, its JSON keys (the SQL column each comes from and which way it
+should move), its product-line table columns, its tile, its monthly chart, its What-changed
+wording, its definition (the "In plain words" header of its SQL) and whether its trend is
+kept per month with the model. The tiles, the product-line table, the meeting pack, "How is
+this computed?", the [targets] keys, What changed and the precomputed trends are all derived
+from `CATALOGUE`, so a new KPI is its SQL files plus one `Kpi(...)` here (the test that adds
+one, tests/test_catalogue.py, shows it; README "Adding a KPI").
 
-No streamlit, no database here.
+Declarations only: no streamlit, plotly or database (the settings import this).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
-import plotly.graph_objects as go
-
-from dashboard import charts
-from dashboard.formatting import count, days, hours, is_missing, pct, plural
+from dashboard.formatting import count, days, hours, is_missing, pct, plural, shown_as
+from dashboard.frames import clean
 
 Summary = dict[str, Any]  # a period's `kpis` JSON (metrics.period_summary)
+LOWER, HIGHER, NEITHER = "lower", "higher", "neither"  # which way a number should move
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class Key:
+    """A key of the kpis JSON: the column of the KPI's total row it comes from, its value when
+    the period has no row, and which way it should move (a target may be set on it unless
+    NEITHER)."""
+
+    column: str
+    empty: Any = None
+    better: str = NEITHER
+
+
+def lower(column: str, empty: Any = None) -> Key:
+    return Key(column=column, empty=empty, better=LOWER)
+
+
+def higher(column: str, empty: Any = None) -> Key:
+    return Key(column=column, empty=empty, better=HIGHER)
+
+
+def plain(column: str, empty: Any = None) -> Key:
+    return Key(column=column, empty=empty)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Column:
+    """A column of the product-line table: the number at the KPI's `key` for each line (from
+    the same SQL's per-line rows), its cell written by its path's unit (formatting.shown_as)."""
+
+    key: str
+    header: str  # without a unit: the cells carry it
+    meeting: bool = False  # on the shared screen, where eight columns fit
+    leads: bool = False  # first in the table, and the rows are ordered by it (most first)
+    change: bool = False  # followed by its change against the previous period
+    pack_table: int = 1  # which of the pack's tables (fourteen columns are wider than a portrait page)
+
+
+@dataclass(frozen=True, kw_only=True)
 class TileSpec:
-    """An overview tile: `path` is the dotted key of its number in the kpis JSON."""
+    """A KPI's overview tile: the number at its `key`, a caption under it, a 12-month sparkline
+    of its trend's `spark` column."""
 
     label: str
-    path: str
-    shown: Callable[[Any], str]  # the number as text ('4.0 h')
-    unit: str  # of a change ('+0.7 h')
-    caption: Callable[[Summary, Summary | None, str], str]  # (this period, the previous one, its label)
-    spark: str  # the trend column of the 12-month sparkline
+    key: str
+    spark: str
+    # (this period, the previous one, its label) -> the line under the number
+    caption: Callable[[Summary, Summary | None, str], str] = lambda _now, _before, _label: ""
     needs_links: bool = False  # no ticket-issue links: no data, whatever the tickets say
 
-    @property
-    def better(self) -> str:
-        return better(self.path)
+
+@dataclass(frozen=True, kw_only=True)
+class Chart:
+    """A KPI's monthly chart in the meeting pack, drawn from its trend by charts.kpi_chart:
+    'line' (`value`, and `p90` dotted, per product line), 'bars' (the totals' `bars` columns
+    side by side) or 'deflection' (the rate over the volumes behind it)."""
+
+    kind: str
+    title: str
+    axis: str = ""
+    value: str = ""
+    p90: str | None = None
+    series: str = "median"  # the solid line's name in the legend ('' for a plain value)
+    bars: tuple[tuple[str, str], ...] = ()  # (column, legend name)
+    target: str | None = None  # the key whose [targets] value is drawn as a dashed line
+    target_axis: str = "y"
+    needs: str = ""  # a load count without which the chart is left out (issues, links, ...)
 
 
-@dataclass(frozen=True)
-class Kpi:
-    """One KPI. `json` maps its kpis JSON keys to (SQL column of the total row, value when the
-    period has no row); `section` is its JSON key (None: the keys go to the top level)."""
+@dataclass(frozen=True, kw_only=True)
+class Change:
+    """A number What changed may name (queries/metrics/changes.sql tests it, row `metric` =
+    this path): its words in a sentence, the statistical test, and the data it needs in both
+    periods (a movement is left out when the data does not reach the compared period)."""
 
-    name: str
-    sql: str
-    trend: str | None
-    entity: str  # the data it needs (metrics.Coverage): tickets, issues or self_service
-    section: str | None
-    json: dict[str, tuple[str, Any]]
-    tile: TileSpec | None = None
-    pack_chart: Callable[[pd.DataFrame], go.Figure] | None = None  # from the 12-month trend
-    pack_needs: str = ""  # a load count the pack chart needs (issues, self_service_rows, links)
-    precompute: bool = True  # the trend for all product lines is kept per model (pre_<trend>)
-    extra: Callable[[Summary, Context], None] | None = field(default=None, repr=False)  # more keys
-    goal: tuple[str, str] | None = None  # (kpis JSON path, y axis) whose target its charts draw
+    key: str
+    words: str
+    test: str  # 'median' (Mood's), 'rank_sum' (per day), 'proportion' (two-proportion z), 'poisson'
+    needs: tuple[str, ...] = ("tickets",)
+    better_as: str | None = None  # the key whose direction it takes, when it is not a kpis key itself
 
 
 @dataclass(frozen=True)
@@ -68,25 +110,37 @@ class Context:
 
     filters: Any  # dashboard.filters.Filters
     still_hurting_days: int
-    hurting: pd.DataFrame | None  # the still-hurting rows of bug_impact (None: the list is not wanted)
+    hurting: Any  # the still-hurting rows of bug_impact (a DataFrame; None: the list is not wanted)
 
 
-def clean(value: Any) -> Any:
-    """A value from a DataFrame as plain JSON: None for missing, Python numbers, 4 decimals."""
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float):
-        return round(value, 4)
-    return value
+@dataclass(frozen=True, kw_only=True)
+class Kpi:
+    """One KPI. `path` is its kpis JSON section ('' puts its keys at the top level); `sql` is
+    queries/metrics/<sql>.sql, whose total row (product_line null) gives the keys and whose
+    per-line rows give the table; `trend` is the same per month."""
 
+    path: str
+    sql: str
+    entity: str  # the data it needs (metrics.Coverage): tickets, issues or self_service
+    keys: dict[str, Key]
+    trend: str | None = None
+    lists: tuple[str, ...] = ()  # more SQL read with it (their definitions are listed with it)
+    page: str = ""  # the url path of its page ('' = the overview)
+    tile: TileSpec | None = None
+    columns: tuple[Column, ...] = ()
+    chart: Chart | None = None
+    changes: tuple[Change, ...] = ()
+    precompute: bool = True  # the trend for all product lines is kept per model (pre_<trend>)
+    every_month: bool = False  # the trend has a total row for every month, zeros included
+    extra: Callable[[Summary, Context], None] | None = field(default=None, repr=False)  # more keys
 
-def totals(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows whose product_line is null: the grouping-sets totals (one, or one per month)."""
-    return frame[frame["product_line"].isna()]
+    def path_of(self, key: str) -> str:
+        """The kpis JSON path of one of its keys: 'first_response.median_hours'."""
+        return f"{self.path}.{key}" if self.path else key
+
+    @property
+    def name(self) -> str:
+        return self.path or next(iter(self.keys))
 
 
 def _as_of(section: Summary, ctx: Context) -> None:
@@ -110,263 +164,308 @@ def _unless_missing(template: str, value: Any, shown: Callable[[Any], str]) -> s
     return None if is_missing(value) else template.format(shown(value))
 
 
+def _sla_keys() -> dict[str, Key]:
+    out: dict[str, Key] = {}
+    for part in ("first_response", "resolution"):
+        out[f"{part}.met"] = plain(f"{part}_met", 0)
+        out[f"{part}.breached"] = lower(f"{part}_breached", 0)
+        out[f"{part}.pending"] = plain(f"{part}_pending", 0)
+        out[f"{part}.met_pct"] = higher(f"{part}_met_pct")
+    return out | {"basis": plain("basis")}
+
+
 CATALOGUE: tuple[Kpi, ...] = (
     Kpi(
-        "first_response",
-        "first_response",
-        "first_response_trend",
-        "tickets",
-        "first_response",
-        {
-            "responded": ("responded", 0),
-            "unanswered": ("unanswered", 0),
-            "unknown": ("unknown", 0),
-            "median_hours": ("median_hours", None),
-            "p90_hours": ("p90_hours", None),
-            "mean_hours": ("mean_hours", None),
-            "basis": ("basis", None),
-            "business_median_hours": ("business_median_hours", None),
-            "business_p90_hours": ("business_p90_hours", None),
+        path="first_response",
+        sql="first_response",
+        trend="first_response_trend",
+        entity="tickets",
+        page="first_response",
+        keys={
+            "responded": plain("responded", 0),
+            "unanswered": lower("unanswered", 0),
+            "unknown": plain("unknown", 0),
+            "median_hours": lower("median_hours"),
+            "p90_hours": lower("p90_hours"),
+            "mean_hours": lower("mean_hours"),
+            "basis": plain("basis"),
+            "business_median_hours": lower("business_median_hours"),
+            "business_p90_hours": lower("business_p90_hours"),
         },
-        TileSpec(
-            "Median first response",
-            "first_response.median_hours",
-            hours,
-            " h",
-            lambda s, _b, _l: _parts(
+        tile=TileSpec(
+            label="Median first response",
+            key="median_hours",
+            spark="median_hours",
+            caption=lambda s, _b, _l: _parts(
                 _unless_missing("p90 {}", s["first_response"]["p90_hours"], hours),
                 f"{count(s['first_response']['unanswered'])} unanswered",
                 "business hours" if s["first_response"]["basis"] == "business" else None,
             ),
-            "median_hours",
         ),
-        lambda trend: charts.trend(trend, "median_hours", "p90_hours", "Median first response per month", "hours"),
-        goal=("first_response.median_hours", "y"),
+        columns=(
+            Column(key="median_hours", header="Median first response", meeting=True, change=True),
+            Column(key="p90_hours", header="p90 first response"),
+        ),
+        chart=Chart(
+            kind="line",
+            title="Median first response per month",
+            axis="hours",
+            value="median_hours",
+            p90="p90_hours",
+            target="median_hours",
+        ),
+        changes=(Change(key="median_hours", words="median first response", test="median"),),
     ),
     Kpi(
-        "resolution",
-        "resolution",
-        "resolution_trend",
-        "tickets",
-        "resolution",
-        {
-            "resolved": ("resolved", 0),
-            "median_hours": ("median_hours", None),
-            "p90_hours": ("p90_hours", None),
-            "mean_hours": ("mean_hours", None),
-            "reopened_pct": ("reopened_pct", None),
-            "business_median_hours": ("business_median_hours", None),
-            "business_p90_hours": ("business_p90_hours", None),
+        path="resolution",
+        sql="resolution",
+        trend="resolution_trend",
+        entity="tickets",
+        page="resolution",
+        keys={
+            "resolved": plain("resolved", 0),
+            "median_hours": lower("median_hours"),
+            "p90_hours": lower("p90_hours"),
+            "mean_hours": lower("mean_hours"),
+            "reopened_pct": lower("reopened_pct"),
+            "business_median_hours": lower("business_median_hours"),
+            "business_p90_hours": lower("business_p90_hours"),
         },
-        TileSpec(
-            "Median resolution",
-            "resolution.median_hours",
-            hours,
-            " h",
-            lambda s, _b, _l: _parts(
+        tile=TileSpec(
+            label="Median resolution",
+            key="median_hours",
+            spark="median_hours",
+            caption=lambda s, _b, _l: _parts(
                 _unless_missing("p90 {}", s["resolution"]["p90_hours"], hours),
                 f"{count(s['resolution']['resolved'])} solved",
                 _unless_missing("{} reopened", s["resolution"]["reopened_pct"], pct),
             ),
-            "median_hours",
         ),
-        lambda trend: charts.trend(trend, "median_hours", "p90_hours", "Median resolution per month", "hours"),
-        goal=("resolution.median_hours", "y"),
+        columns=(
+            Column(key="median_hours", header="Median resolution", meeting=True),
+            Column(key="reopened_pct", header="Reopened"),
+        ),
+        chart=Chart(
+            kind="line",
+            title="Median resolution per month",
+            axis="hours",
+            value="median_hours",
+            p90="p90_hours",
+            target="median_hours",
+        ),
+        changes=(Change(key="median_hours", words="median resolution", test="median"),),
     ),
     Kpi(
-        "bug_age",
-        "bug_age",
-        "bug_age_trend",
-        "issues",
-        "bug_age",
-        {
-            "open_bugs": ("open_bugs", 0),
-            "median_days": ("median_days", None),
-            "p90_days": ("p90_days", None),
-            "older_than_365_days": ("older_than_365_days", 0),
-            "fixed": ("fixed", 0),
-            "median_days_to_fix": ("median_days_to_fix", None),
-            "p90_days_to_fix": ("p90_days_to_fix", None),
+        path="bug_age",
+        sql="bug_age",
+        trend="bug_age_trend",
+        entity="issues",
+        page="bugs",
+        keys={
+            "open_bugs": lower("open_bugs", 0),
+            "median_days": lower("median_days"),
+            "p90_days": lower("p90_days"),
+            "older_than_365_days": lower("older_than_365_days", 0),
+            "fixed": plain("fixed", 0),
+            "median_days_to_fix": lower("median_days_to_fix"),
+            "p90_days_to_fix": lower("p90_days_to_fix"),
         },
-        TileSpec(
-            "Open bugs",
-            "bug_age.open_bugs",
-            count,
-            "",
-            lambda s, _b, _l: _parts(
+        tile=TileSpec(
+            label="Open bugs",
+            key="open_bugs",
+            spark="open_bugs",
+            caption=lambda s, _b, _l: _parts(
                 _unless_missing("median age {}", s["bug_age"]["median_days"], days),
                 f"{count(s['bug_age']['older_than_365_days'])} older than a year",
             ),
-            "open_bugs",
         ),
-        lambda trend: charts.bars_by_month(
-            totals(trend), {"created": "Created", "fixed": "Fixed"}, "Bugs created vs fixed per month", "bugs"
+        columns=(
+            Column(key="open_bugs", header="Open bugs", meeting=True),
+            Column(key="median_days", header="Median bug age"),
         ),
-        pack_needs="issues",
+        chart=Chart(
+            kind="bars",
+            title="Bugs created vs fixed per month",
+            axis="bugs",
+            bars=(("created", "Created"), ("fixed", "Fixed")),
+            needs="issues",
+        ),
+        every_month=True,
         extra=_as_of,
     ),
     Kpi(
-        "deflection",
-        "deflection",
-        "deflection_trend",
-        "self_service",
-        "deflection",
-        {
-            "sessions": ("sessions", 0),
-            "self_service_resolved": ("self_service_resolved", 0),
-            "rate_pct": ("rate_pct", None),
-            "self_service_score": ("self_service_score", None),
+        path="deflection",
+        sql="deflection",
+        trend="deflection_trend",
+        entity="self_service",
+        page="deflection",
+        keys={
+            "sessions": plain("sessions", 0),
+            "self_service_resolved": plain("self_service_resolved", 0),
+            "rate_pct": higher("rate_pct"),
+            "self_service_score": higher("self_service_score"),
         },
-        TileSpec(
-            "Deflection rate",
-            "deflection.rate_pct",
-            pct,
-            " pts",
-            lambda s, _b, _l: f"{count(s['deflection']['self_service_resolved'])} resolved in self-service",
-            "rate_pct",
+        tile=TileSpec(
+            label="Deflection rate",
+            key="rate_pct",
+            spark="rate_pct",
+            caption=lambda s, _b, _l: f"{count(s['deflection']['self_service_resolved'])} resolved in self-service",
         ),
-        lambda trend: charts.deflection(totals(trend)),
-        pack_needs="self_service_rows",
-        goal=("deflection.rate_pct", "y2"),
+        columns=(Column(key="rate_pct", header="Deflection", meeting=True),),
+        chart=Chart(
+            kind="deflection",
+            title="Deflection rate and the volumes behind it",
+            target="rate_pct",
+            target_axis="y2",
+            needs="self_service_rows",
+        ),
+        changes=(
+            Change(key="rate_pct", words="deflection rate", test="proportion", needs=("tickets", "self_service")),
+        ),
     ),
     Kpi(
-        "impact",
-        "impact",
-        "impact_trend",
-        "tickets",
-        "impact",
-        {
-            "linked_tickets": ("bug_tickets", 0),
-            "bug_ticket_share_pct": ("bug_ticket_share_pct", None),
-            "impacting_bugs": ("impacting_bugs", 0),
+        path="impact",
+        sql="impact",
+        trend="impact_trend",
+        lists=("bug_impact",),
+        entity="tickets",
+        page="impact",
+        keys={
+            "linked_tickets": lower("bug_tickets", 0),
+            "bug_ticket_share_pct": lower("bug_ticket_share_pct"),
+            "impacting_bugs": lower("impacting_bugs", 0),
         },
-        TileSpec(
-            "Tickets about known bugs",
-            "impact.linked_tickets",
-            count,
-            "",
-            lambda s, _b, _l: _parts(
+        tile=TileSpec(
+            label="Tickets about known bugs",
+            key="linked_tickets",
+            spark="bug_tickets",
+            caption=lambda s, _b, _l: _parts(
                 _unless_missing("{} of tickets", s["impact"]["bug_ticket_share_pct"], pct),
                 plural(len(s["impact"].get("still_hurting", [])), "old bug") + " still hurting",
             ),
-            "bug_tickets",
             needs_links=True,
         ),
-        lambda trend: charts.trend(
-            trend,
-            "bug_ticket_share_pct",
-            None,
-            "Share of tickets about known bugs per month",
-            "% of tickets",
+        columns=(Column(key="bug_ticket_share_pct", header="Bug tickets", meeting=True),),
+        chart=Chart(
+            kind="line",
+            title="Share of tickets about known bugs per month",
+            axis="% of tickets",
+            value="bug_ticket_share_pct",
             series="",
+            target="bug_ticket_share_pct",
+            needs="links",
         ),
-        pack_needs="links",
+        changes=(
+            Change(
+                key="still_hurting",
+                words="linked tickets",
+                test="poisson",
+                needs=("tickets", "issues"),
+                better_as="linked_tickets",
+            ),
+        ),
         extra=_still_hurting,
-        goal=("impact.bug_ticket_share_pct", "y"),
     ),
     Kpi(
-        "volume",
-        "first_response",
-        "first_response_trend",
-        "tickets",
-        None,
-        {"tickets_created": ("tickets_created", 0)},
-        TileSpec(
-            "Tickets created",
-            "tickets_created",
-            count,
-            "",
-            lambda _s, before, label: f"{count(before['tickets_created'])} in {label}" if before else "",
-            "tickets_created",
+        path="",
+        sql="first_response",
+        trend="first_response_trend",
+        entity="tickets",
+        keys={"tickets_created": plain("tickets_created", 0)},
+        tile=TileSpec(
+            label="Tickets created",
+            key="tickets_created",
+            spark="tickets_created",
+            caption=lambda _s, before, label: f"{count(before['tickets_created'])} in {label}" if before else "",
         ),
+        columns=(Column(key="tickets_created", header="Tickets", meeting=True, leads=True),),
+        changes=(Change(key="tickets_created", words="tickets created", test="rank_sum"),),
     ),
-)
-
-CATALOGUE += (
-    # Business hours, SLA, backlog, CSAT (issue #15). Dotted json keys nest ('first_response.met'
-    # -> {"first_response": {"met": ...}}).
     Kpi(
-        "sla",
-        "sla",
-        "sla_trend",
-        "tickets",
-        "sla",
-        {
-            **{
-                f"{part}.{key}": (f"{part}_{key}", 0 if key != "met_pct" else None)
-                for part in ("first_response", "resolution")
-                for key in ("met", "breached", "pending", "met_pct")
-            },
-            "basis": ("basis", None),
-        },
-        TileSpec(
-            "First replies within SLA",
-            "sla.first_response.met_pct",
-            pct,
-            " pts",
-            lambda s, _b, _l: _parts(
+        path="sla",
+        sql="sla",
+        trend="sla_trend",
+        entity="tickets",
+        page="service",
+        keys=_sla_keys(),
+        tile=TileSpec(
+            label="First replies within SLA",
+            key="first_response.met_pct",
+            spark="first_response_met_pct",
+            caption=lambda s, _b, _l: _parts(
                 f"{count(s['sla']['first_response']['breached'])} breached",
                 f"{count(s['sla']['first_response']['pending'])} pending",
                 f"{s['sla']['basis']} hours" if s["sla"]["basis"] else "no [sla] targets set",
             ),
-            "first_response_met_pct",
         ),
-        lambda trend: charts.trend(
-            trend, "first_response_met_pct", None, "First replies within SLA per month", "% met", series=""
+        columns=(Column(key="first_response.met_pct", header="First replies within SLA", pack_table=2),),
+        chart=Chart(
+            kind="line",
+            title="First replies within SLA per month",
+            axis="% met",
+            value="first_response_met_pct",
+            series="",
+            target="first_response.met_pct",
         ),
-        goal=("sla.first_response.met_pct", "y"),
+        changes=(Change(key="first_response.met_pct", words="first replies within SLA", test="proportion"),),
     ),
     Kpi(
-        "backlog",
-        "backlog",
-        "backlog_trend",
-        "tickets",
-        "backlog",
-        {
-            "open_at_end": ("open_at_end", 0),
-            "median_age_days": ("median_age_days", None),
-            "p90_age_days": ("p90_age_days", None),
+        path="backlog",
+        sql="backlog",
+        trend="backlog_trend",
+        entity="tickets",
+        page="service",
+        keys={
+            "open_at_end": lower("open_at_end", 0),
+            "median_age_days": lower("median_age_days"),
+            "p90_age_days": lower("p90_age_days"),
         },
-        TileSpec(
-            "Open tickets at the end",
-            "backlog.open_at_end",
-            count,
-            "",
-            lambda s, _b, _l: _parts(_unless_missing("median age {}", s["backlog"]["median_age_days"], days)),
-            "open_at_end",
+        tile=TileSpec(
+            label="Open tickets at the end",
+            key="open_at_end",
+            spark="open_at_end",
+            caption=lambda s, _b, _l: _parts(_unless_missing("median age {}", s["backlog"]["median_age_days"], days)),
         ),
-        lambda trend: charts.bars_by_month(
-            totals(trend), {"created": "Created", "solved": "Solved"}, "Tickets created vs solved per month", "tickets"
+        columns=(Column(key="open_at_end", header="Open tickets", pack_table=2),),
+        chart=Chart(
+            kind="bars",
+            title="Tickets created vs solved per month",
+            axis="tickets",
+            bars=(("created", "Created"), ("solved", "Solved")),
         ),
         extra=_as_of,
     ),
     Kpi(
-        "csat",
-        "csat",
-        "csat_trend",
-        "tickets",
-        "csat",
-        {"rated": ("rated", 0), "satisfied": ("satisfied", 0), "score_pct": ("score_pct", None)},
-        TileSpec(
-            "CSAT",
-            "csat.score_pct",
-            pct,
-            " pts",
-            lambda s, _b, _l: f"{count(s['csat']['satisfied'])} of {count(s['csat']['rated'])} ratings satisfied",
-            "score_pct",
+        path="csat",
+        sql="csat",
+        trend="csat_trend",
+        entity="tickets",
+        page="service",
+        keys={"rated": plain("rated", 0), "satisfied": plain("satisfied", 0), "score_pct": higher("score_pct")},
+        tile=TileSpec(
+            label="CSAT",
+            key="score_pct",
+            spark="score_pct",
+            caption=lambda s, _b, _l: (
+                f"{count(s['csat']['satisfied'])} of {count(s['csat']['rated'])} ratings satisfied"
+            ),
         ),
-        lambda trend: charts.trend(trend, "score_pct", None, "CSAT per month", "% satisfied", series=""),
-        goal=("csat.score_pct", "y"),
+        columns=(Column(key="score_pct", header="CSAT", pack_table=2),),
+        chart=Chart(
+            kind="line", title="CSAT per month", axis="% satisfied", value="score_pct", series="", target="score_pct"
+        ),
+        changes=(Change(key="score_pct", words="CSAT", test="proportion"),),
     ),
 )
 
-# The still-hurting list of the impact KPI (queries/metrics/bug_impact.sql), read with it.
-LIST_SQL = ("bug_impact",)
-
 
 def summary_sql() -> list[str]:
-    """The distinct summary queries of the catalogue, in its order, then the lists."""
-    return list(dict.fromkeys([kpi.sql for kpi in CATALOGUE] + list(LIST_SQL)))
+    """The distinct summary queries of the catalogue, in its order, then their lists."""
+    return list(dict.fromkeys([kpi.sql for kpi in CATALOGUE] + [name for kpi in CATALOGUE for name in kpi.lists]))
+
+
+def list_sql() -> list[str]:
+    return list(dict.fromkeys(name for kpi in CATALOGUE for name in kpi.lists))
 
 
 def trend_sql() -> list[str]:
@@ -377,50 +476,36 @@ def precomputed_trends() -> tuple[str, ...]:
     return tuple(dict.fromkeys(kpi.trend for kpi in CATALOGUE if kpi.trend and kpi.precompute))
 
 
-# Which way each number should move, by its kpis JSON path: the one place that says it. The
-# tiles' colours and words read it, and [targets] in the settings may name any of these.
-GOALS = {
-    "first_response.median_hours": "lower",
-    "first_response.p90_hours": "lower",
-    "first_response.mean_hours": "lower",
-    "first_response.unanswered": "lower",
-    "resolution.median_hours": "lower",
-    "resolution.p90_hours": "lower",
-    "resolution.mean_hours": "lower",
-    "resolution.reopened_pct": "lower",
-    "bug_age.open_bugs": "lower",
-    "bug_age.median_days": "lower",
-    "bug_age.p90_days": "lower",
-    "bug_age.older_than_365_days": "lower",
-    "bug_age.median_days_to_fix": "lower",
-    "bug_age.p90_days_to_fix": "lower",
-    "deflection.rate_pct": "higher",
-    "deflection.self_service_score": "higher",
-    "impact.linked_tickets": "lower",
-    "impact.bug_ticket_share_pct": "lower",
-    "impact.impacting_bugs": "lower",
-}
-GOALS |= {  # business hours, SLA, backlog, CSAT
-    "first_response.business_median_hours": "lower",
-    "first_response.business_p90_hours": "lower",
-    "resolution.business_median_hours": "lower",
-    "resolution.business_p90_hours": "lower",
-    "sla.first_response.met_pct": "higher",
-    "sla.first_response.breached": "lower",
-    "sla.resolution.met_pct": "higher",
-    "sla.resolution.breached": "lower",
-    "backlog.open_at_end": "lower",
-    "backlog.median_age_days": "lower",
-    "backlog.p90_age_days": "lower",
-    "csat.score_pct": "higher",
-}
+def every_month_trends() -> frozenset[str]:
+    """Trends with a total row for every month, zeros included (precomputed.read)."""
+    return frozenset(kpi.trend for kpi in CATALOGUE if kpi.trend and kpi.every_month)
+
+
+def definitions() -> list[str]:
+    """The SQL files whose plain words define the catalogue's numbers: each KPI's, then its lists'."""
+    return list(dict.fromkeys(name for kpi in CATALOGUE for name in (kpi.sql, *kpi.lists)))
+
+
+def directions() -> dict[str, str]:
+    """Every kpis JSON path with a direction ('lower' or 'higher'): the paths a target may name."""
+    return {
+        kpi.path_of(name): key.better for kpi in CATALOGUE for name, key in kpi.keys.items() if key.better != NEITHER
+    }
+
+
+def changes() -> dict[str, tuple[Kpi, Change]]:
+    """What changed's numbers by their path (the `metric` of changes.sql's rows)."""
+    return {kpi.path_of(change.key): (kpi, change) for kpi in CATALOGUE for change in kpi.changes}
+
+
+def better(path: str) -> str:
+    """Which way the number at a kpis JSON path should move: 'lower', 'higher' or 'neither'."""
+    return directions().get(path, NEITHER)
 
 
 def target_text(path: str, target: float) -> str:
     """A target as people write it: '≤ 4.0 h', '≥ 30.0 %', '≤ 0'."""
-    unit = path.rsplit(".", 1)[-1]
-    shown = hours if unit.endswith("_hours") else pct if unit.endswith("_pct") else days if "days" in unit else count
-    return f"{'≤' if better(path) == 'lower' else '≥'} {shown(target)}"
+    return f"{'≤' if better(path) == LOWER else '≥'} {shown_as(path)(target)}"
 
 
 def value_at(summary: Summary | None, path: str) -> Any:
@@ -435,14 +520,4 @@ def target_met(path: str, actual: Any, target: float) -> bool | None:
     """Whether `actual` meets `target` the way the number should move; None without data."""
     if is_missing(actual):
         return None
-    return actual <= target if better(path) == "lower" else actual >= target
-
-
-def directions() -> dict[str, str]:
-    """Every kpis JSON path with a direction ('lower' or 'higher'): the paths a target may name."""
-    return dict(GOALS)
-
-
-def better(path: str) -> str:
-    """Which way the number at a kpis JSON path should move: 'lower', 'higher' or 'neither'."""
-    return GOALS.get(path, "neither")
+    return actual <= target if better(path) == LOWER else actual >= target

@@ -13,24 +13,12 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.catalogue import CATALOGUE, better, clean, target_met, target_text
+from dashboard.catalogue import better, changes, target_met, target_text
 from dashboard.filters import Filters
-from dashboard.formatting import count, short_period_label
+from dashboard.formatting import count, short_period_label, shown_as
+from dashboard.frames import clean
 
 SHOWN = 5  # sentences on the overview and in the pack; the kpis JSON lists them all
-
-# metric -> (the words for it, the page that shows it (its url path; "" = the overview), the
-# data it needs in both periods: a movement is left out when the data does not reach the
-# compared period, as the tiles' changes are).
-WORDING: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "first_response.median_hours": ("median first response", "first_response", ("tickets",)),
-    "resolution.median_hours": ("median resolution", "resolution", ("tickets",)),
-    "deflection.rate_pct": ("deflection rate", "deflection", ("tickets", "self_service")),
-    "tickets_created": ("tickets created", "", ("tickets",)),
-    "sla.first_response.met_pct": ("first replies within SLA", "service", ("tickets",)),
-    "csat.score_pct": ("CSAT", "service", ("tickets",)),
-    "impact.still_hurting": ("linked tickets", "impact", ("tickets", "issues")),
-}
 
 
 @dataclass(frozen=True)
@@ -64,13 +52,6 @@ class Movement:
         return out
 
 
-def _shown(metric: str) -> Callable[[Any], str]:
-    for kpi in CATALOGUE:
-        if kpi.tile is not None and kpi.tile.path == metric:
-            return kpi.tile.shown
-    return count
-
-
 def _factor(previous: float, current: float, metric: str = "") -> str:
     """A share's change in points ('+19.4 pts'); else '×3.1' for a rise to double and more, else
     the change in percent ('+35 %', '−60 %')."""
@@ -101,14 +82,15 @@ def movements(
     current_label = short_period_label(filters)
     lines_chosen = filters.product_lines
     out = []
+    declared = changes()
     for row in frame[frame["is_significant"]].itertuples():
-        words, page, needs = WORDING[row.metric]
-        if not all(reaches(entity) for entity in needs):
+        kpi, change = declared[row.metric]
+        if not all(reaches(entity) for entity in change.needs):
             continue
         line = None if pd.isna(row.product_line) else str(row.product_line)
         previous, current = float(row.previous), float(row.current)
         direction = "up" if current > previous else "down"
-        goal = better(row.metric if row.metric != "impact.still_hurting" else "impact.linked_tickets")
+        goal = better(kpi.path_of(change.better_as or change.key))
         is_better = None if goal == "neither" else (current < previous) == (goal == "lower")
         if row.metric == "impact.still_hurting":
             who = f"{row.issue_key}{f' ({line})' if line else ''}"
@@ -117,10 +99,10 @@ def movements(
                 f"up from {count(previous)} in {previous_label}"
             )
         else:
-            shown = _shown(row.metric)
+            shown = shown_as(row.metric)
             who = line or ("All product lines" if not lines_chosen else "The chosen product lines")
             sentence = (
-                f"{who} — {words} {shown(current)}, {direction} from {shown(previous)} in {previous_label} "
+                f"{who} — {change.words} {shown(current)}, {direction} from {shown(previous)} in {previous_label} "
                 f"({_factor(previous, current, row.metric)})"
             )
             targets = targets_for((line,) if line else lines_chosen)
@@ -136,8 +118,8 @@ def movements(
                 None if pd.isna(row.change_pct) else float(row.change_pct),
                 is_better,
                 sentence,
-                page,
-                _link(page, filters, line),
+                kpi.page,
+                _link(kpi.page, filters, line),
                 None if pd.isna(row.issue_key) else str(row.issue_key),
             )
         )

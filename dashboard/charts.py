@@ -7,6 +7,9 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.catalogue import Kpi, target_text
+from dashboard.frames import totals
+
 PALETTE = ("#2563eb", "#f97316", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#db2777")
 
 
@@ -235,3 +238,21 @@ def deflection(frame: pd.DataFrame) -> go.Figure:
         yaxis2={"overlaying": "y", "side": "right", "title": "%", "rangemode": "tozero", "tickformat": ".0f"},
     )
     return _by_month(_layout(fig, "Deflection rate and the volumes behind it", "sessions / tickets"))
+
+
+def kpi_chart(kpi: Kpi, months: pd.DataFrame, targets: dict[str, float]) -> go.Figure:
+    """A KPI's monthly chart as the catalogue declares it (Kpi.chart), from its 12-month trend,
+    with its target as a dashed line where the settings set one."""
+    spec = kpi.chart
+    if spec is None:
+        raise ValueError(f"{kpi.name} declares no chart")
+    if spec.kind == "line":
+        fig = trend(months, spec.value, spec.p90, spec.title, spec.axis, series=spec.series)
+    elif spec.kind == "bars":
+        fig = bars_by_month(totals(months), dict(spec.bars), spec.title, spec.axis)
+    else:
+        fig = deflection(totals(months))
+    path = kpi.path_of(spec.target) if spec.target else None
+    if path in targets:
+        goal(fig, targets[path], target_text(path, targets[path]), spec.target_axis)
+    return fig

@@ -215,6 +215,11 @@ class Results:
                     self._evict(keep=query)
         return found.result().copy()
 
+    def get_all(self, model: Model, queries: list[tuple[str, Filters]]) -> dict[tuple[str, Filters], pd.DataFrame]:
+        """get() of each (name, filters) query, as many at once as the machine has cores."""
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            return dict(zip(queries, pool.map(lambda query: self.get(model, *query), queries), strict=True))
+
     def _evict(self, keep: tuple[str, str, Filters]) -> None:
         """Drop the least recently used finished results while over `size` or `budget`."""
         for query in list(self._done):
@@ -299,14 +304,9 @@ def field_values(key: str) -> list[mapping.FieldValues]:
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def overview(filters: Filters, key: str) -> tiles.Overview:
     """The overview of one filter state; its queries run concurrently, each through RESULTS."""
-    model = _model(key)
-    return tiles.overview(
-        model.warehouse,
-        model.report.counts,
-        filters,
-        lambda name, period: RESULTS.get(model, name, period),
-        coverage(filters.timezone, key),
-    )
+    model, spans = _model(key), coverage(filters.timezone, key)
+    frames = RESULTS.get_all(model, tiles.overview_queries(filters, spans))
+    return tiles.overview(frames, filters, spans, model.report.counts, model.warehouse.settings)
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import Any
 
 from dashboard.filters import Filters
@@ -29,6 +30,18 @@ def pct(value: Any) -> str:
 
 def count(value: Any) -> str:
     return "-" if is_missing(value) else f"{int(value):,}"
+
+
+def shown_as(path: str) -> Callable[[Any], str]:
+    """How the number at a kpis JSON path is written, by its unit suffix: '4.0 h', '30.0 %', '12 d', '1,024'."""
+    unit = path.rsplit(".", 1)[-1]
+    return hours if unit.endswith("_hours") else pct if unit.endswith("_pct") else days if "days" in unit else count
+
+
+def change_unit(path: str) -> str:
+    """The unit of a change of that number: '+0.7 h', '+2.1 pts', '+3 d', '+12'."""
+    shown = shown_as(path)
+    return {hours: " h", pct: " pts", days: " d"}.get(shown, "")
 
 
 def period_label(filters: Filters) -> str:

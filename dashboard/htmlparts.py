@@ -16,10 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.catalogue import target_met
+from dashboard.catalogue import better, target_met
 from dashboard.changes import SHOWN, Movement
-from dashboard.formatting import count, day, days, hours, is_missing, pct, plural
-from dashboard.tiles import NO_DATA, Change, Tile
+from dashboard.formatting import change_unit, day, is_missing, plural, shown_as
+from dashboard.tiles import NO_DATA, Change, Tile, change_of, table_columns
 
 
 def e(value: Any) -> str:
@@ -254,53 +254,41 @@ ol.ph-changes.ph-meeting li { font-size: max(16px, 1.35vw); margin: .15rem 0; }
 .ph-event { white-space: nowrap; } .ph-events.ph-meeting { font-size: max(15px, 1.2vw); }
 """
 
-# The product-line table: each column's cell format, and its header once the unit is in the cells.
-_HOURS = ("Median first response (h)", "p90 first response (h)", "Median resolution (h)")
-_PERCENT = ("Reopened %", "Deflection %", "Bug tickets %", "First replies within SLA %", "CSAT %")
-MEETING_COLUMNS = (
-    "Product line",
-    "Tickets",
-    "Median first response (h)",
-    "Change vs previous (h)",
-    "Median resolution (h)",
-    "Open bugs",
-    "Deflection %",
-    "Bug tickets %",
-)
 MEETING_ROWS = 6  # product lines shown on the shared screen; the rest are counted below the table
 
 
-def _cell(column: str) -> Callable[[Any], str]:
-    if column in _HOURS:
-        return lambda v: e(hours(v))
-    if column in _PERCENT:
-        return lambda v: e(pct(v))
-    if column == "Change vs previous (h)":  # an arrow too: never colour alone
-        return lambda v: e("±0 h" if round(v, 1) == 0 else f"{'▲' if v > 0 else '▼'} {v:+.1f} h")
-    if column == "Median bug age (d)":
-        return lambda v: e(days(v))
-    return lambda v: e(count(v))
+def _headers(table: pd.DataFrame, previous: str) -> dict[str, str]:
+    """The table's column names (kpis JSON paths, tiles.table_columns) as people read them."""
+    headers = {"product_line": "Product line"}
+    for kpi, column in table_columns():
+        path = kpi.path_of(column.key)
+        headers[path] = column.header
+        headers[change_of(path)] = f"Change vs {previous}"
+    return {name: headers[name] for name in table.columns}
 
 
-def _lower_is_better(value: Any) -> str:
-    shown = round(value, 1)
-    return "neutral" if shown == 0 else "bad" if shown > 0 else "good"
+def _change_cell(path: str) -> Callable[[Any], str]:
+    unit = change_unit(path)  # an arrow too: never colour alone
+    return lambda v: e(f"±0{unit}" if round(v, 1) == 0 else f"{'▲' if v > 0 else '▼'} {v:+.1f}{unit}")
 
 
-# The product-line table's columns a target can be set on (kpis JSON paths).
-TARGET_COLUMNS = {
-    "Median first response (h)": "first_response.median_hours",
-    "p90 first response (h)": "first_response.p90_hours",
-    "Median resolution (h)": "resolution.median_hours",
-    "Reopened %": "resolution.reopened_pct",
-    "Open bugs": "bug_age.open_bugs",
-    "Median bug age (d)": "bug_age.median_days",
-    "Deflection %": "deflection.rate_pct",
-    "Bug tickets %": "impact.bug_ticket_share_pct",
-    "First replies within SLA %": "sla.first_response.met_pct",
-    "Open tickets": "backlog.open_at_end",
-    "CSAT %": "csat.score_pct",
-}
+def _value_cell(path: str) -> Callable[[Any], str]:
+    shown = shown_as(path)
+    return lambda v: e(shown(v))
+
+
+def _change_tone(path: str) -> Callable[[Any], str]:
+    def tone(value: Any) -> str:
+        shown = round(value, 1)
+        return (
+            "neutral"
+            if shown == 0 or better(path) == "neither"
+            else "good"
+            if (shown < 0) == (better(path) == "lower")
+            else "bad"
+        )
+
+    return tone
 
 
 def product_line_html(
@@ -309,15 +297,28 @@ def product_line_html(
     previous: str = "previous",
     targets_for: Callable[[str], dict[str, float]] | None = None,
 ) -> str:
-    """The product-line table: units in the cells; a cell off its product line's target marked
-    (✗ and red); on the shared screen the columns that fit and the lines with most tickets
-    (the rest counted in a last line)."""
-    shown = table[list(MEETING_COLUMNS)].head(MEETING_ROWS) if meeting else table
-    headers = {c: c.replace(" (h)", "").replace(" (d)", "").replace(" %", "") for c in shown.columns}
-    headers["Change vs previous (h)"] = f"Change vs {previous}"
-    formats = {headers[c]: _cell(c) for c in shown.columns if c != "Product line"}
-    paths = {headers[c]: path for c, path in TARGET_COLUMNS.items() if c in headers}
-    lines = shown["Product line"].tolist()
+    """The product-line table (tiles.product_line_table, or some of its columns): units in the
+    cells; a cell off its product line's target marked (✗ and red); on the shared screen the
+    catalogue's meeting columns and the lines with most tickets (the rest counted in a last line)."""
+    if meeting:
+        wanted = {kpi.path_of(c.key) for kpi, c in table_columns() if c.meeting}
+        keep = [name for name in table.columns if name == "product_line" or name.split(":")[0] in wanted]
+        shown = table[keep].head(MEETING_ROWS)
+    else:
+        shown = table
+    headers = _headers(shown, previous)
+    formats: dict[str, Callable[[Any], str]] = {}
+    tones: dict[str, Callable[[Any], str]] = {}
+    for name in shown.columns:
+        path = name.split(":")[0]
+        if name == "product_line":
+            continue
+        if name == change_of(path):
+            formats[headers[name]], tones[headers[name]] = _change_cell(path), _change_tone(path)
+        else:
+            formats[headers[name]] = _value_cell(path)
+    paths = {headers[name]: name for name in shown.columns if better(name) != "neither"}
+    lines = shown["product_line"].tolist()
 
     def marks(row: int, column: str, value: Any) -> str:
         path = paths.get(column)
@@ -325,11 +326,7 @@ def product_line_html(
         return "missed" if target is not None and target_met(path, value, target) is False else ""
 
     out = table_html(
-        shown.rename(columns=headers),
-        formats,
-        "ph-lines ph-meeting" if meeting else "ph-lines",
-        {headers["Change vs previous (h)"]: _lower_is_better},
-        marks,
+        shown.rename(columns=headers), formats, "ph-lines ph-meeting" if meeting else "ph-lines", tones, marks
     )
     hidden = len(table) - len(shown)
     if hidden:

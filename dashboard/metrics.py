@@ -6,27 +6,33 @@ Both the dashboard and the CLI use this; no streamlit here.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from dashboard import changes, precomputed
-from dashboard.catalogue import CATALOGUE, Context, clean, summary_sql, target_met, totals, trend_sql, value_at
+from dashboard import catalogue, changes, precomputed
+from dashboard.catalogue import Context, summary_sql, target_met, trend_sql, value_at
 from dashboard.db import Warehouse, read_sql
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, last_full_month, months_back, preset_period
+from dashboard.frames import total_row
 
-# Every query run_metric runs: the catalogue's, the ones pages read for their lists, the
-# events on the charts and What changed.
-METRICS = tuple(dict.fromkeys([*summary_sql(), *trend_sql(), "open_bugs", "events", "changes"]))
+
+def metric_names() -> tuple[str, ...]:
+    """Every query run_metric runs: the catalogue's, the ones pages read for their lists, the
+    events on the charts and What changed."""
+    return tuple(dict.fromkeys([*summary_sql(), *trend_sql(), "open_bugs", "events", "changes"]))
 
 
 def run_metric(warehouse: Warehouse, name: str, filters: Filters) -> pd.DataFrame:
     """Run `queries/metrics/<name>.sql` with the filters bound as parameters."""
-    if name not in METRICS:
-        raise ProductHealthError(f"unknown metric '{name}' (known: {', '.join(METRICS)})")
+    known = metric_names()
+    if name not in known:
+        raise ProductHealthError(f"unknown metric '{name}' (known: {', '.join(known)})")
     frame = precomputed.read(warehouse, name, filters)
     if frame is not None:
         return frame
@@ -148,7 +154,7 @@ def coverage(warehouse: Warehouse, timezone: str) -> Coverage:
 def plain_definition(name: str) -> str:
     """The 'In plain words:' paragraph of a metric's SQL header: its definition for people, no
     internal names (the rest of the header is for whoever reads the SQL)."""
-    if name not in METRICS:
+    if name not in metric_names():
         raise ProductHealthError(f"unknown metric '{name}'")
     words: list[str] = []
     for line in read_sql(f"metrics/{name}").splitlines():
@@ -187,49 +193,44 @@ def check_filters(warehouse: Warehouse, filters: Filters) -> None:
             )
 
 
-def total_row(frame: pd.DataFrame) -> dict[str, Any]:
-    """The total row of a metric (see totals()), as plain Python values."""
-    rows = totals(frame)
-    if rows.empty:
-        return {}
-    return {k: clean(v) for k, v in rows.iloc[0].items() if k != "product_line"}
-
-
 MetricRunner = Callable[[str, Filters], pd.DataFrame]
 
 
-def period_summary(
-    warehouse: Warehouse, filters: Filters, metric: MetricRunner | None = None, still_hurting_list: bool = True
+def run_all(queries: list[tuple[str, Filters]], run: MetricRunner, workers: int | None = None) -> dict:
+    """Each (name, filters) query once through `run`, `workers` at a time (default: the
+    machine's cores; DuckDB releases the GIL and each call has its own cursor)."""
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        return dict(zip(queries, pool.map(lambda query: run(*query), queries), strict=True))
+
+
+def summarise(
+    metric: MetricRunner, filters: Filters, still_hurting_days: int, still_hurting_list: bool = True
 ) -> dict[str, Any]:
-    """The KPIs of the catalogue for one period: the `kpis` JSON without the compared periods.
-
-    `metric(name, filters)` runs a metric; the dashboard passes its cached one, so the tiles
-    and the product-line table share each query. still_hurting_list=False leaves the list
-    out (the overview's compared periods need only counts)."""
-    if metric is None:
-
-        def metric(name: str, period: Filters) -> pd.DataFrame:
-            return run_metric(warehouse, name, period)
-
-    rows = {name: total_row(metric(name, filters)) for name in dict.fromkeys(kpi.sql for kpi in CATALOGUE)}
-    context = Context(
-        filters,
-        warehouse.settings.still_hurting_days,
-        still_hurting(metric("bug_impact", filters)) if still_hurting_list else None,
-    )
+    """The KPIs of the catalogue for one period from its queries' results (`metric(name,
+    filters)`): the `kpis` JSON without the compared periods. still_hurting_list=False leaves
+    the list out (the overview's compared periods need only counts)."""
+    rows = {name: total_row(metric(name, filters)) for name in dict.fromkeys(kpi.sql for kpi in catalogue.CATALOGUE)}
+    hurting = still_hurting(metric("bug_impact", filters)) if still_hurting_list else None
+    context = Context(filters, still_hurting_days, hurting)
     summary: dict[str, Any] = {}
-    for kpi in sorted(CATALOGUE, key=lambda kpi: kpi.section is not None):  # top-level keys first
-        values = {key: rows[kpi.sql].get(column, default) for key, (column, default) in kpi.json.items()}
-        section = summary.setdefault(kpi.section, {}) if kpi.section else summary
-        for key, value in values.items():  # a dotted key nests: 'first_response.met'
-            *parents, leaf = key.split(".")
+    for kpi in sorted(catalogue.CATALOGUE, key=lambda kpi: kpi.path != ""):  # top-level keys first
+        section = summary.setdefault(kpi.path, {}) if kpi.path else summary
+        for name, key in kpi.keys.items():  # a dotted key nests: 'first_response.met'
+            *parents, leaf = name.split(".")
             inner = section
             for parent in parents:
                 inner = inner.setdefault(parent, {})
-            inner[leaf] = value
+            inner[leaf] = rows[kpi.sql].get(key.column, key.empty)
         if kpi.extra:
             kpi.extra(section, context)
     return summary
+
+
+def period_summary(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
+    """summarise() with each query run on `warehouse` as it is needed."""
+    return summarise(
+        lambda name, period: run_metric(warehouse, name, period), filters, warehouse.settings.still_hurting_days
+    )
 
 
 def kpis(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:

@@ -18,9 +18,9 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import charts
+from dashboard import catalogue, charts
 from dashboard.build import LoadReport
-from dashboard.catalogue import CATALOGUE, Kpi, target_text
+from dashboard.catalogue import definitions as catalogue_definitions
 from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, months_back
@@ -35,23 +35,18 @@ from dashboard.htmlparts import (
     table_html,
     tiles_html,
 )
-from dashboard.metrics import coverage, plain_definition, run_metric, still_hurting
-from dashboard.tiles import comparison_caption, overview
-
-DEFINITIONS = ("first_response", "resolution", "bug_age", "deflection", "impact", "bug_impact")
-DEFINITIONS += ("sla", "backlog", "csat")  # business hours, SLA, backlog, CSAT
-
-
-# The product-line table's SLA, backlog and CSAT columns go in a second table: fourteen columns
-# are wider than a portrait page.
-SERVICE_COLUMNS = ("First replies within SLA %", "Open tickets", "CSAT %")
+from dashboard.metrics import coverage, plain_definition, run_all, run_metric, still_hurting
+from dashboard.tiles import change_of, comparison_caption, overview, overview_queries, table_columns
 
 
 def _table_parts(table: pd.DataFrame) -> list[pd.DataFrame]:
-    service = [c for c in SERVICE_COLUMNS if c in table.columns]
-    if not service:
-        return [table]
-    return [table.drop(columns=service), table[["Product line", *service]]]
+    """The product-line table split as the catalogue's columns say (Column.pack_table): fourteen
+    columns are wider than a portrait page."""
+    parts: dict[int, list[str]] = {}
+    for kpi, column in table_columns():
+        path = kpi.path_of(column.key)
+        parts.setdefault(column.pack_table, []).extend([path, change_of(path)] if column.change else [path])
+    return [table[["product_line", *parts[number]]] for number in sorted(parts)]
 
 
 def month_filters(month: str, timezone: str, product_lines: tuple[str, ...] = ()) -> Filters:
@@ -75,28 +70,21 @@ CHART_WIDTH = 660  # px at 96 dpi: A4 portrait less 1 cm margins is 718 px, Lett
 
 def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> str:
     """The whole HTML document for the period of `filters`."""
-    results: dict[tuple[str, Filters], pd.DataFrame] = {}
+    spans = coverage(warehouse, filters.timezone)
+    frames = run_all(overview_queries(filters, spans), lambda name, period: run_metric(warehouse, name, period))
 
     def metric(name: str, period: Filters) -> pd.DataFrame:  # the pack's charts and list: the overview's queries
-        if (name, period) not in results:
-            results[name, period] = run_metric(warehouse, name, period)
-        return results[name, period]
+        return frames[name, period]
 
-    shown = overview(warehouse, report.counts, filters, metric, coverage(warehouse, filters.timezone))
+    shown = overview(frames, filters, spans, report.counts, warehouse.settings)
     now, before, table = shown.now, shown.before, shown.table
     trailing = filters.trailing_months(12)
     targets = warehouse.settings.targets_for(filters.product_lines)
-
-    def with_goal(fig: go.Figure, kpi: Kpi) -> go.Figure:
-        if kpi.goal and kpi.goal[0] in targets:
-            charts.goal(fig, targets[kpi.goal[0]], target_text(kpi.goal[0], targets[kpi.goal[0]]), kpi.goal[1])
-        return fig
-
     events = metric("events", trailing)
     figures = [
-        charts.events(with_goal(kpi.pack_chart(metric(kpi.trend, trailing)), kpi), events)
-        for kpi in CATALOGUE
-        if kpi.pack_chart and kpi.trend and (not kpi.pack_needs or report.counts.get(kpi.pack_needs, 0))
+        charts.events(charts.kpi_chart(kpi, metric(kpi.trend, trailing), targets), events)
+        for kpi in catalogue.CATALOGUE
+        if kpi.chart and kpi.trend and (not kpi.chart.needs or report.counts.get(kpi.chart.needs, 0))
     ]
 
     bugs = metric("bug_impact", filters)
@@ -154,7 +142,7 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
         },
         default=str,
     ).replace("<", "\\u003c")
-    definitions = "".join(f"<p>{e(plain_definition(n))}</p>" for n in DEFINITIONS)
+    definitions = "".join(f"<p>{e(plain_definition(n))}</p>" for n in catalogue_definitions())
     charts_html = "".join(f'<div class="chart">{_figure_html(fig, i == 0)}</div>' for i, fig in enumerate(figures))
     lines_html = "".join(
         product_line_html(

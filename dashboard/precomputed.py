@@ -15,14 +15,11 @@ from dataclasses import replace
 import duckdb
 import pandas as pd
 
-from dashboard.catalogue import precomputed_trends
+from dashboard.catalogue import every_month_trends, precomputed_trends
 from dashboard.db import Warehouse, bound, read_sql
 from dashboard.filters import Filters, months_back
 
 RANGE = "precomputed/pre_range"
-# Trends that give a total row for every month, zeros where nothing happened: one product line's
-# months without a row of its own are not in pre_<trend>, so those are queried live.
-EVERY_MONTH = frozenset({"bug_age_trend"})
 
 
 def write(con: duckdb.DuckDBPyConnection, timezone: str) -> None:
@@ -43,7 +40,8 @@ def read(warehouse: Warehouse, name: str, filters: Filters) -> pd.DataFrame | No
     """A trend for all product lines or one read from pre_<name> (its whole months; a last
     month cut short by the period is queried live). One product line's rows are its own rows
     of the table, and its total row is the same numbers (the live query groups that line's
-    tickets twice; not for the trends in EVERY_MONTH). None when the filters need a live
+    tickets twice; not for the trends with a total row for every month, zeros included: one
+    line's months without a row of its own are not in pre_<trend>, Kpi.every_month). None when the filters need a live
     query: two product lines or more, priorities or channels chosen, another zone, months
     outside the data, a period that does not start on the first of a month, or a trend that
     is not precomputed."""
@@ -51,7 +49,7 @@ def read(warehouse: Warehouse, name: str, filters: Filters) -> pd.DataFrame | No
         return None
     if len(filters.product_lines) > 1 or filters.priorities or filters.channels or filters.start.day != 1:
         return None
-    if filters.product_lines and name in EVERY_MONTH:
+    if filters.product_lines and name in every_month_trends():
         return None
     if filters.basis != "calendar":  # kept for the calendar basis only
         return None

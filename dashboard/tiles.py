@@ -6,19 +6,31 @@ the two show the same numbers by construction. No streamlit here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from dashboard.catalogue import CATALOGUE, LIST_SQL, summary_sql, target_met, target_text, totals, trend_sql, value_at
+from dashboard import catalogue, changes
+from dashboard.catalogue import (
+    Column,
+    Kpi,
+    better,
+    list_sql,
+    summary_sql,
+    target_met,
+    target_text,
+    trend_sql,
+    value_at,
+)
 from dashboard.changes import Movement
+from dashboard.config import Settings
 from dashboard.db import Warehouse
 from dashboard.filters import Filters, months_back
-from dashboard.formatting import day, is_missing, period_label, short_period_label
-from dashboard.metrics import Coverage, MetricRunner, as_events, period_summary, what_changed
+from dashboard.formatting import change_unit, day, is_missing, period_label, short_period_label, shown_as
+from dashboard.frames import totals
+from dashboard.metrics import Coverage, MetricRunner, as_events, run_all, run_metric, summarise
 
 
 @dataclass(frozen=True)
@@ -86,48 +98,55 @@ def tiles(
     targets: dict[str, float] | None = None,
 ) -> list[Tile]:
     """The overview's tiles, one per catalogue entry with a tile, for a period summary
-    (metrics.period_summary), the previous period's and the year-earlier one's (None where
-    the data does not reach back)."""
-    previous, year = filters.previous(), filters.year_ago()
-    targets = targets or {}
-    out = []
-    for kpi in CATALOGUE:
-        spec = kpi.tile
-        if spec is None:
-            continue
-        spark = (kpi.trend, spec.spark) if kpi.trend else None
-        if kpi.entity not in coverage.spans or (spec.needs_links and not counts.get("links", 0)):
-            out.append(
-                Tile(
-                    spec.label,
-                    NO_DATA,
-                    spec.better,
-                    caption=MISSING["links" if kpi.entity in coverage.spans else kpi.entity],
-                )
-            )
-        elif not coverage.has(kpi.entity, filters):
-            out.append(
-                Tile(spec.label, NO_DATA, spec.better, caption=coverage_text(coverage, kpi.entity) + ".", spark=spark)
-            )
-        else:
-            value = value_at(now, spec.path)
-            out.append(
-                Tile(
-                    spec.label,
-                    NO_DATA if is_missing(value) else spec.shown(value),
-                    spec.better,
-                    change(value, value_at(before, spec.path), spec.unit, spec.better, short_period_label(previous))
-                    if coverage.reaches(kpi.entity, previous)
-                    else None,
-                    change(value, value_at(year_ago, spec.path), spec.unit, spec.better, short_period_label(year))
-                    if coverage.reaches(kpi.entity, year) and year != previous  # 12 months: the same period
-                    else None,
-                    spec.caption(now, before, short_period_label(previous)),
-                    spark,
-                    *_target(spec.path, value, targets),
-                )
-            )
-    return out
+    (metrics.summarise), the previous period's and the year-earlier one's (None where the data
+    does not reach back)."""
+    return [
+        _tile(kpi, now, before, year_ago, coverage, filters, counts, targets or {})
+        for kpi in catalogue.CATALOGUE
+        if kpi.tile
+    ]
+
+
+def _tile(
+    kpi: Kpi,
+    now: dict[str, Any],
+    before: dict[str, Any] | None,
+    year_ago: dict[str, Any] | None,
+    coverage: Coverage,
+    filters: Filters,
+    counts: dict[str, int],
+    targets: dict[str, float],
+) -> Tile:
+    spec = kpi.tile
+    assert spec is not None
+    path = kpi.path_of(spec.key)
+    direction = better(path)
+    spark = (kpi.trend, spec.spark) if kpi.trend else None
+    if kpi.entity not in coverage.spans or (spec.needs_links and not counts.get("links", 0)):
+        return Tile(
+            spec.label, NO_DATA, direction, caption=MISSING["links" if kpi.entity in coverage.spans else kpi.entity]
+        )
+    if not coverage.has(kpi.entity, filters):
+        return Tile(spec.label, NO_DATA, direction, caption=coverage_text(coverage, kpi.entity) + ".", spark=spark)
+    value = value_at(now, path)
+    changes = [
+        change(value, value_at(other, path), change_unit(path), direction, short_period_label(period))
+        if coverage.reaches(kpi.entity, period) and other_wanted
+        else None
+        for other, period, other_wanted in (
+            (before, filters.previous(), True),
+            (year_ago, filters.year_ago(), filters.year_ago() != filters.previous()),  # 12 months: the same period
+        )
+    ]
+    return Tile(
+        spec.label,
+        NO_DATA if is_missing(value) else shown_as(path)(value),
+        direction,
+        *changes,
+        spec.caption(now, before, short_period_label(filters.previous())),
+        spark,
+        *_target(path, value, targets),
+    )
 
 
 def _target(path: str, value: Any, targets: dict[str, float]) -> tuple[str, bool | None]:
@@ -137,82 +156,47 @@ def _target(path: str, value: Any, targets: dict[str, float]) -> tuple[str, bool
     return target_text(path, targets[path]), target_met(path, value, targets[path])
 
 
-TABLE_METRICS = tuple(dict.fromkeys(kpi.sql for kpi in CATALOGUE))
+def table_columns() -> list[tuple[Kpi, Column]]:
+    """The product-line table's columns from the catalogue, the leading ones first."""
+    pairs = [(kpi, column) for kpi in catalogue.CATALOGUE for column in kpi.columns]
+    return sorted(pairs, key=lambda pair: not pair[1].leads)
 
 
-def product_line_table(metric: Callable[[str, bool], pd.DataFrame], has_previous: bool = True) -> pd.DataFrame:
-    """One row per product line, most tickets first. `metric(name, previous)` returns a
-    metric's frame for the period (previous=False) or the previous period (previous=True)."""
-    split = {name: metric(name, False).set_index("product_line") for name in TABLE_METRICS}
-    previous = (
-        metric("first_response", True).set_index("product_line") if has_previous else split["first_response"].iloc[:0]
-    )
-    lines = sorted({line for frame in split.values() for line in frame.index.dropna()})
+def change_of(path: str) -> str:
+    """The table column holding the change of the column at `path` against the previous period."""
+    return f"{path}:change"
 
-    def cell(frame: pd.DataFrame, line: str, column: str) -> Any:
-        return frame[column].get(line) if line in frame.index else None
 
+def product_line_table(period: dict[str, pd.DataFrame], previous: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per product line, a column per catalogue Column (named by its kpis JSON path)
+    and one for each change asked for, ordered by the leading column (most first). `period`
+    holds each KPI SQL's frame for the period, `previous` for the previous period ({} where the
+    data does not reach it)."""
+    columns = table_columns()
+    now = {kpi.sql: period[kpi.sql].set_index("product_line") for kpi, _ in columns}
+    before = {name: frame.set_index("product_line") for name, frame in previous.items()}
+    lines = sorted({line for frame in now.values() for line in frame.index.dropna()})
+    names: list[str] = []
+    for kpi, column in columns:
+        names += [kpi.path_of(column.key)] + ([change_of(kpi.path_of(column.key))] if column.change else [])
     rows = []
     for line in lines:
-        median_now = cell(split["first_response"], line, "median_hours")
-        median_before = cell(previous, line, "median_hours")
-        rows.append(
-            {
-                "Product line": line,
-                "Tickets": cell(split["first_response"], line, "tickets_created"),
-                "Median first response (h)": median_now,
-                "Change vs previous (h)": None
-                if is_missing(median_now) or is_missing(median_before)
-                else median_now - median_before,
-                "p90 first response (h)": cell(split["first_response"], line, "p90_hours"),
-                "Median resolution (h)": cell(split["resolution"], line, "median_hours"),
-                "Reopened %": cell(split["resolution"], line, "reopened_pct"),
-                "Open bugs": cell(split["bug_age"], line, "open_bugs"),
-                "Median bug age (d)": cell(split["bug_age"], line, "median_days"),
-                "Deflection %": cell(split["deflection"], line, "rate_pct"),
-                "Bug tickets %": cell(split["impact"], line, "bug_ticket_share_pct"),
-                "First replies within SLA %": cell(split["sla"], line, "first_response_met_pct"),
-                "Open tickets": cell(split["backlog"], line, "open_at_end"),
-                "CSAT %": cell(split["csat"], line, "score_pct"),
-            }
-        )
-    frame = pd.DataFrame(rows, columns=TABLE_COLUMNS)
-    order = frame["Tickets"].fillna(-1).astype(float)
+        row: dict[str, Any] = {"product_line": line}
+        for kpi, column in columns:
+            path, sql_column = kpi.path_of(column.key), kpi.keys[column.key].column
+            row[path] = _cell(now[kpi.sql], line, sql_column)
+            if column.change:
+                prior = _cell(before[kpi.sql], line, sql_column) if kpi.sql in before else None
+                row[change_of(path)] = None if is_missing(row[path]) or is_missing(prior) else row[path] - prior
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["product_line", *names])
+    lead = names[0] if columns and columns[0][1].leads else "product_line"
+    order = frame[lead].fillna(-1).astype(float) if lead != "product_line" else pd.Series(range(len(frame)))
     return frame.iloc[order.sort_values(ascending=False, kind="stable").index].reset_index(drop=True)
 
 
-TABLE_COLUMNS = (
-    "Product line",
-    "Tickets",
-    "Median first response (h)",
-    "Change vs previous (h)",
-    "p90 first response (h)",
-    "Median resolution (h)",
-    "Reopened %",
-    "Open bugs",
-    "Median bug age (d)",
-    "Deflection %",
-    "Bug tickets %",
-    "First replies within SLA %",
-    "Open tickets",
-    "CSAT %",
-)
-TABLE_ENTITIES = {  # the data each column needs in the period (Coverage)
-    "tickets": (
-        "Tickets",
-        "Median first response (h)",
-        "Change vs previous (h)",
-        "p90 first response (h)",
-        "Median resolution (h)",
-        "Reopened %",
-        "Bug tickets %",
-        "First replies within SLA %",
-        "Open tickets",
-        "CSAT %",
-    ),
-    "issues": ("Open bugs", "Median bug age (d)"),
-    "self_service": ("Deflection %",),
-}
+def _cell(frame: pd.DataFrame, line: str, column: str) -> Any:
+    return frame[column].get(line) if line in frame.index else None
 
 
 @dataclass(frozen=True)
@@ -267,8 +251,9 @@ def comparison_caption(filters: Filters, coverage: Coverage) -> str:
 
 def overview_queries(filters: Filters, coverage: Coverage) -> list[tuple[str, Filters]]:
     """The distinct queries behind the overview of one filter state."""
+    lists = list_sql()
     others = [
-        (name, period) for period in comparisons(filters, coverage) for name in summary_sql() if name not in LIST_SQL
+        (name, period) for period in comparisons(filters, coverage) for name in summary_sql() if name not in lists
     ]
     trends = [(name, filters.trailing_months(12)) for name in [*trend_sql(), "events"]]
     return [(name, filters) for name in [*summary_sql(), "changes"]] + others + trends
@@ -287,57 +272,61 @@ def monthly(frame: pd.DataFrame, column: str, months: Filters) -> list[float | N
     return out
 
 
-def overview(
-    warehouse: Warehouse,
-    counts: dict[str, int],
-    filters: Filters,
-    metric: MetricRunner,
-    coverage: Coverage,
-    workers: int = 2,
-) -> Overview:
-    """Everything the overview shows for one filter state. Its queries (overview_queries) run
-    once each, `workers` at a time (DuckDB releases the GIL; each call has its own cursor),
-    through `metric(name, filters)`: the report's runner, the benchmark's, or the dashboard's
-    (inside its cached data.overview)."""
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        queries = overview_queries(filters, coverage)
-        memo = dict(zip(queries, pool.map(lambda query: metric(*query), queries), strict=True))
+Frames = Mapping[tuple[str, Filters], pd.DataFrame]  # each overview query's result (overview_queries)
 
-    def metric(name: str, period: Filters) -> pd.DataFrame:
-        return memo[name, period]
+
+def overview(
+    frames: Frames, filters: Filters, coverage: Coverage, counts: dict[str, int], settings: Settings
+) -> Overview:
+    """Everything the overview shows for one filter state, from its queries' results: a pure
+    function of them (the dashboard runs them through its shared results, the pack and the
+    benchmark through overview_of)."""
+
+    def frame(name: str, period: Filters) -> pd.DataFrame:
+        return frames[name, period]
 
     reached = comparisons(filters, coverage)
-    now = period_summary(warehouse, filters, metric)
+    now = summarise(frame, filters, settings.still_hurting_days)
     before, year_ago = (
-        period_summary(warehouse, period, metric, still_hurting_list=False) if period in reached else None
+        summarise(frame, period, settings.still_hurting_days, still_hurting_list=False) if period in reached else None
         for period in (filters.previous(), filters.year_ago())
     )
-    tile_list = tiles(
-        now, before, year_ago, coverage, filters, counts, warehouse.settings.targets_for(filters.product_lines)
-    )
+    tile_list = tiles(now, before, year_ago, coverage, filters, counts, settings.targets_for(filters.product_lines))
     trailing = filters.trailing_months(12)
     sparks = {
-        tile.label: monthly(metric(tile.spark[0], trailing), tile.spark[1], trailing)
-        for tile in tile_list
-        if tile.spark
+        tile.label: monthly(frame(tile.spark[0], trailing), tile.spark[1], trailing) for tile in tile_list if tile.spark
     }
+    previous = filters.previous()
     table = product_line_table(
-        lambda name, previous: metric(name, filters.previous() if previous else filters),
-        has_previous=filters.previous() in reached,
+        {kpi.sql: frame(kpi.sql, filters) for kpi, _ in table_columns()},
+        {kpi.sql: frame(kpi.sql, previous) for kpi, column in table_columns() if column.change and previous in reached},
     )
-    for entity, columns in TABLE_ENTITIES.items():  # a stale snapshot is no data, as on the tiles
-        if not coverage.has(entity, filters):
-            table[list(columns)] = None
-    if table.drop(columns="Product line").isna().all(axis=None):
+    for kpi, column in table_columns():  # a stale snapshot is no data, as on the tiles
+        if not coverage.has(kpi.entity, filters):
+            path = kpi.path_of(column.key)
+            table[[path, *([change_of(path)] if column.change else [])]] = None
+    if table.drop(columns="product_line").isna().all(axis=None):
         table = table.iloc[:0]
-    movements = what_changed(warehouse, filters, coverage, metric("changes", filters))
-    year_events = metric("events", trailing)
+    movements = changes.movements(
+        frame("changes", filters), filters, settings.targets_for, lambda entity: coverage.covers(entity, filters)
+    )
+    year_events = frame("events", trailing)
     in_period = as_events(year_events[year_events.apply(lambda row: _touches(row, filters), axis=1)])
     first = trailing.start.replace(day=1)
     starts = {max(pd.Timestamp(start).date(), first) for start in year_events["start_date"]}
     marks = tuple(sorted((s.year - first.year) * 12 + s.month - first.month for s in starts))
     compared = coverage.covers("tickets", filters)
     return Overview(now, before, year_ago, tile_list, sparks, table, coverage, movements, compared, in_period, marks)
+
+
+def overview_of(
+    warehouse: Warehouse, counts: dict[str, int], filters: Filters, coverage: Coverage, run: MetricRunner | None = None
+) -> Overview:
+    """The overview of one filter state with its queries run here, concurrently (`run(name,
+    filters)`: run_metric on `warehouse` unless given): the meeting pack's, the tests' and the
+    benchmark's way to it."""
+    runner = run or (lambda name, period: run_metric(warehouse, name, period))
+    return overview(run_all(overview_queries(filters, coverage), runner), filters, coverage, counts, warehouse.settings)
 
 
 def _touches(row: Any, period: Filters) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.metrics import totals
+from dashboard.frames import totals
 from dashboard.views import (
     ISSUE_COLUMNS,
     chart,

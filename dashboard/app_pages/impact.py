@@ -10,7 +10,8 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.downloads import csv_bytes
-from dashboard.metrics import still_hurting, total_row
+from dashboard.frames import total_row
+from dashboard.metrics import still_hurting
 from dashboard.tiles import NO_DATA, Tile
 from dashboard.views import (
     ISSUE_COLUMNS,

@@ -1,9 +1,9 @@
 """Overview: a tile per KPI with its change against the previous period and a year earlier, a
 12-month sparkline, one row per product line, the meeting pack.
 
-Queries: metrics/first_response, resolution, bug_age, deflection, impact, bug_impact (this
-period and the periods it is compared with), their _trend files, changes (What changed) and
-events (tiles.overview_queries), through data.overview: one cache entry per filter state.
+Queries: the catalogue's (catalogue.summary_sql for this period and the periods it is
+compared with, their trends), changes (What changed) and events: tiles.overview_queries,
+run by data.overview through the shared results, one cache entry per filter state.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
+from dashboard.catalogue import definitions
 from dashboard.formatting import short_period_label
 from dashboard.htmlparts import STYLE, changes_html, events_html, product_line_html
 from dashboard.tiles import comparison_caption
@@ -61,4 +62,4 @@ if not shown.table.empty:
 if not meeting:
     meeting_pack_button(filters)
 if not meeting:  # on the shared screen each KPI's page explains it; the overview keeps to one screen
-    explain("first_response", "resolution", "bug_age", "deflection", "impact", "sla", "backlog", "csat", "changes")
+    explain(*definitions(), "changes")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.formatting import short_period_label
-from dashboard.metrics import totals
+from dashboard.frames import totals
 from dashboard.views import (
     basis_switch,
     chart,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.metrics import totals
+from dashboard.frames import totals
 from dashboard.views import chart, current_filters, current_model, explain, heading, is_meeting, with_goal
 
 model = current_model()
