@@ -32,7 +32,7 @@ def _by_month(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def goal(fig: go.Figure, value: float | None, label: str, yref: str = "y") -> go.Figure:
+def target_line(fig: go.Figure, value: float | None, label: str, yref: str = "y") -> go.Figure:
     """The target as a dashed line across the chart, labelled ('target ≤ 4.0 h')."""
     if value is None:
         return fig
@@ -254,5 +254,5 @@ def kpi_chart(kpi: Kpi, months: pd.DataFrame, targets: dict[str, float]) -> go.F
         fig = deflection(totals(months))
     path = kpi.path_of(spec.target) if spec.target else None
     if path in targets:
-        goal(fig, targets[path], target_text(path, targets[path]), spec.target_axis)
+        target_line(fig, targets[path], target_text(path, targets[path]), spec.target_axis)
     return fig

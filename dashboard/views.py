@@ -140,12 +140,12 @@ def heading(page: str, filters: Filters) -> None:
     st.header(f"{page} · {period_label(filters)}{scope}", anchor=False)
 
 
-def with_goal(fig: go.Figure, path: str, filters: Filters, yref: str = "y") -> go.Figure:
+def with_target(fig: go.Figure, path: str, filters: Filters, yref: str = "y") -> go.Figure:
     """The chart with the settings' target for `path` (kpis JSON path) as a dashed line, at the
     filter's level (a product line's own target when exactly one is chosen)."""
     targets = current_model().warehouse.settings.targets_for(filters.product_lines)
     if path in targets:
-        charts.goal(fig, targets[path], target_text(path, targets[path]), yref)
+        charts.target_line(fig, targets[path], target_text(path, targets[path]), yref)
     return fig
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.frames import totals
-from dashboard.views import chart, current_filters, current_model, explain, heading, with_goal
+from dashboard.views import chart, current_filters, current_model, explain, heading, with_target
 
 model = current_model()
 filters = current_filters()
@@ -24,9 +24,9 @@ if model.report.counts.get("self_service_rows", 0) == 0:
     st.stop()
 trend = data.metric("deflection_trend", filters.trailing_months(12), model.fingerprint)
 empty = "No self-service sessions or tickets in the 12 months up to the period's end: pick a period the data covers."
-chart(with_goal(charts.deflection(totals(trend)), "deflection.rate_pct", filters, "y2"), empty)
+chart(with_target(charts.deflection(totals(trend)), "deflection.rate_pct", filters, "y2"), empty)
 chart(
-    with_goal(
+    with_target(
         charts.trend(trend, "rate_pct", None, "Deflection rate by product line", "%", series=""),
         "deflection.rate_pct",
         filters,

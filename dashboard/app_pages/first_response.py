@@ -19,7 +19,7 @@ from dashboard.views import (
     heading,
     is_meeting,
     period_label,
-    with_goal,
+    with_target,
 )
 
 filters = current_filters()
@@ -36,7 +36,7 @@ st.caption(
 left, right = st.columns([3, 2]) if is_meeting() else (st.container(), st.container())
 with left:
     chart(
-        with_goal(
+        with_target(
             charts.trend(trend, "median_hours", "p90_hours", "Median first response per month", "hours"),
             "first_response.median_hours",
             filters,

@@ -28,7 +28,7 @@ from dashboard.views import (
     period_label,
     show_table,
     show_tiles,
-    with_goal,
+    with_target,
 )
 
 model = current_model()
@@ -137,7 +137,7 @@ with chart_left:
 with chart_right:
     trend = data.metric("impact_trend", filters.trailing_months(12), key)
     chart(
-        with_goal(
+        with_target(
             charts.trend(trend, "bug_ticket_share_pct", None, "Per month", "% of tickets", series=""),
             "impact.bug_ticket_share_pct",
             filters,

@@ -18,7 +18,7 @@ from dashboard.views import (
     explain,
     heading,
     period_label,
-    with_goal,
+    with_target,
 )
 
 filters = current_filters()
@@ -33,7 +33,7 @@ st.caption(
 )
 none_solved = "No solved tickets in the 12 months up to the period's end: pick a period the data covers."
 chart(
-    with_goal(
+    with_target(
         charts.trend(trend, "median_hours", "p90_hours", "Median resolution time per month", "hours"),
         "resolution.median_hours",
         filters,

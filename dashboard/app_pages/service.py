@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.frames import totals
-from dashboard.views import chart, current_filters, current_model, explain, heading, is_meeting, with_goal
+from dashboard.views import chart, current_filters, current_model, explain, heading, is_meeting, with_target
 
 model = current_model()
 filters = current_filters()
@@ -31,7 +31,7 @@ left, right = st.columns(2) if is_meeting() else (st.container(), st.container()
 with left:
     sla_trend = data.metric("sla_trend", months, key)
     chart(
-        with_goal(
+        with_target(
             charts.trend(sla_trend, "first_response_met_pct", None, "First replies within SLA per month", "% met", ""),
             "sla.first_response.met_pct",
             filters,
@@ -42,7 +42,7 @@ with left:
 with right:
     csat = data.metric("csat_trend", months, key)
     chart(
-        with_goal(
+        with_target(
             charts.trend(csat, "score_pct", None, "CSAT per month", "% satisfied", series=""), "csat.score_pct", filters
         ),
         "No rated tickets solved in the 12 months up to the period's end.",
