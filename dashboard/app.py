@@ -13,6 +13,7 @@ from dashboard.config import load_settings
 from dashboard.errors import ProductHealthError
 from dashboard.filters import PRESETS, Filters
 from dashboard.formatting import when
+from dashboard.metrics import Coverage
 from dashboard.tiles import coverage_text
 from dashboard.views import FILTERS_KEY, MODEL_KEY, is_meeting
 
@@ -76,11 +77,38 @@ def url_period(today: dt.date, notes: list[str]) -> tuple[dt.date, dt.date] | No
 
 
 def sidebar(model: data.Model) -> Filters:
+    """The shared filters (each bound to the URL), meeting mode, a link to this view and what
+    the data covers; a value from the link that is not valid is named in a warning."""
     choices = data.choices(model.fingerprint)
     timezone = model.warehouse.settings.timezone
     coverage = data.coverage(timezone, model.fingerprint)
     today = dt.date.today()
-    notes = []
+    notes = url_notes(choices, today)
+    with st.sidebar:
+        st.title("Product Health")
+        start, end = period_picker(coverage, today)
+        product_lines, priorities, channels = value_filters(choices)
+        meeting_toggle()
+        with st.expander("Link to this view", icon=":material/link:"):
+            st.caption("Pins the period, so the link shows the same months whenever it is opened.")
+            st.code(view_link(start, end), language=None, wrap_lines=True)
+        data_notes(model, coverage)
+    for note in notes:
+        st.warning(note, icon=":material/link_off:")
+    return Filters(
+        start=start,
+        end=end,
+        timezone=timezone,
+        product_lines=tuple(product_lines),
+        priorities=tuple(priorities),
+        channels=tuple(channels),
+    )
+
+
+def url_notes(choices: dict[str, list[str]], today: dt.date) -> list[str]:
+    """Takes a custom period from the link into the date picker; names the link's values that
+    are not valid (they are dropped)."""
+    notes: list[str] = []
     linked = url_period(today, notes)
     if linked and st.session_state.get("dates") != linked:
         st.session_state["preset"] = "Custom"
@@ -94,72 +122,75 @@ def sidebar(model: data.Model) -> Filters:
         bad = invalid_url_values(name, allowed)
         if bad:
             notes.append(f"Ignored {name.replace('_', ' ')} from the link: {', '.join(v[:40] for v in bad)}")
-    with st.sidebar:
-        st.title("Product Health")
-        preset = st.selectbox("Period", PRESETS, key="preset", bind="query-params")
-        start, end = coverage.preset(preset, today)
-        if preset == "Custom":
-            default = {} if "dates" in st.session_state else {"value": (start, end)}
-            picked = st.date_input("From – to", key="dates", max_value=today, **default)
-            if isinstance(picked, tuple) and len(picked) == 2:
-                start, end = picked
-                st.query_params["from"], st.query_params["to"] = start.isoformat(), end.isoformat()
-            else:
-                st.caption("Pick the last day of the period.")
+    return notes
+
+
+def period_picker(coverage: Coverage, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The period: a preset, or custom days (kept in the URL as ?from=&to=)."""
+    preset = st.selectbox("Period", PRESETS, key="preset", bind="query-params")
+    start, end = coverage.preset(preset, today)
+    if preset == "Custom":
+        default = {} if "dates" in st.session_state else {"value": (start, end)}
+        picked = st.date_input("From – to", key="dates", max_value=today, **default)
+        if isinstance(picked, tuple) and len(picked) == 2:
+            start, end = picked
+            st.query_params["from"], st.query_params["to"] = start.isoformat(), end.isoformat()
         else:
-            for name in ("from", "to"):
-                if name in st.query_params:
-                    del st.query_params[name]
-        product_lines = st.multiselect(
-            "Product lines",
-            choices.get("product_line", []),
-            key="product_line",
-            bind="query-params",
-            placeholder="All product lines",
-        )
-        priorities, channels = [], []
-        if len(choices.get("priority", [])) > 1:
-            priorities = st.multiselect(
-                "Priority", choices["priority"], key="priority", bind="query-params", placeholder="All priorities"
-            )
-        if len(choices.get("channel", [])) > 1:
-            channels = st.multiselect(
-                "Channel", choices["channel"], key="channel", bind="query-params", placeholder="All channels"
-            )
-        meeting = st.toggle(
-            "Meeting mode",
-            value=st.query_params.get("mode") == "meeting",
-            help="For the shared screen: big type, page names across the top, ← / → (or a "
-            "clicker's Page Up / Page Down) move between pages, Esc leaves.",
-        )
-        if meeting:
-            st.query_params["mode"] = "meeting"
-        elif st.query_params.get("mode") == "meeting":
-            del st.query_params["mode"]
-        with st.expander("Link to this view", icon=":material/link:"):
-            st.caption("Pins the period, so the link shows the same months whenever it is opened.")
-            st.code(view_link(start, end), language=None, wrap_lines=True)
-        if coverage.spans:
-            st.caption(" · ".join(coverage_text(coverage, entity) for entity in coverage.spans))
-        else:
-            st.caption("The data folder has no tickets, issues or sessions yet.")
-        st.caption(f"Data folder: {model.report.data_dir}")
-        st.caption(f"Data as of {when(model.report.data_as_of)}")
-        if model.report.failed:
-            st.warning(
-                "Some export files failed or had rejected rows: see the Data page before presenting these numbers.",
-                icon=":material/warning:",
-            )
-    for note in notes:
-        st.warning(note, icon=":material/link_off:")
-    return Filters(
-        start=start,
-        end=end,
-        timezone=timezone,
-        product_lines=tuple(product_lines),
-        priorities=tuple(priorities),
-        channels=tuple(channels),
+            st.caption("Pick the last day of the period.")
+    else:
+        for name in ("from", "to"):
+            if name in st.query_params:
+                del st.query_params[name]
+    return start, end
+
+
+def value_filters(choices: dict[str, list[str]]) -> tuple[list[str], list[str], list[str]]:
+    """Product lines, and priority and channel where the data has more than one of them."""
+    product_lines = st.multiselect(
+        "Product lines",
+        choices.get("product_line", []),
+        key="product_line",
+        bind="query-params",
+        placeholder="All product lines",
     )
+    priorities, channels = [], []
+    if len(choices.get("priority", [])) > 1:
+        priorities = st.multiselect(
+            "Priority", choices["priority"], key="priority", bind="query-params", placeholder="All priorities"
+        )
+    if len(choices.get("channel", [])) > 1:
+        channels = st.multiselect(
+            "Channel", choices["channel"], key="channel", bind="query-params", placeholder="All channels"
+        )
+    return product_lines, priorities, channels
+
+
+def meeting_toggle() -> None:
+    meeting = st.toggle(
+        "Meeting mode",
+        value=st.query_params.get("mode") == "meeting",
+        help="For the shared screen: big type, page names across the top, ← / → (or a "
+        "clicker's Page Up / Page Down) move between pages, Esc leaves.",
+    )
+    if meeting:
+        st.query_params["mode"] = "meeting"
+    elif st.query_params.get("mode") == "meeting":
+        del st.query_params["mode"]
+
+
+def data_notes(model: data.Model, coverage: Coverage) -> None:
+    """What the data covers, where it is, how fresh, and whether any file failed."""
+    if coverage.spans:
+        st.caption(" · ".join(coverage_text(coverage, entity) for entity in coverage.spans))
+    else:
+        st.caption("The data folder has no tickets, issues or sessions yet.")
+    st.caption(f"Data folder: {model.report.data_dir}")
+    st.caption(f"Data as of {when(model.report.data_as_of)}")
+    if model.report.failed:
+        st.warning(
+            "Some export files failed or had rejected rows: see the Data page before presenting these numbers.",
+            icon=":material/warning:",
+        )
 
 
 def view_link(start: dt.date, end: dt.date) -> str:
