@@ -1,4 +1,7 @@
-"""The only module with st.cache_*: the loaded model and one cached function per query.
+"""The dashboard's caches, and the only module with st.cache_*: the model loaded once per
+data version (st.cache_resource), every query's result shared by all sessions and pages
+(RESULTS), and what each page shows per filter state (st.cache_data: the overview, the pack,
+the filter choices, what the data covers).
 
 The data folder comes from the command line / environment, never from the browser. Cache
 keys carry a fingerprint of the export files, so new or changed exports show up on the

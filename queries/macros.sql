@@ -1,4 +1,5 @@
--- Parsing helpers shared by the staging models. Parameter-free; created once per database.
+-- Macros shared by the SQL layers: parsing helpers for staging, the filter, SLA and test helpers
+-- of the metrics. Parameter-free; created once per database.
 
 -- Naive ISO-like timestamps ('2023-04-08 20:52:00', '2023-09-05 13:17:13.234', '2024-03-01').
 create or replace macro ph_iso_local(s) as try_strptime(s, [
