@@ -47,11 +47,12 @@ except ImportError:  # not on Windows: builds there are not serialised between p
 
 from dashboard import PROJECT_ROOT, QUERIES_DIR
 from dashboard.build import Build, LoadReport, Progress
-from dashboard.config import CONFIG_FILE_NAME, Settings, load_settings
+from dashboard.config import CONFIG_FILE_NAME, Settings
 from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
 from dashboard.folder import FolderState, file_identity, folder_state
 from dashboard.logs import log
+from dashboard.settings import load_settings
 from dashboard.sources.base import FileReport, Reject
 from dashboard.sources.formats import ALL_FORMATS
 
