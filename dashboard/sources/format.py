@@ -28,8 +28,8 @@ class Format:
     product_line_fields: tuple[str, ...] = ()
     default_product_line_field: str = ""
     default_bug_values: tuple[str, ...] = ()
-    # Its staging views over raw_<name> (queries/staging/<view>.sql), in dependency order, and
-    # the entity whose staged table each feeds (the build unions them: stg_union_<entity>).
+    # Its staging views over raw_<name> (queries/staging/<view>.sql; layers.py orders them by
+    # what each reads), and the entity whose staged table each feeds (unioned: stg_union_<entity>).
     staging: dict[str, str] = {}
     # raw column -> the header spellings the vendor uses (any language, old and new)
     columns: dict[str, tuple[str, ...]] = {}

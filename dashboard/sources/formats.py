@@ -30,9 +30,9 @@ FORMATS: tuple[Format, ...] = (
 CUSTOM_FORMAT = CustomCsv()
 ALL_FORMATS: tuple[Format, ...] = FORMATS + (CUSTOM_FORMAT,)
 
-# What the model build reads from the registry (build.py): a cfg_sources row per source,
-# from its [sources.<name>] settings; the staging views, in dependency order; and, per entity,
-# the views whose rows its staged table (stg_tickets, ...) reads, through stg_union_<entity>.
+# What the model build reads from the registry: a cfg_sources row per source, from its
+# [sources.<name>] settings (settings_tables.py); the staging views; and, per entity, the views
+# whose rows its staged table (stg_tickets, ...) reads, through stg_union_<entity> (layers.py).
 SOURCES_WITH_SETTINGS: tuple[str, ...] = tuple(dict.fromkeys(f.source for f in ALL_FORMATS if f.source))
 STAGING_VIEWS: tuple[str, ...] = tuple(dict.fromkeys(view for f in ALL_FORMATS for view in f.staging))
 # The [sources.<name>] sections the settings accept, each with a format that declares what it
