@@ -104,7 +104,7 @@ def phase_cold(data: Path) -> dict[str, Any]:
 
     shutil.rmtree(store_dir(data))
     started = time.perf_counter()
-    warehouse, report = open_warehouse(data, threads=2)
+    warehouse, report = open_warehouse(data)
     seconds = time.perf_counter() - started
     rows = sum(f.rows_loaded for f in report.files)
     return {"seconds": seconds, "rows": rows, "failed": report.failed, "peak_rss_gb": _peak_rss_gb()}
@@ -114,7 +114,7 @@ def phase_warm(data: Path) -> dict[str, Any]:
     from dashboard.store import open_warehouse
 
     started = time.perf_counter()
-    warehouse, report = open_warehouse(data, threads=2)
+    warehouse, report = open_warehouse(data)
     warehouse.sql("select count(*) from tickets")
     return {"seconds": time.perf_counter() - started, "peak_rss_gb": _peak_rss_gb()}
 
@@ -124,7 +124,7 @@ def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
     from dashboard.store import open_warehouse
     from dashboard.tiles import overview_of
 
-    warehouse, report = open_warehouse(data, threads=2)
+    warehouse, report = open_warehouse(data)
     queries = 0
 
     def metric(name: str, period: Any) -> Any:  # no cache: every call is a query

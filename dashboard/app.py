@@ -9,11 +9,11 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import data
-from dashboard.config import load_settings
 from dashboard.errors import ProductHealthError
 from dashboard.filters import PRESETS, Filters
 from dashboard.formatting import when
 from dashboard.metrics import Coverage
+from dashboard.settings import load_settings
 from dashboard.tiles import coverage_text
 from dashboard.views import FILTERS_KEY, MODEL_KEY, is_meeting
 

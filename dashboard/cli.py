@@ -15,12 +15,12 @@ from typing import Any
 
 from dashboard import PROJECT_ROOT, SAMPLE_DATA_DIR
 from dashboard.build import LoadReport, Progress
-from dashboard.config import check_zone
 from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
 from dashboard.filters import BASES, Filters, parse_date
 from dashboard.mapping import field_values, format_field_values
 from dashboard.store import open_warehouse
+from dashboard.zones import check_zone
 
 EXIT_OK, EXIT_DATA_PROBLEM, EXIT_USAGE = 0, 1, 2
 

@@ -1,13 +1,15 @@
-"""The user's settings file (`health.toml`), validated, with errors that name the key and line.
+"""The user's settings file (`health.toml`): its sections validated into `Settings`, with errors
+that name the file, the key and its line (`Checker`, the one line finder).
 
-Must not import streamlit. Sensible defaults apply when there is no file at all.
+A leaf of the load path: imports neither the format registry (its readers import this; the
+loader, settings.py, has sources/settings.py check [sources.<name>] against the formats) nor
+streamlit. Sensible defaults apply when there is no file at all.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 import re
 import tomllib
@@ -19,30 +21,10 @@ import duckdb
 
 from dashboard.catalogue import directions
 from dashboard.errors import ProductHealthError
+from dashboard.zones import is_zone, zone_reason
 
 CONFIG_FILE_NAME = "health.toml"
 
-# Every source with a [sources.<name>] section (the formats' `source`, sources/formats.py;
-# tests/test_formats.py checks the two agree), and which field of it may decide the product
-# line. Fixed lists: these names are code constants, never user text, so the staging SQL can
-# switch on them.
-PRODUCT_LINE_FIELDS: dict[str, tuple[str, ...]] = {
-    "zendesk": ("group", "brand", "tag", "field"),
-    "freshdesk": ("product", "group", "tag"),
-    "jira": ("project", "component", "label"),
-    "jira_service_management": (),
-    "github": ("repository", "label"),
-    "linear": ("team", "label"),
-    "self_service": (),
-}
-DEFAULT_PRODUCT_LINE_FIELD = {
-    "zendesk": "group",
-    "freshdesk": "product",
-    "jira": "project",
-    "github": "repository",
-    "linear": "team",
-}
-DEFAULT_BUG_VALUES = {"jira": ["Bug"], "github": ["bug"], "linear": ["Bug"]}
 DEFAULT_NOT_PLANNED = [
     "Won't Do",
     "Won't Fix",
@@ -74,8 +56,9 @@ TOP_KEYS = {
     "access",
     "targets",
     "events",
+    "schedules",  # business hours (_schedules below)
+    "sla",  # SLA targets (_sla below)
 }
-TOP_KEYS |= {"schedules", "sla"}  # business hours and SLA targets (_schedules, _sla below)
 CUSTOM_KEYS = {"name", "entity", "timezone", "columns"}
 CUSTOM_COLUMNS = {
     "ticket_id",
@@ -166,90 +149,92 @@ class Settings:
         return bool(set(groups or ()) & set(self.allowed_groups))
 
     def source(self, name: str) -> SourceSettings:
-        if name in self.sources:
-            return self.sources[name]
-        return SourceSettings(
-            product_line_from=DEFAULT_PRODUCT_LINE_FIELD.get(name, ""),
-            bug_values=tuple(DEFAULT_BUG_VALUES.get(name, ())),
-        )
+        """The settings of source `name`. Loaded settings (settings.py) have a row for every
+        registered source, with its format's defaults where the file says nothing."""
+        return self.sources.get(name, SourceSettings())
 
 
-def _key_parts(dotted: str) -> list[str]:
+_HEADER = re.compile(r"^\[(\[)?\s*([^\]]+?)\s*\]\]?")  # [table] or [[array]]: group 1 tells which
+_ASSIGNMENT = re.compile(r"^([A-Za-z0-9_\-\"'. ]+?)\s*=")
+
+
+def key_parts(dotted: str) -> list[str]:
     """'sources."zendesk".timezone' -> ['sources', 'zendesk', 'timezone']."""
     return [part.strip().strip("\"'") for part in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', dotted)]
 
 
-def _line_of(text: str, key: str) -> int | None:
-    """Best-effort line number of the dotted `key` in the TOML text (tomllib reports none for
-    semantic errors): the line that sets it, else the line of its nearest enclosing table
-    (`[sources.zendesk]` for `sources.zendesk.timezone`), never a same-named key elsewhere."""
-    wanted = _key_parts(key)
-    table: list[str] = []
-    best: tuple[int, int | None] = (0, None)
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?", stripped)
-        if header:
-            table = _key_parts(header.group(1))
-            full = table
-        else:
-            assignment = re.match(r"^([A-Za-z0-9_\-\"'. ]+?)\s*=", stripped)
-            if not assignment:
-                continue
-            full = table + _key_parts(assignment.group(1))
-        if full == wanted:
-            return number
-        if len(full) > best[0] and wanted[: len(full)] == full:
-            best = (len(full), number)
-    return best[1]
+class Checker:
+    """The settings file's path and text, to say where a setting is, and the checks every
+    section shares. Errors read '<file>, line <n>: setting '<key>': <reason>'."""
 
-
-@functools.lru_cache(maxsize=1)
-def duckdb_zones() -> frozenset[str]:
-    """The time zones DuckDB knows (its ICU list): Python knows some it does not
-    ('posix/...', 'right/...', 'localtime'), which would stop the build instead."""
-    with duckdb.connect() as con:  # a connection of its own (the default one is shared by threads)
-        return frozenset(name for (name,) in con.execute("select name from pg_timezone_names()").fetchall())
-
-
-def check_zone(name: str, what: str) -> str:
-    """`name` if DuckDB knows the zone, else a ProductHealthError naming `what` (a setting, an option)."""
-    if name not in duckdb_zones():
-        raise ProductHealthError(
-            f"{what}: '{name}' is not a time zone DuckDB knows (an IANA name such as "
-            "'Europe/Berlin' or 'America/New_York')"
-        )
-    return name
-
-
-class _Checker:
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path, text: str = "") -> None:
         self.path = path
         self.text = text
 
-    def fail(self, key: str, reason: str) -> ProductHealthError:
-        line = _line_of(self.text, key)
-        where = f"{self.path}, line {line}" if line else str(self.path)
-        return ProductHealthError(f"{where}: setting '{key}': {reason}")
+    def line_of(self, parts: list[str], entry: int | None = None) -> int | None:
+        """The line that sets the key `parts` (['sources', 'zendesk', 'timezone']), else the line
+        of its nearest enclosing table or key (`[sources.zendesk]`, `hours = { mon = ... }`),
+        never a same-named key elsewhere. `entry`: look only in the entry-th [[parts[0]]] table
+        (an inline array, `events = [{...}]`, gives the line of its key). tomllib reports no
+        line for a value that parses but is wrong, hence this best-effort reading of the text."""
+        table: list[str] = []
+        seen: dict[tuple[str, ...], int] = {}  # [[array]] headers so far
+        inside: tuple[tuple[str, ...], int] | None = None  # the array entry the line belongs to
+        best: tuple[int, int | None] = (0, None)
+        for number, line in enumerate(self.text.splitlines(), start=1):
+            stripped = line.strip()
+            header = _HEADER.match(stripped)
+            if header:
+                table = full = key_parts(header.group(2))
+                if header.group(1):
+                    seen[tuple(table)] = seen.get(tuple(table), -1) + 1
+                    inside = (tuple(table), seen[tuple(table)])
+                elif inside and tuple(table[: len(inside[0])]) != inside[0]:
+                    inside = None
+            elif assignment := _ASSIGNMENT.match(stripped):
+                full = table + key_parts(assignment.group(1))
+            else:
+                continue
+            if entry is not None and inside != (tuple(parts[:1]), entry):
+                continue
+            if full == parts:
+                return number
+            if len(full) > best[0] and parts[: len(full)] == full:
+                best = (len(full), number)
+        if best[1] is None and entry is not None:
+            return self.line_of(parts[:1])
+        return best[1]
 
-    def unknown(self, table: dict[str, Any], allowed: set[str], prefix: str) -> None:
+    def fail(
+        self, key: str, reason: str, *, parts: list[str] | None = None, entry: int | None = None, note: str = ""
+    ) -> ProductHealthError:
+        """The error for setting `key` (shown as written; `parts` when it cannot be split at
+        its dots), in the entry-th table of an array if `entry`; `note` follows the key."""
+        line = self.line_of(parts or key_parts(key), entry)
+        where = f"{self.path}, line {line}" if line else str(self.path)
+        return ProductHealthError(f"{where}: setting '{key}'{note}: {reason}")
+
+    def unknown(self, table: dict[str, Any], allowed: set[str], prefix: str, **where: Any) -> None:
         for key in table:
             if key not in allowed:
                 known = ", ".join(sorted(allowed))
-                raise self.fail(f"{prefix}{key}", f"unknown key (known keys: {known})")
+                raise self.fail(f"{prefix}{key}", f"unknown key (known keys: {known})", **where)
 
-    def string(self, value: Any, key: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, "must be a non-empty string")
+    def table(self, value: Any, key: str, reason: str = "must be a table") -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key, reason)
         return value
 
     def section(self, raw: dict[str, Any], name: str, allowed: set[str]) -> dict[str, Any]:
         """The optional [name] table, with only known keys."""
-        table = raw.get(name, {})
-        if not isinstance(table, dict):
-            raise self.fail(name, "must be a table")
+        table = self.table(raw.get(name, {}), name)
         self.unknown(table, allowed, f"{name}.")
         return table
+
+    def string(self, value: Any, key: str, **where: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, "must be a non-empty string", **where)
+        return value
 
     def boolean(self, value: Any, key: str) -> bool:
         if not isinstance(value, bool):
@@ -261,138 +246,66 @@ class _Checker:
             raise self.fail(key, "must be a list of strings")
         return tuple(value)
 
-    def zone(self, value: Any, key: str) -> str:
-        name = self.string(value, key)
-        if name not in duckdb_zones():
-            raise self.fail(key, f"'{name}' is not an IANA time zone DuckDB knows (e.g. 'Europe/Berlin')")
+    def zone(self, value: Any, key: str, **where: Any) -> str:
+        name = self.string(value, key, **where)
+        if not is_zone(name):
+            raise self.fail(key, zone_reason(name), **where)
         return name
 
 
-def load_settings(data_dir: Path | None = None, config_path: Path | None = None) -> Settings:
-    """Read `config_path`, else `<data_dir>/health.toml`, else return the defaults."""
-    path = config_path
-    if path is None and data_dir is not None:
+def settings_file(data_dir: Path | None, config_path: Path | None) -> Path | None:
+    """The settings file that applies: `config_path`, else `<data_dir>/health.toml` if there is one."""
+    if config_path is not None:
+        return Path(config_path)
+    if data_dir is not None:
         beside = data_dir / CONFIG_FILE_NAME
         if beside.is_file() or beside.exists() or beside.is_symlink():
-            path = beside
-    if path is None:
-        return Settings()
-    if Path(path).exists() and not Path(path).is_file():  # a FIFO would make the read wait for ever
+            return beside
+    return None
+
+
+def read_settings_file(path: Path) -> tuple[dict[str, Any], Checker]:
+    """The TOML of the settings file `path`, and a Checker over its text."""
+    if path.exists() and not path.is_file():  # a FIFO would make the read wait for ever
         raise ProductHealthError(f"{path}: the settings file is not a regular file (a folder, pipe or device)")
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")  # Windows editors may save a BOM
+        text = path.read_text(encoding="utf-8-sig")  # Windows editors may save a BOM
     except (OSError, UnicodeDecodeError) as exc:
         raise ProductHealthError(f"{path}: cannot read the settings file: {exc}") from None
     try:
-        raw = tomllib.loads(text)
+        return tomllib.loads(text), Checker(path, text)
     except tomllib.TOMLDecodeError as exc:
         raise ProductHealthError(f"{path}: not valid TOML: {exc}") from None
-    return parse_settings(raw, Path(path), text)
 
 
 def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
-    check = _Checker(path, text)
+    """The settings file's sections as written. [sources.<name>] is checked here for its shape;
+    which sources exist, which field decides each one's product line and the formats' defaults
+    are the registry's: settings.load_settings has sources/settings.py apply them."""
+    check = Checker(path, text)
     check.unknown(raw, TOP_KEYS, "")
     timezone = check.zone(raw.get("timezone", "UTC"), "timezone")
     not_planned = tuple(DEFAULT_NOT_PLANNED)
     if "not_planned_resolutions" in raw:
         not_planned = check.strings(raw["not_planned_resolutions"], "not_planned_resolutions")
-
-    sources: dict[str, SourceSettings] = {}
-    source_tables = raw.get("sources", {})
-    if not isinstance(source_tables, dict):
-        raise check.fail("sources", "must be a table of [sources.<name>] sections")
-    known_sources = set(PRODUCT_LINE_FIELDS)
-    for name, table in source_tables.items():
-        prefix = f"sources.{name}."
-        if name not in known_sources:
-            raise check.fail(f"sources.{name}", f"unknown source (known: {', '.join(sorted(known_sources))})")
-        if not isinstance(table, dict):
-            raise check.fail(f"sources.{name}", "must be a table")
-        check.unknown(table, SOURCE_KEYS, prefix)
-        defaults = Settings().source(name)
-        pl_from = table.get("product_line_from", defaults.product_line_from)
-        allowed = PRODUCT_LINE_FIELDS.get(name, ())
-        if "product_line_from" in table and pl_from not in allowed:
-            raise check.fail(prefix + "product_line_from", f"must be one of: {', '.join(allowed) or '(none)'}")
-        pl_field = ""
-        if pl_from == "field":
-            pl_field = check.string(table.get("product_line_field"), prefix + "product_line_field")
-        product_lines = table.get("product_lines", {})
-        if not isinstance(product_lines, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in product_lines.items()
-        ):
-            raise check.fail(prefix + "product_lines", "must map export values to product-line names (strings)")
-        bug_values = defaults.bug_values
-        if "bug_values" in table:
-            bug_values = check.strings(table["bug_values"], prefix + "bug_values")
-        sources[name] = SourceSettings(
-            timezone=check.zone(table.get("timezone", "UTC"), prefix + "timezone"),
-            product_line_from=pl_from,
-            product_line_field=pl_field,
-            product_lines=dict(product_lines),
-            bug_values=bug_values,
-            merged_tag=check.string(table.get("merged_tag", "closed_by_merge"), prefix + "merged_tag"),
-        )
-
-    custom: list[CustomSource] = []
-    for index, table in enumerate(raw.get("custom", [])):
-        if not isinstance(table, dict):
-            raise check.fail("custom", "must be an array of [[custom]] tables")
-        check.unknown(table, CUSTOM_KEYS, "custom.")
-        name = check.string(table.get("name"), "custom.name")
-        if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", name):
-            raise check.fail("custom.name", f"'{name}' must be lower-case letters, digits and _")
-        columns = table.get("columns")
-        if not isinstance(columns, dict):
-            raise check.fail("custom.columns", "must map ticket_id, created_at, ... to column headers")
-        check.unknown(columns, CUSTOM_COLUMNS, "custom.columns.")
-        for required in ("ticket_id", "created_at"):
-            if required not in columns:
-                raise check.fail("custom.columns", f"[[custom]] #{index + 1} needs '{required}'")
-        custom.append(
-            CustomSource(
-                name=name,
-                columns={k: check.string(v, f"custom.columns.{k}") for k, v in columns.items()},
-                timezone=check.zone(table.get("timezone", "UTC"), "custom.timezone"),
-            )
-        )
-
+    sources = _sources(raw.get("sources", {}), check)
+    custom = _custom(raw.get("custom", []), check)
     privacy = check.section(raw, "privacy", PRIVACY_KEYS)
     show_titles = check.boolean(privacy.get("show_titles", True), "privacy.show_titles")
-
-    links = check.section(raw, "links", LINKS_KEYS)
-    key_pattern = check.string(links.get("key_pattern", DEFAULT_KEY_PATTERN), "links.key_pattern")
-    try:  # checked by the engine that runs it (RE2 syntax), on a connection of its own
-        with duckdb.connect() as con:  # (the module's default connection is shared by all threads)
-            con.execute("select regexp_extract_all('', $p)", {"p": key_pattern})
-    except duckdb.Error as exc:
-        raise check.fail("links.key_pattern", f"is not a regular expression: {str(exc).splitlines()[0]}") from None
-    still_hurting_days = links.get("still_hurting_days", DEFAULT_STILL_HURTING_DAYS)
-    if isinstance(still_hurting_days, bool) or not isinstance(still_hurting_days, int) or still_hurting_days < 0:
-        raise check.fail("links.still_hurting_days", "must be a whole number of days, 0 or more")
-
-    access = check.section(raw, "access", ACCESS_KEYS)
-    require_sign_in = check.boolean(access.get("require_sign_in", False), "access.require_sign_in")
-    domains = check.strings(access.get("allowed_email_domains", []), "access.allowed_email_domains")
-    groups = check.strings(access.get("allowed_groups", []), "access.allowed_groups")
-
+    links = _links(check.section(raw, "links", LINKS_KEYS), check)
+    access = _access(check.section(raw, "access", ACCESS_KEYS), check)
     targets, line_targets = _targets(raw.get("targets", {}), check)
     events = _events(raw.get("events", []), check)
     schedules = _schedules(raw.get("schedules", []), check)
     sla = _sla(raw.get("sla"), schedules, check)
-
     return Settings(
         timezone=timezone,
         sources=sources,
         not_planned_resolutions=not_planned,
-        custom=tuple(custom),
+        custom=custom,
         show_titles=show_titles,
-        key_pattern=key_pattern,
-        still_hurting_days=still_hurting_days,
-        require_sign_in=require_sign_in,
-        allowed_email_domains=domains,
-        allowed_groups=groups,
+        **links,
+        **access,
         targets=targets,
         line_targets=line_targets,
         events=events,
@@ -402,23 +315,92 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
     )
 
 
-def _targets(table: Any, check: _Checker) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
-    """[targets]: `"first_response.median_hours" = 4` (any path in catalogue.GOALS), and
+def _sources(tables: Any, check: Checker) -> dict[str, SourceSettings]:
+    """[sources.<name>]: the zone of naive times, the product-line map, bug values, merged tag.
+    product_line_from and product_line_field are left to sources/settings.py (per format)."""
+    check.table(tables, "sources", "must be a table of [sources.<name>] sections")
+    sources: dict[str, SourceSettings] = {}
+    for name, table in tables.items():
+        prefix = f"sources.{name}."
+        check.unknown(check.table(table, f"sources.{name}"), SOURCE_KEYS, prefix)
+        product_lines = table.get("product_lines", {})
+        if not isinstance(product_lines, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in product_lines.items()
+        ):
+            raise check.fail(prefix + "product_lines", "must map export values to product-line names (strings)")
+        bug_values = check.strings(table.get("bug_values", []), prefix + "bug_values")
+        sources[name] = SourceSettings(
+            timezone=check.zone(table.get("timezone", "UTC"), prefix + "timezone"),
+            product_lines=dict(product_lines),
+            bug_values=bug_values,
+            merged_tag=check.string(table.get("merged_tag", "closed_by_merge"), prefix + "merged_tag"),
+        )
+    return sources
+
+
+def _custom(tables: Any, check: Checker) -> tuple[CustomSource, ...]:
+    """[[custom]]: a CSV of an unknown tool, its columns mapped to ticket_id, created_at, ..."""
+    custom: list[CustomSource] = []
+    for index, table in enumerate(tables):
+        if not isinstance(table, dict):
+            raise check.fail("custom", "must be an array of [[custom]] tables")
+        at = {"entry": index}
+        check.unknown(table, CUSTOM_KEYS, "custom.", **at)
+        name = table.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise check.fail("custom.name", "must be a non-empty string", **at)
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", name):
+            raise check.fail("custom.name", f"'{name}' must be lower-case letters, digits and _", **at)
+        columns = table.get("columns")
+        if not isinstance(columns, dict):
+            raise check.fail("custom.columns", "must map ticket_id, created_at, ... to column headers", **at)
+        check.unknown(columns, CUSTOM_COLUMNS, "custom.columns.", **at)
+        for required in ("ticket_id", "created_at"):
+            if required not in columns:
+                raise check.fail("custom.columns", f"[[custom]] #{index + 1} needs '{required}'", **at)
+        for key, header in columns.items():
+            if not isinstance(header, str) or not header.strip():
+                raise check.fail(f"custom.columns.{key}", "must be a non-empty string", **at)
+        timezone = check.zone(table.get("timezone", "UTC"), "custom.timezone", **at)
+        custom.append(CustomSource(name=name, columns=dict(columns), timezone=timezone))
+    return tuple(custom)
+
+
+def _links(links: dict[str, Any], check: Checker) -> dict[str, Any]:
+    """[links]: the issue-key pattern (RE2, checked by the engine that runs it) and the days
+    after which a fixed issue's tickets no longer count as still hurting."""
+    key_pattern = check.string(links.get("key_pattern", DEFAULT_KEY_PATTERN), "links.key_pattern")
+    try:  # on a connection of its own (the module's default connection is shared by all threads)
+        with duckdb.connect() as con:
+            con.execute("select regexp_extract_all('', $p)", {"p": key_pattern})
+    except duckdb.Error as exc:
+        raise check.fail("links.key_pattern", f"is not a regular expression: {str(exc).splitlines()[0]}") from None
+    still_hurting_days = links.get("still_hurting_days", DEFAULT_STILL_HURTING_DAYS)
+    if isinstance(still_hurting_days, bool) or not isinstance(still_hurting_days, int) or still_hurting_days < 0:
+        raise check.fail("links.still_hurting_days", "must be a whole number of days, 0 or more")
+    return {"key_pattern": key_pattern, "still_hurting_days": still_hurting_days}
+
+
+def _access(access: dict[str, Any], check: Checker) -> dict[str, Any]:
+    """[access]: whether signing in is required, and who may see the dashboard."""
+    return {
+        "require_sign_in": check.boolean(access.get("require_sign_in", False), "access.require_sign_in"),
+        "allowed_email_domains": check.strings(access.get("allowed_email_domains", []), "access.allowed_email_domains"),
+        "allowed_groups": check.strings(access.get("allowed_groups", []), "access.allowed_groups"),
+    }
+
+
+def _targets(table: Any, check: Checker) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """[targets]: `"first_response.median_hours" = 4` (any path catalogue.directions() names), and
     [targets."<product line>"] tables of the same keys that override them for that line."""
     if not isinstance(table, dict):
         raise check.fail("targets", "must be a table")
 
     def fail(line: str | None, key: str, reason: str) -> ProductHealthError:
-        # The key's own line: after its table's header ([targets] or [targets."<line>"]).
-        lines = check.text.splitlines()
-        header = re.compile(r"^\s*\[\s*targets\s*" + (rf"\.\s*\"?{re.escape(line)}\"?\s*" if line else "") + r"\]")
-        start = next((i for i, text in enumerate(lines) if header.match(text)), 0)
-        found = next(
-            (i for i in range(start, len(lines)) if re.match(rf"^\s*\"?{re.escape(key)}\"?\s*=", lines[i])), None
-        )
-        where = f"{check.path}, line {found + 1}" if found is not None else str(check.path)
-        name = f'targets."{line}".{key}' if line else f"targets.{key}"
-        return ProductHealthError(f"{where}: setting '{name}': {reason}")
+        # KPI paths hold dots ("first_response.median_hours"): the key's parts are given, not split.
+        if line:
+            return check.fail(f'targets."{line}".{key}', reason, parts=["targets", line, key])
+        return check.fail(f"targets.{key}", reason, parts=["targets", key])
 
     def numbers(entries: dict[str, Any], line: str | None) -> dict[str, float]:
         out = {}
@@ -435,30 +417,19 @@ def _targets(table: Any, check: _Checker) -> tuple[dict[str, float], dict[str, d
     return company, per_line
 
 
-def _events(tables: Any, check: _Checker) -> tuple[Event, ...]:
+def _events(tables: Any, check: Checker) -> tuple[Event, ...]:
     """[[events]]: `date` and `label`, optional `product_line` and `end_date` (a span), dates
     as TOML dates or 'YYYY-MM-DD' text. Errors name the event's own line."""
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         raise check.fail("events", "must be [[events]] tables (date, label, product_line, end_date)")
-    lines = check.text.splitlines()
-    headers = [n for n, text in enumerate(lines, 1) if re.match(r"^\s*\[\[\s*events\s*\]\]", text)]
-    if len(headers) < len(tables):  # written inline (events = [{...}, ...]): the line of `events`
-        headers = [_line_of(check.text, "events") or 0] * len(tables)
-    return tuple(
-        _event(table, index, headers[index] if index < len(headers) else 0, lines, check.path)
-        for index, table in enumerate(tables)
-    )
+    return tuple(_event(table, index, check) for index, table in enumerate(tables))
 
 
-def _event(table: dict[str, Any], index: int, header: int, lines: list[str], path: Path) -> Event:
-    """The `index`-th [[events]] table, whose header is on line `header` (0: not found)."""
+def _event(table: dict[str, Any], index: int, check: Checker) -> Event:
+    """The `index`-th [[events]] table (or inline table of `events = [...]`)."""
 
     def fail(key: str, reason: str) -> ProductHealthError:
-        end = next((n for n in range(header + 1, len(lines) + 1) if lines[n - 1].lstrip().startswith("[")), None)
-        block = range(header + 1, end or len(lines) + 1)
-        found = next((n for n in block if re.match(rf"^\s*{re.escape(key)}\s*=", lines[n - 1])), header)
-        where = f"{path}, line {found}" if found else str(path)
-        return ProductHealthError(f"{where}: setting 'events.{key}' (event #{index + 1}): {reason}")
+        return check.fail(f"events.{key}", reason, entry=index, note=f" (event #{index + 1})")
 
     def day(key: str) -> dt.date | None:
         """A TOML date, or text written YYYY-MM-DD (as in events.csv); a date and time is not a day."""
@@ -490,7 +461,7 @@ def _event(table: dict[str, Any], index: int, header: int, lines: list[str], pat
     product_line = table.get("product_line")
     if product_line is not None and (not isinstance(product_line, str) or not product_line.strip()):
         raise fail("product_line", "must be the name of a product line (leave it out for the whole company)")
-    return Event(date, label.strip(), product_line, end_date, header)
+    return Event(date, label.strip(), product_line, end_date, check.line_of(["events"], entry=index) or 0)
 
 
 # -- business hours and SLA targets ([[schedules]], [sla]) ---------------------------------
@@ -526,24 +497,6 @@ class Sla:
     resolution_hours: dict[str, float]
 
 
-def _array_fail(check: _Checker, array: str, index: int, key: str, reason: str) -> ProductHealthError:
-    """An error in the index-th [[array]] entry, at the line of its key (else of its header)."""
-    lines = check.text.splitlines()
-    headers = [i for i, text in enumerate(lines) if re.match(rf"^\s*\[\[\s*{array}\s*\]\]", text)]
-    start = headers[index] if index < len(headers) else None
-    found = start
-    if start is not None:
-        end = headers[index + 1] if index + 1 < len(headers) else len(lines)
-        found = start
-        for part in (key.rsplit(".", 1)[-1], key.split(".", 1)[0]):  # 'mon = ...', else 'hours = { mon ...'
-            hit = next((i for i in range(start, end) if re.match(rf"^\s*\"?{re.escape(part)}\"?\s*=", lines[i])), None)
-            if hit is not None:
-                found = hit
-                break
-    where = f"{check.path}, line {found + 1}" if found is not None else str(check.path)
-    return ProductHealthError(f"{where}: setting '{array}.{key}' (entry {index + 1}): {reason}")
-
-
 def _shifts(value: Any, fail: Any, key: str) -> list[tuple[int, int]]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise fail(key, 'must be a list of "HH:MM-HH:MM" shifts, e.g. ["09:00-13:00", "14:00-17:00"]')
@@ -564,7 +517,7 @@ def _shifts(value: Any, fail: Any, key: str) -> list[tuple[int, int]]:
     return shifts
 
 
-def _schedules(table: Any, check: _Checker) -> tuple[Schedule, ...]:
+def _schedules(table: Any, check: Checker) -> tuple[Schedule, ...]:
     """[[schedules]]: name, timezone, hours per weekday, holidays, product_lines (omitted: the
     default schedule, at most one)."""
     if not isinstance(table, list) or not all(isinstance(t, dict) for t in table):
@@ -574,7 +527,7 @@ def _schedules(table: Any, check: _Checker) -> tuple[Schedule, ...]:
     for index, entry in enumerate(table):
 
         def fail(key: str, reason: str, index: int = index) -> ProductHealthError:
-            return _array_fail(check, "schedules", index, key, reason)
+            return check.fail(f"schedules.{key}", reason, entry=index, note=f" (entry {index + 1})")
 
         for key in entry:
             if key not in SCHEDULE_KEYS:
@@ -584,9 +537,7 @@ def _schedules(table: Any, check: _Checker) -> tuple[Schedule, ...]:
             raise fail("name", "must be a non-empty string")
         if name in {s.name for s in out}:
             raise fail("name", f"a second schedule named '{name}'")
-        zone = entry.get("timezone", "UTC")
-        if not isinstance(zone, str) or zone not in duckdb_zones():
-            raise fail("timezone", f"{zone!r} is not an IANA time zone DuckDB knows (e.g. 'Europe/Berlin')")
+        zone = check.zone(entry.get("timezone", "UTC"), "schedules.timezone", entry=index, note=f" (entry {index + 1})")
         hours = entry.get("hours")
         if not isinstance(hours, dict) or not hours:
             raise fail("hours", 'must be a table of weekdays, e.g. { mon = ["09:00-17:00"] }')
@@ -640,13 +591,11 @@ def _holidays_csv(path: Path, fail: Any) -> list[dt.date]:
     return days
 
 
-def _sla(table: Any, schedules: tuple[Schedule, ...], check: _Checker) -> Sla | None:
+def _sla(table: Any, schedules: tuple[Schedule, ...], check: Checker) -> Sla | None:
     """[sla]: basis (business, the default with schedules, or calendar) and hours per priority."""
     if table is None:
         return None
-    if not isinstance(table, dict):
-        raise check.fail("sla", "must be a table")
-    check.unknown(table, SLA_KEYS, "sla.")
+    check.unknown(check.table(table, "sla"), SLA_KEYS, "sla.")
     basis = table.get("basis", "business" if schedules else "calendar")
     if basis not in SLA_BASES:
         raise check.fail("sla.basis", f"must be one of: {', '.join(SLA_BASES)}")

@@ -67,7 +67,7 @@ _FAILED: dict[tuple[str, str | None, str], RefreshFailure] = {}
 
 def _open(folder: str, config: str | None, key: str, state: FolderState | None, progress: Progress | None) -> Model:
     warehouse, report = open_warehouse(
-        Path(folder), Path(config) if config else None, threads=2, state=state, progress=progress
+        Path(folder), Path(config) if config else None, threads=None, state=state, progress=progress
     )
     return Model(warehouse, report, key)
 

@@ -1,7 +1,7 @@
 """DuckDB: open a database, read a named query from `queries/`, run it with exactly its $params.
 
-The bottom of the load path (db <- build <- store): imports nothing else of the load path,
-and no streamlit.
+The bottom of the load path (db <- build <- store): imports nothing else of the load path
+but the Settings type, and no streamlit.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
 def read_sql(name: str) -> str:
-    """The text of `queries/<name>.sql`; `name` is a code constant such as 'metrics/volume'."""
+    """The text of `queries/<name>.sql`; `name` is a code constant such as 'metrics/first_response'."""
     path = QUERIES_DIR / f"{name}.sql"
     if not path.is_file():
         raise ProductHealthError(f"no query named '{name}' (looked for {path})")
@@ -58,7 +58,8 @@ class Warehouse:
         read_only: bool = False,
         memory_limit: str | None = None,
     ) -> None:
-        """In memory, or in the DuckDB file `path` (store.py keeps models there)."""
+        """In memory, or in the DuckDB file `path` (store.py keeps models there). `threads`: None
+        leaves DuckDB's own default, one per core of the machine."""
         self.settings = settings
         self.path = path
         self.con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only)

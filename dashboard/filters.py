@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from dashboard.errors import ProductHealthError
+from dashboard.zones import check_zone
 
 # Which hours the headline first-response and resolution medians count: all (calendar) or the
 # open hours of the ticket's schedule (business; [[schedules]] in the settings).
@@ -30,7 +31,7 @@ class Filters:
     basis: str = "calendar"  # the hours of the headline medians: calendar or business (see BASES)
 
     def __post_init__(self) -> None:
-        check_timezone(self.timezone)
+        check_zone(self.timezone, "timezone")
         if self.basis not in BASES:
             raise ProductHealthError(f"basis '{self.basis}' is not one of: {', '.join(BASES)}")
         if self.end < self.start:
@@ -95,14 +96,6 @@ class Filters:
             "channels": list(self.channels),
             "basis": self.basis,
         }
-
-
-def check_timezone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ProductHealthError(f"'{name}' is not an IANA time zone (e.g. 'Europe/Berlin')") from None
-    return name
 
 
 def parse_date(text: str, what: str) -> dt.date:

@@ -2,7 +2,8 @@
 (a DuckDB file per state of the folder, so a restart does not re-read gigabytes of exports),
 or one built in memory.
 
-Top of the load path: store -> build -> db (and folder, the one walk of the data folder).
+Top of the load path: store -> build (settings_tables, ingest, layers, report) -> db, with
+folder (the one walk of the data folder) and settings (health.toml, cached by file identity).
 
 Where: `<data folder>/.product-health/` (the loader skips dot-folders), or, when the data
 folder is read-only, `~/.cache/product-health/<hash of the folder path>/`;
@@ -47,11 +48,12 @@ except ImportError:  # not on Windows: builds there are not serialised between p
 
 from dashboard import PROJECT_ROOT, QUERIES_DIR
 from dashboard.build import Build, LoadReport, Progress
-from dashboard.config import CONFIG_FILE_NAME, Settings, load_settings
+from dashboard.config import CONFIG_FILE_NAME, Settings
 from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
 from dashboard.folder import FolderState, file_identity, folder_state
 from dashboard.logs import log
+from dashboard.settings import load_settings
 from dashboard.sources.base import FileReport, Reject
 from dashboard.sources.formats import ALL_FORMATS
 
@@ -60,11 +62,29 @@ STORE_DIR_NAME = ".product-health"
 DEFAULT_MEMORY_LIMIT = "4GB"
 
 
+# The modules whose code decides what a model holds (with sources/*.py and queries/**/*.sql).
+LOAD_PATH = (
+    "db.py",
+    "folder.py",
+    "build.py",
+    "settings_tables.py",
+    "ingest.py",
+    "layers.py",
+    "precomputed.py",
+    "catalogue.py",  # which trends are kept with the model
+    "report.py",
+    "store.py",
+    "config.py",
+    "settings.py",
+    "zones.py",
+)
+
+
 def _code_version() -> str:
     """Changes when the readers, the model's SQL or this layer change: old models are not reused."""
     digest = hashlib.sha256(duckdb.__version__.encode())
     sources = sorted((PROJECT_ROOT / "dashboard" / "sources").glob("*.py"))
-    others = [PROJECT_ROOT / "dashboard" / name for name in ("db.py", "folder.py", "build.py", "store.py", "config.py")]
+    others = [PROJECT_ROOT / "dashboard" / name for name in LOAD_PATH]
     for path in [*sources, *others, *sorted(QUERIES_DIR.rglob("*.sql"))]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

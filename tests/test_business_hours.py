@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.cli import main
-from dashboard.config import load_settings
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
 from dashboard.metrics import kpis, period_summary
+from dashboard.settings import load_settings
 from dashboard.store import open_warehouse
 from tests.conftest import REAL_EXPORTS
 

@@ -37,7 +37,7 @@ def test_sixteen_threads_get_the_single_threaded_answers(sample) -> None:
 def test_sixteen_threads_can_read_the_settings_at_once(tmp_path) -> None:
     """Every dashboard session reads health.toml on each rerun (the sign-in gate); the key
     pattern check once used DuckDB's shared default connection and failed under load."""
-    from dashboard.config import load_settings
+    from dashboard.settings import load_settings
 
     (tmp_path / "health.toml").write_text('[links]\nkey_pattern = "[A-Z]+-[0-9]+"\n')
     with ThreadPoolExecutor(max_workers=16) as pool:

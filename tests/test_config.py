@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 
-from dashboard.config import Settings, load_settings
 from dashboard.errors import ProductHealthError
+from dashboard.settings import load_settings
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -16,7 +18,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_no_settings_file_gives_the_defaults(tmp_path: Path) -> None:
     settings = load_settings(tmp_path)
-    assert settings == Settings()
+    assert settings.path is None and settings.timezone == "UTC" and not settings.targets
     assert settings.source("jira").bug_values == ("Bug",)
     assert settings.source("github").product_line_from == "repository"
 
@@ -41,7 +43,7 @@ def test_an_unknown_key_names_the_key_and_the_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('timezone = "Mars/Olympus"\n', r"line 1: setting 'timezone': 'Mars/Olympus' is not an IANA time zone"),
+        ('timezone = "Mars/Olympus"\n', r"line 1: setting 'timezone': 'Mars/Olympus' is not a time zone DuckDB knows"),
         ('[sources.zendesk]\nproduct_line_from = "planet"\n', r"line 2: setting 'sources.zendesk.product_line_from'"),
         ('[sources.nowhere]\ntimezone = "UTC"\n', r"line 1: setting 'sources.nowhere': unknown source"),
         ('[privacy]\nshow_titles = "no"\n', r"line 2: setting 'privacy.show_titles': must be true or false"),
@@ -55,13 +57,14 @@ def test_bad_values_are_errors_that_say_what_is_wrong(tmp_path: Path, text: str,
         load_settings(tmp_path)
 
 
-@pytest.mark.parametrize("zone", ["posix/Europe/Berlin", "right/UTC", "localtime"])
+@pytest.mark.parametrize("zone", ["posix/Europe/Berlin", "right/UTC", "localtime", "PST", "SystemV/EST5"])
 def test_a_zone_python_knows_but_duckdb_does_not_is_an_error_at_its_key(tmp_path: Path, zone: str) -> None:
-    """Such zones once passed the check and stopped the build without naming the key."""
+    """Such zones once passed the check and stopped the build (Python knows 'posix/...', DuckDB
+    does not) or the period filters (DuckDB knows 'PST', Python does not) without naming the key."""
     write(tmp_path, f'timezone = "UTC"\n\n[sources.zendesk]\nproduct_line_from = "group"\ntimezone = "{zone}"\n')
     with pytest.raises(
         ProductHealthError,
-        match=rf"line 5: setting 'sources.zendesk.timezone': '{zone}' is not an IANA time zone DuckDB knows",
+        match=rf"line 5: setting 'sources.zendesk.timezone': '{zone}' is not a time zone DuckDB knows",
     ):
         load_settings(tmp_path)
 
@@ -95,3 +98,71 @@ def test_a_settings_file_that_is_a_fifo_is_an_error_not_a_hang(tmp_path: Path) -
         load_settings(tmp_path)
     with pytest.raises(ProductHealthError, match="the settings file is not a regular file"):
         load_settings(config_path=tmp_path / "health.toml")
+
+
+def test_one_zone_check_serves_the_settings_the_filters_and_the_command_line() -> None:
+    import datetime as dt
+
+    from dashboard.filters import Filters
+    from dashboard.zones import check_zone
+
+    for zone in ("posix/Europe/Berlin", "PST"):
+        with pytest.raises(ProductHealthError, match=f"'{zone}' is not a time zone DuckDB knows"):
+            Filters(dt.date(2026, 1, 1), dt.date(2026, 1, 31), timezone=zone)
+        with pytest.raises(ProductHealthError, match=f"--timezone: '{zone}' is not a time zone DuckDB knows"):
+            check_zone(zone, "--timezone")
+    assert check_zone("Europe/Berlin", "--timezone") == "Europe/Berlin"
+
+
+def test_an_error_in_the_second_custom_mapping_names_its_own_line(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        '[[custom]]\nname = "helpscout"\ncolumns = { ticket_id = "ID", created_at = "Created" }\n\n'
+        '[[custom]]\nname = "Front"\ncolumns = { ticket_id = "ID", created_at = "Created" }\n',
+    )
+    with pytest.raises(ProductHealthError, match=r"line 6: setting 'custom.name': 'Front' must be lower-case"):
+        load_settings(tmp_path)
+
+
+def test_a_source_section_is_checked_against_its_format(tmp_path: Path) -> None:
+    write(tmp_path, '[sources.freshdesk]\nproduct_line_from = "field"\n')
+    with pytest.raises(ProductHealthError, match=r"line 2: .*product_line_from': must be one of: product, group, tag"):
+        load_settings(tmp_path)
+    write(tmp_path, '[sources.zendesk]\nproduct_line_from = "field"\n')
+    with pytest.raises(ProductHealthError, match=r"line 1: setting 'sources.zendesk.product_line_field': must be a"):
+        load_settings(tmp_path)
+    write(tmp_path, "[sources.jira]\nbug_values = []\n")
+    assert load_settings(tmp_path).source("jira").bug_values == ()
+    assert load_settings(tmp_path).source("github").bug_values == ("bug",)
+
+
+def _touch(path: Path, text: str, mtime_ns: int) -> None:
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+
+
+def test_settings_are_read_again_only_when_the_file_changes(tmp_path: Path, monkeypatch) -> None:
+    from dashboard import settings as loader
+
+    reads = []
+    real = loader.read_settings_file
+    monkeypatch.setattr(loader, "read_settings_file", lambda path: reads.append(path) or real(path))
+    path = tmp_path / "health.toml"
+    _touch(path, 'timezone = "Europe/Berlin"\n', 1_700_000_000_000_000_000)
+    first = load_settings(tmp_path)
+    assert load_settings(tmp_path) is first and load_settings(config_path=path) is first
+    assert len(reads) == 1
+    _touch(path, 'timezone = "Europe/Paris"\n', 1_700_000_000_000_000_000)  # same size and mtime: a new ctime
+    assert load_settings(tmp_path).timezone == "Europe/Paris"
+    _touch(path, 'timezone = "Asia/Tokyo"\n', 1_700_000_001_000_000_000)
+    assert load_settings(tmp_path).timezone == "Asia/Tokyo"
+    assert len(reads) == 3
+
+
+def test_settings_are_read_again_when_their_holidays_file_changes(tmp_path: Path) -> None:
+    holidays = tmp_path / "holidays.csv"
+    _touch(holidays, "date\n2026-12-25\n", 1_700_000_000_000_000_000)
+    write(tmp_path, '[[schedules]]\nname = "office"\nhours = { mon = ["09:00-17:00"] }\nholidays = "holidays.csv"\n')
+    assert load_settings(tmp_path).schedules[0].holidays == (dt.date(2026, 12, 25),)
+    _touch(holidays, "date\n2026-12-24\n2026-12-25\n", 1_700_000_002_000_000_000)
+    assert load_settings(tmp_path).schedules[0].holidays == (dt.date(2026, 12, 24), dt.date(2026, 12, 25))

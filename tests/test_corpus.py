@@ -119,7 +119,7 @@ def test_a_ten_megabyte_cell_is_rejected_with_its_line(tmp_path) -> None:
 
 @pytest.mark.parametrize("when", ["before it is sniffed", "after it is sniffed"])
 def test_a_file_that_disappears_while_it_is_read_is_reported(when, tmp_path, monkeypatch) -> None:
-    from dashboard import build as module
+    from dashboard import ingest as module
 
     folder = _folder(tmp_path)
     victim = folder / "sessions.csv"
@@ -140,7 +140,7 @@ def test_a_file_that_disappears_while_it_is_read_is_reported(when, tmp_path, mon
 
 
 def test_a_file_that_changes_while_it_is_read_is_reported_and_left_out(tmp_path, monkeypatch) -> None:
-    from dashboard import build as module
+    from dashboard import ingest as module
 
     folder = _folder(tmp_path)
     growing = folder / "sessions.csv"
@@ -291,7 +291,7 @@ def test_a_case_made_at_test_time_is_reported_and_the_other_files_are_untouched(
 
 def test_a_file_that_grows_while_it_is_read_is_read_again_next_time(tmp_path, monkeypatch) -> None:
     """The persisted model records a file's identity as it was before reading it."""
-    from dashboard import build as module
+    from dashboard import ingest as module
 
     folder = _folder(tmp_path)
     growing = folder / "grows-while-read.csv"

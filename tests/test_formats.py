@@ -8,10 +8,11 @@ import re
 import pytest
 
 from dashboard import QUERIES_DIR
-from dashboard.build import STAGED_TABLES
-from dashboard.config import PRODUCT_LINE_FIELDS, Settings, parse_settings
+from dashboard.config import Settings
 from dashboard.errors import ProductHealthError
-from dashboard.sources.formats import ALL_FORMATS, ENTITY_VIEWS, SOURCES_WITH_SETTINGS, STAGING_VIEWS
+from dashboard.layers import model_relations
+from dashboard.settings import load_settings, settings_of
+from dashboard.sources.formats import ALL_FORMATS, ENTITY_VIEWS, SOURCE_FORMATS, SOURCES_WITH_SETTINGS, STAGING_VIEWS
 
 REGISTERED_SOURCES = set(SOURCES_WITH_SETTINGS) | {s for f in ALL_FORMATS for s in f.also_sources}
 
@@ -24,9 +25,12 @@ def test_every_format_declares_its_entity_and_a_staging_view_that_exists(fmt) ->
         assert (QUERIES_DIR / "staging" / f"{view}.sql").is_file(), view
 
 
-def test_every_staging_file_is_a_registered_view_or_a_staged_table() -> None:
+def test_every_staging_file_is_built_a_registered_view_as_a_view_the_others_as_tables() -> None:
+    relations = model_relations()
     files = {p.stem for p in (QUERIES_DIR / "staging").glob("*.sql")}
-    assert files == set(STAGING_VIEWS) | set(STAGED_TABLES)
+    assert set(STAGING_VIEWS) <= files
+    for name in files:
+        assert relations[name].kind == ("view" if name in STAGING_VIEWS else "table"), name
 
 
 def test_every_source_a_staging_view_reads_settings_for_is_registered() -> None:
@@ -55,20 +59,33 @@ def test_every_staging_view_feeds_an_entity_and_every_entity_has_a_view() -> Non
 
 def test_the_settings_file_accepts_a_section_for_every_registered_source_and_no_other(tmp_path) -> None:
     for source in sorted(REGISTERED_SOURCES):
-        settings = parse_settings({"sources": {source: {"timezone": "Europe/Berlin"}}}, tmp_path / "health.toml")
+        settings = settings_of({"sources": {source: {"timezone": "Europe/Berlin"}}}, tmp_path / "health.toml")
         assert settings.source(source).timezone == "Europe/Berlin"
     with pytest.raises(ProductHealthError, match="unknown source"):
-        parse_settings({"sources": {"nowhere": {}}}, tmp_path / "health.toml")
-    assert set(PRODUCT_LINE_FIELDS) == REGISTERED_SOURCES
-    assert Settings().source("zendesk").product_line_from == "group"
+        settings_of({"sources": {"nowhere": {}}}, tmp_path / "health.toml")
+    assert set(SOURCE_FORMATS) == REGISTERED_SOURCES
+    assert load_settings().source("zendesk").product_line_from == "group"
+
+
+@pytest.mark.parametrize("source", sorted(SOURCES_WITH_SETTINGS))
+def test_every_format_of_a_source_declares_the_same_product_line_fields_and_defaults(source) -> None:
+    """The settings check a [sources.<name>] section against one of its formats (SOURCE_FORMATS)."""
+    rules = {
+        (f.product_line_fields, f.default_product_line_field, f.default_bug_values)
+        for f in ALL_FORMATS
+        if f.source == source
+    }
+    assert len(rules) == 1, rules
+    ((fields, default, _),) = rules
+    assert default in fields or (not default and not fields)
 
 
 def test_a_staging_view_that_reads_an_unregistered_source_stops_the_build(monkeypatch) -> None:
-    from dashboard import build
+    from dashboard import build, layers
     from dashboard.db import Warehouse
 
-    real = build.read_sql
-    monkeypatch.setattr(build, "read_sql", lambda name: real(name).replace("source = 'linear'", "source = 'nowhere'"))
+    real = layers.read_sql
+    monkeypatch.setattr(layers, "read_sql", lambda name: real(name).replace("source = 'linear'", "source = 'nowhere'"))
     model = build.Build(Warehouse(Settings()))
     try:
         with pytest.raises(ProductHealthError, match="stg_linear.sql reads the settings of source 'nowhere'"):

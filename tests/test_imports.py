@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 from dashboard import PROJECT_ROOT
@@ -77,5 +79,21 @@ def test_the_load_path_points_one_way() -> None:
     graph = import_graph()
     assert not graph["dashboard.db"] & {"dashboard.build", "dashboard.store", "dashboard.folder"}
     assert "dashboard.store" not in graph["dashboard.build"]
-    for module in ("dashboard.db", "dashboard.folder", "dashboard.build", "dashboard.store"):
-        assert "dashboard.warehouse" not in graph[module], module
+    for module in ("dashboard.ingest", "dashboard.layers", "dashboard.report"):
+        assert not graph[module] & {"dashboard.build", "dashboard.store"}, module
+
+
+def test_the_settings_do_not_import_the_format_registry() -> None:
+    """The readers import config; the loader (settings.py) joins the two."""
+    graph = import_graph()
+    assert not {m for m in graph["dashboard.config"] if m.startswith("dashboard.sources")}
+
+
+def test_the_settings_the_database_and_the_readers_load_no_plotly_and_no_streamlit() -> None:
+    """The bottom of the load path is a leaf: importing it costs neither plotly nor streamlit."""
+    code = (
+        "import dashboard.db, dashboard.config, dashboard.sources, dashboard.settings, sys; "
+        "print(sorted(m for m in ('plotly', 'streamlit') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]", result.stdout

@@ -110,8 +110,8 @@ def test_targets_are_checked_against_the_catalogue_and_name_their_line(tmp_path)
 
     import pytest
 
-    from dashboard.config import load_settings
     from dashboard.errors import ProductHealthError
+    from dashboard.settings import load_settings
 
     path = Path(tmp_path) / "health.toml"
     path.write_text('[targets]\n"first_response.median_hours" = 4\n\n[targets."Mobile App"]\n"resolution.nope" = 3\n')

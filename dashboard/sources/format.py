@@ -21,8 +21,15 @@ class Format:
     source: str = ""
     # Sources its staging also yields, with this source's time zone and no settings of their own.
     also_sources: tuple[str, ...] = ()
-    # Its staging views over raw_<name> (queries/staging/<view>.sql), in dependency order, and
-    # the entity whose staged table each feeds (the build unions them: stg_union_<entity>).
+    # What [sources.<source>] may say about the product line and bugs (sources/settings.py
+    # checks the file against these): the fields `product_line_from` may name, the one used
+    # when it names none, and the issue types counted as bugs when `bug_values` is not set.
+    # Every format of one source declares the same (tests/test_formats.py).
+    product_line_fields: tuple[str, ...] = ()
+    default_product_line_field: str = ""
+    default_bug_values: tuple[str, ...] = ()
+    # Its staging views over raw_<name> (queries/staging/<view>.sql; layers.py orders them by
+    # what each reads), and the entity whose staged table each feeds (unioned: stg_union_<entity>).
     staging: dict[str, str] = {}
     # raw column -> the header spellings the vendor uses (any language, old and new)
     columns: dict[str, tuple[str, ...]] = {}

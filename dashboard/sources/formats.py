@@ -30,11 +30,17 @@ FORMATS: tuple[Format, ...] = (
 CUSTOM_FORMAT = CustomCsv()
 ALL_FORMATS: tuple[Format, ...] = FORMATS + (CUSTOM_FORMAT,)
 
-# What the model build reads from the registry (build.py): a cfg_sources row per source,
-# from its [sources.<name>] settings; the staging views, in dependency order; and, per entity,
-# the views whose rows its staged table (stg_tickets, ...) reads, through stg_union_<entity>.
+# What the model build reads from the registry: a cfg_sources row per source, from its
+# [sources.<name>] settings (settings_tables.py); the staging views; and, per entity, the views
+# whose rows its staged table (stg_tickets, ...) reads, through stg_union_<entity> (layers.py).
 SOURCES_WITH_SETTINGS: tuple[str, ...] = tuple(dict.fromkeys(f.source for f in ALL_FORMATS if f.source))
 STAGING_VIEWS: tuple[str, ...] = tuple(dict.fromkeys(view for f in ALL_FORMATS for view in f.staging))
+# The [sources.<name>] sections the settings accept, each with a format that declares what it
+# may say (product_line_fields, ...): every format's source, and the sources a staging also
+# yields (None: no rules of their own; sources/settings.py).
+SOURCE_FORMATS: dict[str, Format | None] = {f.source: f for f in reversed(ALL_FORMATS) if f.source} | {
+    also: None for f in ALL_FORMATS for also in f.also_sources
+}
 ENTITY_VIEWS: dict[str, tuple[str, ...]] = {
     entity: tuple(dict.fromkeys(view for f in ALL_FORMATS for view, fed in f.staging.items() if fed == entity))
     for entity in ("tickets", "issues", "self_service", "links", "events")
@@ -45,6 +51,7 @@ __all__ = [
     "CUSTOM_FORMAT",
     "ENTITY_VIEWS",
     "FORMATS",
+    "SOURCE_FORMATS",
     "SOURCES_WITH_SETTINGS",
     "STAGING_VIEWS",
     "Format",

@@ -11,6 +11,8 @@ class FreshdeskCsv(Format):
     label = "Freshdesk ticket CSV export"
     entity = "tickets"
     source = "freshdesk"
+    product_line_fields = ("product", "group", "tag")
+    default_product_line_field = "product"
     staging = {"stg_freshdesk_csv": "tickets"}
     columns = {
         "ticket_id": ("Ticket ID",),

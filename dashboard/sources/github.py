@@ -32,6 +32,9 @@ class GithubJson(Format):
     label = "GitHub issues (REST JSON or gh issue list --json)"
     entity = "issues"
     source = "github"
+    product_line_fields = ("repository", "label")
+    default_product_line_field = "repository"
+    default_bug_values = ("bug",)
     staging = {"stg_github": "issues"}
     columns = dict.fromkeys(
         (

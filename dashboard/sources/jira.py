@@ -67,11 +67,19 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-class JiraCsv(Format):
+class JiraExport(Format):
+    """What every Jira export shares: its source and the settings of that source."""
+
+    source = "jira"
+    product_line_fields = ("project", "component", "label")
+    default_product_line_field = "project"
+    default_bug_values = ("Bug",)
+
+
+class JiraCsv(JiraExport):
     name = "jira_csv"
     label = "Jira CSV export"
     entity = "issues"
-    source = "jira"
     also_sources = ("jira_service_management",)
     staging = {"stg_jira": "issues", "stg_jira_tickets": "tickets"}
     columns = CSV_COLUMNS
@@ -89,11 +97,10 @@ def _name(value: Any, key: str = "name") -> str | None:
     return text(value.get(key)) if isinstance(value, dict) else None
 
 
-class JiraJson(Format):
+class JiraJson(JiraExport):
     name = "jira_json"
     label = "Jira REST search result (JSON)"
     entity = "issues"
-    source = "jira"
     also_sources = ("jira_service_management",)
     staging = {"stg_jira": "issues", "stg_jira_tickets": "tickets"}
     columns = {

@@ -11,6 +11,9 @@ class LinearCsv(Format):
     label = "Linear CSV export"
     entity = "issues"
     source = "linear"
+    product_line_fields = ("team", "label")
+    default_product_line_field = "team"
+    default_bug_values = ("Bug",)
     staging = {"stg_linear": "issues"}
     columns = {
         "id": ("ID", "Id", "Identifier"),

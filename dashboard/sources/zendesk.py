@@ -37,11 +37,18 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 _CUSTOM_FIELD_HEADER = re.compile(r".+ \[[a-z_ ]+\]$")
 
 
-class ZendeskCsv(Format):
+class ZendeskExport(Format):
+    """What every Zendesk Support export shares: its source and the settings of that source."""
+
+    source = "zendesk"
+    product_line_fields = ("group", "brand", "tag", "field")
+    default_product_line_field = "group"
+
+
+class ZendeskCsv(ZendeskExport):
     name = "zendesk_csv"
     label = "Zendesk Support CSV export"
     entity = "tickets"
-    source = "zendesk"
     staging = {"stg_zendesk": "tickets"}
     columns = COLUMNS
     list_columns = frozenset({"custom_values"})
@@ -89,11 +96,10 @@ def _pages(document: Any) -> list[dict[str, Any]]:
     return [p for p in pages if isinstance(p, dict)]
 
 
-class ZendeskJson(Format):
+class ZendeskJson(ZendeskExport):
     name = "zendesk_json"
     label = "Zendesk incremental ticket export (JSON)"
     entity = "tickets"
-    source = "zendesk"
     staging = {"stg_zendesk": "tickets"}
     columns = COLUMNS
     list_columns = frozenset({"tags", "custom_values"})
