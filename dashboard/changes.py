@@ -90,8 +90,8 @@ def movements(
         line = None if pd.isna(row.product_line) else str(row.product_line)
         previous, current = float(row.previous), float(row.current)
         direction = "up" if current > previous else "down"
-        direction = better(kpi.path_of(change.better_as or change.key))
-        is_better = None if direction == "neither" else (current < previous) == (direction == "lower")
+        should = better(kpi.path_of(change.better_as or change.key))
+        is_better = None if should == "neither" else (current < previous) == (should == "lower")
         if row.metric == "impact.still_hurting":
             who = f"{row.issue_key}{f' ({line})' if line else ''}"
             sentence = (

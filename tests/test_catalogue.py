@@ -208,9 +208,9 @@ def test_a_kpi_declared_once_appears_everywhere(sample, with_urgent, tmp_path, m
     """Two SQL files and one Kpi(...): a tile, a product-line column, a pack definition, an
     explanation on the overview, a [targets] key and a kpis JSON key, no other file edited."""
     from dashboard import data, pack
-    from dashboard.config import load_settings
     from dashboard.htmlparts import product_line_html
     from dashboard.metrics import coverage, kpis
+    from dashboard.settings import load_settings
     from dashboard.tiles import overview_of
 
     warehouse, report = sample
