@@ -30,6 +30,7 @@ from dashboard.htmlparts import (
     changes_html,
     e,
     events_html,
+    link,
     product_line_html,
     sparkline_svg,
     table_html,
@@ -108,11 +109,7 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
             hurting_table,
             {
                 "Last 12 months": lambda v: sparkline_svg([float(x) for x in v], height=28),
-                "Link": lambda v: (
-                    "-"
-                    if not isinstance(v, str) or not v.startswith(("https://", "http://"))
-                    else f'<a href="{e(v)}" rel="noopener noreferrer">open</a>'
-                ),
+                "Link": link,
             },
             "hurting",
         )
