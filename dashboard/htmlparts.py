@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,12 +32,6 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-
-def e(value: Any) -> str:
-    """Escaped text, for HTML still built by hand (the meeting pack's document)."""
-    return html.escape("" if value is None else str(value), quote=True)
-
 
 STYLE = (TEMPLATES / "style.css").read_text(encoding="utf-8")  # for st.html("<style>...") beside the parts
 
