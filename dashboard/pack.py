@@ -2,8 +2,8 @@
 
 `product-health report --month 2026-10 --out pack.html` and the overview's download button
 both call `meeting_pack()`. The tiles and the product-line table come from dashboard.tiles,
-as on the overview, so the pack and the dashboard show the same numbers. Every text from an
-export is HTML-escaped. No streamlit here.
+as on the overview, so the pack and the dashboard show the same numbers. The document is the
+template templates/pack.html, which escapes every text from an export. No streamlit here.
 
 PDF: not offered. Rendering plotly charts to PDF needs kaleido or a browser at run time,
 which are not dependencies of the app; the pack has a print stylesheet instead, so the
@@ -17,6 +17,7 @@ import json
 
 import pandas as pd
 import plotly.graph_objects as go
+from markupsafe import Markup
 
 from dashboard import catalogue, charts
 from dashboard.build import LoadReport
@@ -26,17 +27,17 @@ from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, months_back
 from dashboard.formatting import count, days, period_label, plural, short_period_label, when
 from dashboard.htmlparts import (
-    STYLE,
     changes_html,
-    e,
     events_html,
+    link,
     product_line_html,
+    render,
     sparkline_svg,
     table_html,
     tiles_html,
 )
 from dashboard.metrics import coverage, plain_definition, run_all, run_metric, still_hurting
-from dashboard.tiles import change_of, comparison_caption, overview, overview_queries, table_columns
+from dashboard.tiles import Overview, change_of, comparison_caption, overview, overview_queries, table_columns
 
 
 def _table_parts(table: pd.DataFrame) -> list[pd.DataFrame]:
@@ -69,28 +70,43 @@ CHART_WIDTH = 660  # px at 96 dpi: A4 portrait less 1 cm margins is 718 px, Lett
 
 
 def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> str:
-    """The whole HTML document for the period of `filters`."""
+    """The whole HTML document for the period of `filters` (templates/pack.html)."""
     spans = coverage(warehouse, filters.timezone)
     frames = run_all(overview_queries(filters, spans), lambda name, period: run_metric(warehouse, name, period))
-
-    def metric(name: str, period: Filters) -> pd.DataFrame:  # the pack's charts and list: the overview's queries
-        return frames[name, period]
-
     shown = overview(frames, filters, spans, report.counts, warehouse.settings)
-    now, before, table = shown.now, shown.before, shown.table
-    trailing = filters.trailing_months(12)
-    targets = warehouse.settings.targets_for(filters.product_lines)
-    events = metric("events", trailing)
-    figures = [
-        charts.events(charts.kpi_chart(kpi, metric(kpi.trend, trailing), targets), events)
-        for kpi in catalogue.CATALOGUE
-        if kpi.chart and kpi.trend and (not kpi.chart.needs or report.counts.get(kpi.chart.needs, 0))
+    trailing, previous = filters.trailing_months(12), short_period_label(filters.previous())
+    lines = [
+        product_line_html(part, previous=previous, targets_for=lambda line: warehouse.settings.targets_for((line,)))
+        for part in _table_parts(shown.table)
     ]
+    return render(
+        "pack.html",
+        period=period_label(filters),
+        previous=previous,
+        comparison=comparison_caption(filters, shown.coverage),
+        timezone=filters.timezone,
+        note=_data_note(report),
+        generated=when(dt.datetime.now(dt.UTC).isoformat()),
+        tiles=Markup(tiles_html(shown.tiles, shown.sparks, marks=shown.event_months)),
+        compared=shown.compared,
+        changes=Markup(changes_html(shown.changes, previous, links=False)),
+        events=Markup(events_html(shown.events)),
+        changes_definition=plain_definition("changes"),
+        still_hurting_days=warehouse.settings.still_hurting_days,
+        hurting=_hurting_html(frames["bug_impact", filters], warehouse.settings.show_titles),
+        lines=Markup("".join(lines)) if len(shown.table) else "",
+        charts=_charts_html(frames, trailing, report, warehouse.settings.targets_for(filters.product_lines)),
+        definitions=[plain_definition(name) for name in catalogue_definitions()],
+        kpis=_kpis_json(filters, shown),
+    )
 
-    bugs = metric("bug_impact", filters)
+
+def _hurting_html(bugs: pd.DataFrame, show_titles: bool) -> Markup | str:
+    """Old bugs still hurting, as a table ("" when there are none)."""
     hurting = still_hurting(bugs)
-    show_titles = warehouse.settings.show_titles
-    hurting_table = pd.DataFrame(
+    if not len(hurting):
+        return ""
+    table = pd.DataFrame(
         {
             "Key": hurting["issue_key"],
             **({"Title": hurting["title"]} if show_titles else {}),
@@ -103,114 +119,48 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
             "Link": hurting["url"].fillna(""),
         }
     )
-    hurting_html = (
-        table_html(
-            hurting_table,
-            {
-                "Last 12 months": lambda v: sparkline_svg([float(x) for x in v], height=28),
-                "Link": lambda v: (
-                    "-"
-                    if not isinstance(v, str) or not v.startswith(("https://", "http://"))
-                    else f'<a href="{e(v)}" rel="noopener noreferrer">open</a>'
-                ),
-            },
-            "hurting",
-        )
-        if len(hurting)
-        else "<p>No open bug older than the threshold got new tickets this period.</p>"
-    )
+    formats = {"Last 12 months": lambda v: sparkline_svg([float(x) for x in v], height=28), "Link": link}
+    return Markup(table_html(table, formats, "hurting"))
 
+
+def _data_note(report: LoadReport) -> dict[str, str]:
+    """'Data as of …', the files and rows read, and how many files had problems ('' for none)."""
     failed = [f for f in report.files if f.failed]
-    data_note = (
-        f"Data as of {e(when(report.data_as_of))} · {plural(len(report.files), 'export file')} · "
-        f"{plural(report.counts.get('tickets', 0), 'ticket')}, {plural(report.counts.get('issues', 0), 'issue')}"
-    )
-    if failed:
-        data_note += f" · <strong>{plural(len(failed), 'file')} had problems</strong> (see the dashboard's Data page)"
-    machine = json.dumps(
-        {
-            "period": {
-                "from": filters.start.isoformat(),
-                "to": filters.end.isoformat(),
-                "timezone": filters.timezone,
-                "product_lines": list(filters.product_lines),
-            },
-            **now,
-            "changes": [movement.as_dict() for movement in shown.changes],
-            "events": shown.events,
-            "previous_period": before,
+    return {
+        "as_of": when(report.data_as_of),
+        "files": plural(len(report.files), "export file"),
+        "tickets": plural(report.counts.get("tickets", 0), "ticket"),
+        "issues": plural(report.counts.get("issues", 0), "issue"),
+        "failed": plural(len(failed), "file") if failed else "",
+    }
+
+
+def _charts_html(
+    frames: dict[tuple[str, Filters], pd.DataFrame], trailing: Filters, report: LoadReport, targets: dict[str, float]
+) -> list[Markup]:
+    """The catalogue's trend charts over the 12 months, with the events marked; plotly.js once, in the first."""
+    events = frames["events", trailing]
+    figures = [
+        charts.events(charts.kpi_chart(kpi, frames[kpi.trend, trailing], targets), events)
+        for kpi in catalogue.CATALOGUE
+        if kpi.chart and kpi.trend and (not kpi.chart.needs or report.counts.get(kpi.chart.needs, 0))
+    ]
+    return [Markup(_figure_html(fig, i == 0)) for i, fig in enumerate(figures)]  # plotly's own markup
+
+
+def _kpis_json(filters: Filters, shown: Overview) -> Markup:
+    """The numbers for machines, in <script type="application/json">: every '<' escaped, so no
+    text from an export can close the script element; only then is it markup."""
+    machine = {
+        "period": {
+            "from": filters.start.isoformat(),
+            "to": filters.end.isoformat(),
+            "timezone": filters.timezone,
+            "product_lines": list(filters.product_lines),
         },
-        default=str,
-    ).replace("<", "\\u003c")
-    definitions = "".join(f"<p>{e(plain_definition(n))}</p>" for n in catalogue_definitions())
-    charts_html = "".join(f'<div class="chart">{_figure_html(fig, i == 0)}</div>' for i, fig in enumerate(figures))
-    lines_html = "".join(
-        product_line_html(
-            part,
-            previous=short_period_label(filters.previous()),
-            targets_for=lambda line: warehouse.settings.targets_for((line,)),
-        )
-        for part in _table_parts(table)
-    )
-    changes_section = (
-        f"<h2>What changed since {e(short_period_label(filters.previous()))}</h2>"
-        + changes_html(shown.changes, short_period_label(filters.previous()), links=False)
-        + events_html(shown.events)
-        + f'<p class="sub">{e(plain_definition("changes"))}</p>'
-        if shown.compared
-        else (f"<h2>Events</h2>{events_html(shown.events)}" if shown.events else "")
-    )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Product health · {e(period_label(filters))}</title>
-<style>{STYLE}{PACK_STYLE}</style></head>
-<body>
-<header><h1>Product health · {e(period_label(filters))}</h1>
-<p class="sub">{e(comparison_caption(filters, shown.coverage))}
-Times in {e(filters.timezone)}.</p>
-<p class="sub">{data_note} · generated {e(when(dt.datetime.now(dt.UTC).isoformat()))} by Product Health</p></header>
-<section>{tiles_html(shown.tiles, shown.sparks, marks=shown.event_months)}</section>
-{changes_section}
-<h2>Old bugs still hurting</h2>
-<p class="sub">Open bugs older than {warehouse.settings.still_hurting_days} days that got new linked tickets in the
-period,
-most tickets first.</p>
-{hurting_html}
-<h2>By product line</h2>
-{lines_html if len(table) else "<p>No data.</p>"}
-<h2>Trends: the 12 months up to {e(period_label(filters))}</h2>
-<div class="charts">{charts_html}</div>
-<h2>How the numbers are computed</h2>
-<div class="definitions">{definitions}</div>
-<script type="application/json" id="product-health-kpis">{machine}</script>
-</body></html>
-"""
-
-
-PACK_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111827; margin: 2rem auto;
-       max-width: 1380px; padding: 0 1rem; }
-h1 { margin-bottom: .2rem; } h2 { margin-top: 2rem; border-bottom: 1px solid #e5e7eb; padding-bottom: .3rem; }
-.sub { color: #4b5563; margin: .2rem 0; }
-table.hurting { border-collapse: collapse; width: 100%; font-size: .9rem; }
-table.hurting th, table.hurting td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #e5e7eb;
-                                     vertical-align: middle; }
-table.hurting th { background: #f9fafb; }
-table.hurting img.ph-spark { width: 120px; }
-.charts { display: flex; flex-wrap: wrap; gap: 1rem; }
-.chart { break-inside: avoid; width: 660px; max-width: 100%; }
-.definitions p { max-width: 60rem; }
-@page { margin: 1cm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #4b5563; } }
-@media print {
-  body { margin: 0; max-width: none; padding: 0; font-size: 10pt; }
-  .ph-tiles { grid-template-columns: repeat(3, minmax(0, 1fr)); }
-  .ph-tile, tr { break-inside: avoid; }
-  table.ph-lines, table.hurting { font-size: 7.5pt; table-layout: auto; }
-  table.ph-lines th, table.ph-lines td, table.hurting th, table.hurting td { padding: .2rem .25rem;
-      white-space: normal; overflow-wrap: normal; word-break: normal; }
-  table.ph-lines th:first-child, table.ph-lines td:first-child { overflow-wrap: normal; }
-  table.hurting img.ph-spark { width: 100%; }
-  h2 { break-after: avoid; }
-}
-"""
+        **shown.now,
+        "changes": [movement.as_dict() for movement in shown.changes],
+        "events": shown.events,
+        "previous_period": shown.before,
+    }
+    return Markup(json.dumps(machine, default=str).replace("<", "\\u003c"))

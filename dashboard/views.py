@@ -17,7 +17,7 @@ from dashboard import charts, data
 from dashboard.catalogue import target_text
 from dashboard.filters import BASES, Filters
 from dashboard.formatting import count, days, hours, is_missing, pct, period_label
-from dashboard.htmlparts import STYLE, e, sparkline_svg, table_html, tiles_html
+from dashboard.htmlparts import STYLE, sparkline_svg, table_html, tiles_html
 from dashboard.tiles import Tile
 
 __all__ = ["count", "days", "hours", "is_missing", "pct", "period_label"]
@@ -98,15 +98,16 @@ def show_table(frame: pd.DataFrame, column_config: dict[str, Any], meeting_rows:
     formats = {
         labels[c]: (lambda v: sparkline_svg([float(x) for x in v], height=28))
         if c == "monthly_tickets"
-        else (lambda v: e(f"{v:,.0f}"))
-        if pd.api.types.is_numeric_dtype(shown[c])
-        else e
+        else (lambda v: f"{v:,.0f}")
         for c in shown.columns
+        if c == "monthly_tickets" or pd.api.types.is_numeric_dtype(shown[c])
     }
-    body = table_html(shown.rename(columns=labels), formats, "ph-lines ph-meeting ph-list")
     hidden = len(frame) - len(shown)
-    more = f'<p class="ph-more">and {hidden} more: see the dashboard without meeting mode</p>' if hidden else ""
-    st.html(f"<style>{STYLE}</style>{body}{more}")
+    more = f"and {hidden} more: see the dashboard without meeting mode" if hidden else ""
+    st.html(
+        f"<style>{STYLE}</style>"
+        + table_html(shown.rename(columns=labels), formats, "ph-lines ph-meeting ph-list", more=more)
+    )
 
 
 def _label(config: Any, column: str) -> str:

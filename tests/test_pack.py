@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import pandas as pd
@@ -49,6 +50,26 @@ def test_titles_from_exports_are_escaped_in_the_pack(load_files) -> None:
     pack = meeting_pack(warehouse, report, month_filters("2024-03", "UTC"))
     assert "<script>alert(1)</script>" not in pack
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pack
+
+
+def test_product_lines_and_event_labels_from_exports_are_escaped_in_the_pack(load_files) -> None:
+    script, attribute = "<script>alert(1)</script>", '"onmouseover=alert(1) x="'
+    quoted = attribute.replace('"', '""')  # as CSV writes it
+    warehouse, report = load_files(
+        {
+            "health.toml": '[[custom]]\nname = "desk"\ncolumns = { ticket_id = "id", created_at = "created_at", '
+            'status = "status", product_line = "product_line" }\n',
+            "desk.csv": "id,created_at,status,product_line\n"
+            f'1,2024-03-05 10:00,open,"{script}"\n2,2024-03-06 10:00,open,"{quoted}"\n',
+            "events.csv": f'date,label,product_line\n2024-03-07,"{script}","{script}"\n2024-03-08,"{quoted}",\n',
+        }
+    )
+    pack = meeting_pack(warehouse, report, month_filters("2024-03", "UTC"))
+    assert script not in pack  # nor in the charts' or the kpis JSON
+    shown = pack.split("<h2>Trends", 1)[0]  # the HTML before the charts (whose JSON has it as a string)
+    assert '"onmouseover' not in shown
+    text = html.unescape(shown)  # still there, as text: the product-line table and the events
+    assert f"<td>{script}</td>" in text and f"<td>{attribute}</td>" in text and f"{script}: {script}" in text
 
 
 def test_csv_downloads_neutralise_formulas_and_keep_numbers() -> None:
