@@ -117,7 +117,9 @@ class Context:
 class Kpi:
     """One KPI. `path` is its kpis JSON section ('' puts its keys at the top level); `sql` is
     queries/metrics/<sql>.sql, whose total row (product_line null) gives the keys and whose
-    per-line rows give the table; `trend` is the same per month."""
+    per-line rows give the table; `trend` is the same per month. `rows` lists the rows behind each
+    of its `drill` keys with its SQL's own filters: a count's rows add up to it, a median's are the
+    values it is computed from (dashboard/rows.py)."""
 
     path: str
     sql: str
@@ -133,6 +135,10 @@ class Kpi:
     precompute: bool = True  # the trend for all product lines is kept per model (pre_<trend>)
     every_month: bool = False  # the trend has a total row for every month, zeros included
     extra: Callable[[Summary, Context], None] | None = field(default=None, repr=False)  # more keys
+    rows: str | None = None  # queries/rows/<rows>.sql: the tickets, bugs or sessions behind `drill`
+    # its keys whose rows `rows` lists, bound as its $part; a key may also be the count behind a
+    # share ('reopened': the resolved tickets reopened_pct is the share of)
+    drill: tuple[str, ...] = ()
 
     def path_of(self, key: str) -> str:
         """The kpis JSON path of one of its keys: 'first_response.median_hours'."""
@@ -164,6 +170,9 @@ def _unless_missing(template: str, value: Any, shown: Callable[[Any], str]) -> s
     return None if is_missing(value) else template.format(shown(value))
 
 
+STATUSES = ("met", "breached", "pending")  # an SLA's counts (ph_sla_*_status)
+
+
 def _sla_keys() -> dict[str, Key]:
     out: dict[str, Key] = {}
     for part in ("first_response", "resolution"):
@@ -181,6 +190,8 @@ CATALOGUE: tuple[Kpi, ...] = (
         trend="first_response_trend",
         entity="tickets",
         page="first_response",
+        rows="first_response",
+        drill=("responded", "unanswered", "median_hours"),
         keys={
             "responded": plain("responded", 0),
             "unanswered": lower("unanswered", 0),
@@ -222,6 +233,8 @@ CATALOGUE: tuple[Kpi, ...] = (
         trend="resolution_trend",
         entity="tickets",
         page="resolution",
+        rows="resolution",
+        drill=("resolved", "reopened", "median_hours"),
         keys={
             "resolved": plain("resolved", 0),
             "median_hours": lower("median_hours"),
@@ -261,6 +274,8 @@ CATALOGUE: tuple[Kpi, ...] = (
         trend="bug_age_trend",
         entity="issues",
         page="bugs",
+        rows="bug_age",
+        drill=("open_bugs", "median_days"),
         keys={
             "open_bugs": lower("open_bugs", 0),
             "median_days": lower("median_days"),
@@ -299,6 +314,8 @@ CATALOGUE: tuple[Kpi, ...] = (
         trend="deflection_trend",
         entity="self_service",
         page="deflection",
+        rows="deflection",
+        drill=("self_service_resolved",),
         keys={
             "sessions": plain("sessions", 0),
             "self_service_resolved": plain("self_service_resolved", 0),
@@ -330,6 +347,8 @@ CATALOGUE: tuple[Kpi, ...] = (
         lists=("bug_impact",),
         entity="tickets",
         page="impact",
+        rows="impact",
+        drill=("linked_tickets",),
         keys={
             "linked_tickets": lower("bug_tickets", 0),
             "bug_ticket_share_pct": lower("bug_ticket_share_pct"),
@@ -371,6 +390,8 @@ CATALOGUE: tuple[Kpi, ...] = (
         sql="first_response",
         trend="first_response_trend",
         entity="tickets",
+        rows="first_response",
+        drill=("tickets_created",),
         keys={"tickets_created": plain("tickets_created", 0)},
         tile=TileSpec(
             label="Tickets created",
@@ -387,6 +408,8 @@ CATALOGUE: tuple[Kpi, ...] = (
         trend="sla_trend",
         entity="tickets",
         page="service",
+        rows="sla",
+        drill=tuple(f"{part}.{status}" for part in ("first_response", "resolution") for status in STATUSES),
         keys=_sla_keys(),
         tile=TileSpec(
             label="First replies within SLA",
@@ -415,6 +438,8 @@ CATALOGUE: tuple[Kpi, ...] = (
         trend="backlog_trend",
         entity="tickets",
         page="service",
+        rows="backlog",
+        drill=("open_at_end", "median_age_days"),
         keys={
             "open_at_end": lower("open_at_end", 0),
             "median_age_days": lower("median_age_days"),
@@ -441,6 +466,8 @@ CATALOGUE: tuple[Kpi, ...] = (
         trend="csat_trend",
         entity="tickets",
         page="service",
+        rows="csat",
+        drill=("rated", "satisfied"),
         keys={"rated": plain("rated", 0), "satisfied": plain("satisfied", 0), "score_pct": higher("score_pct")},
         tile=TileSpec(
             label="CSAT",
@@ -484,6 +511,12 @@ def every_month_trends() -> frozenset[str]:
 def definitions() -> list[str]:
     """The SQL files whose plain words define the catalogue's numbers: each KPI's, then its lists'."""
     return list(dict.fromkeys(name for kpi in CATALOGUE for name in (kpi.sql, *kpi.lists)))
+
+
+def drillable() -> dict[str, tuple[Kpi, str]]:
+    """Every kpis JSON path whose rows can be listed ('sla.first_response.breached'), with its KPI
+    and its key (the $part of the KPI's rows SQL), in the catalogue's order."""
+    return {kpi.path_of(key): (kpi, key) for kpi in CATALOGUE if kpi.rows for key in kpi.drill}
 
 
 def directions() -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""The command line: `product-health check | kpis | report | serve`. Exit 2 for usage errors."""
+"""The command line: `product-health check | kpis | tickets | report | serve`. Exit 2 for usage errors."""
 
 from __future__ import annotations
 
@@ -32,6 +32,24 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, default=None, help="settings file (default: <data>/health.toml)")
 
 
+def _period_options(parser: argparse.ArgumentParser) -> None:
+    """The period and filters of `kpis` and `tickets` (_filters reads them)."""
+    parser.add_argument(
+        "--from",
+        dest="start",
+        help="first day, YYYY-MM-DD (default: the last calendar month the data covers to its end)",
+    )
+    parser.add_argument("--to", dest="end", help="last day, inclusive (default: the end of that month)")
+    parser.add_argument("--product-line", action="append", default=[], help="repeat for several; default all")
+    parser.add_argument("--timezone", help="reporting time zone (default: from the settings, else UTC)")
+    parser.add_argument(
+        "--basis",
+        choices=BASES,
+        default="calendar",
+        help="hours of the first-response and resolution medians: calendar, or business ([[schedules]])",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="product-health", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -42,21 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     kpis = sub.add_parser("kpis", help="the four KPIs for a period, with the previous period")
     _data_options(kpis)
-    kpis.add_argument(
-        "--from",
-        dest="start",
-        help="first day, YYYY-MM-DD (default: the last calendar month the data covers to its end)",
-    )
-    kpis.add_argument("--to", dest="end", help="last day, inclusive (default: the end of that month)")
-    kpis.add_argument("--product-line", action="append", default=[], help="repeat for several; default all")
-    kpis.add_argument("--timezone", help="reporting time zone (default: from the settings, else UTC)")
+    _period_options(kpis)
     kpis.add_argument("--format", choices=("json", "csv", "table"), default="json")
-    kpis.add_argument(
-        "--basis",
-        choices=BASES,
-        default="calendar",
-        help="hours of the first-response and resolution medians: calendar, or business ([[schedules]])",
+
+    tickets = sub.add_parser("tickets", help="the tickets (bugs, sessions) behind one number of `kpis`")
+    _data_options(tickets)
+    tickets.add_argument(
+        "--metric", required=True, help="a kpis JSON path, e.g. sla.first_response.breached (a wrong one lists them)"
     )
+    _period_options(tickets)
+    tickets.add_argument("--priority", action="append", default=[], help="repeat for several; default all")
+    tickets.add_argument("--channel", action="append", default=[], help="repeat for several; default all")
+    tickets.add_argument("--format", choices=("json", "csv"), default="json")
 
     report = sub.add_parser("report", help="write the monthly meeting pack: one self-contained HTML file")
     _data_options(report)
@@ -136,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(args)
         if getattr(args, "timezone", None):
             check_zone(args.timezone, "--timezone")
+        if args.command == "tickets":  # before the load: a wrong key is answered at once
+            from dashboard.rows import kpi_of
+
+            kpi_of(args.metric)
         progress = _terminal_progress()
         try:
             warehouse, report = open_warehouse(args.data, args.config, progress=progress)
@@ -169,28 +188,52 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_DATA_PROBLEM if report.failed else EXIT_OK
         if args.command == "report":
             return _report(args, warehouse, report)
-        from dashboard.metrics import coverage
-
-        timezone = args.timezone or warehouse.settings.timezone  # both checked against DuckDB's zones
-        start = parse_date(args.start, "--from") if args.start else None
-        end = parse_date(args.end, "--to") if args.end else None
-        if start is None or end is None:  # the last calendar month the data covers (Coverage.default_month)
-            month = coverage(warehouse, timezone).default_month(dt.date.today())
-            start, end = start or month[0], end or month[1]
-        filters = Filters(
-            start=start,
-            end=end,
-            timezone=timezone,
-            product_lines=tuple(args.product_line),
-            basis=args.basis,
-        )
+        if args.command == "tickets":
+            return _tickets(args, warehouse)
         from dashboard.metrics import kpis
 
-        print(format_kpis(kpis(warehouse, filters), args.format))
+        print(format_kpis(kpis(warehouse, _filters(args, warehouse)), args.format))
         return EXIT_OK
     except ProductHealthError as exc:
         print(f"product-health: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _filters(args: argparse.Namespace, warehouse: Warehouse) -> Filters:
+    """The Filters of `kpis` and `tickets` (_period_options); priorities and channels where asked."""
+    from dashboard.metrics import coverage
+
+    timezone = args.timezone or warehouse.settings.timezone  # both checked against DuckDB's zones
+    start = parse_date(args.start, "--from") if args.start else None
+    end = parse_date(args.end, "--to") if args.end else None
+    if start is None or end is None:  # the last calendar month the data covers (Coverage.default_month)
+        month = coverage(warehouse, timezone).default_month(dt.date.today())
+        start, end = start or month[0], end or month[1]
+    return Filters(
+        start=start,
+        end=end,
+        timezone=timezone,
+        product_lines=tuple(args.product_line),
+        priorities=tuple(getattr(args, "priority", ())),
+        channels=tuple(getattr(args, "channel", ())),
+        basis=args.basis,
+    )
+
+
+def _tickets(args: argparse.Namespace, warehouse: Warehouse) -> int:
+    """The rows behind one number (dashboard/rows.py): JSON, or a formula-safe CSV."""
+    from dashboard.downloads import csv_bytes
+    from dashboard.metrics import check_filters
+    from dashboard.rows import as_json, rows
+
+    filters = _filters(args, warehouse)
+    check_filters(warehouse, filters)
+    frame = rows(warehouse, args.metric, filters)
+    if args.format == "csv":
+        sys.stdout.write(csv_bytes(frame).decode("utf-8"))
+    else:
+        print(json.dumps(as_json(args.metric, filters, frame), indent=2))
+    return EXIT_OK
 
 
 def _report(args: argparse.Namespace, warehouse: Warehouse, report: LoadReport) -> int:

@@ -148,3 +148,40 @@ def test_kpis_table_lists_each_still_hurting_bug_field_by_field(capsys) -> None:
     out = capsys.readouterr().out
     assert "impact.still_hurting.1.key" in out and "impact.still_hurting.1.tickets_in_period" in out
     assert "{'key'" not in out and "{" not in out
+
+
+OCTOBER = ["--from", "2026-10-01", "--to", "2026-10-31"]
+
+
+def test_tickets_json_counts_its_rows_and_matches_kpis(capsys) -> None:
+    args = ["--data", str(SAMPLE_DATA_DIR), *OCTOBER, "--product-line", "Mobile App"]
+    assert main(["tickets", *args, "--metric", "sla.first_response.breached", "--priority", "high"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["metric"] == "sla.first_response.breached"
+    assert result["period"] == {"from": "2026-10-01", "to": "2026-10-31", "timezone": "UTC"}
+    assert result["count"] == len(result["rows"]) > 0
+    assert {row["priority"] for row in result["rows"]} == {"high"}
+    assert {"id", "source", "url", "value"} <= set(result["rows"][0])
+    assert main(["tickets", *args, "--metric", "sla.first_response.breached"]) == 0
+    everything = json.loads(capsys.readouterr().out)["count"]
+    assert main(["kpis", *args]) == 0
+    assert everything == json.loads(capsys.readouterr().out)["sla"]["first_response"]["breached"]
+
+
+def test_tickets_csv_is_one_line_per_row_and_formula_safe(capsys, tmp_path) -> None:
+    (tmp_path / "tickets.csv").write_text(
+        'Id,Group,Status,Via,Created at\n1,=HYPERLINK("http://x"),Open,Mail,2024-03-01 10:00:00\n'
+        "2,B,Open,Mail,2024-03-02 10:00:00\n"
+    )
+    args = ["tickets", "--data", str(tmp_path), "--from", "2024-03-01", "--to", "2024-03-31"]
+    assert main([*args, "--metric", "tickets_created", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("id,source,created_at,product_line,") and len(lines) == 3
+    assert "'=HYPERLINK" in lines[1]
+
+
+def test_tickets_with_an_unknown_key_exits_2_naming_the_keys(capsys) -> None:
+    assert main(["tickets", "--data", str(SAMPLE_DATA_DIR), "--metric", "first_response.p99_hours"]) == 2
+    err = capsys.readouterr().err
+    assert "no rows for 'first_response.p99_hours'" in err
+    assert "sla.resolution.pending" in err and "first_response.median_hours" in err and "Traceback" not in err

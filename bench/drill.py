@@ -1,0 +1,77 @@
+"""The rows behind a number (`product-health tickets`, dashboard/rows.py): seconds per key over
+seeded filter choices (bench/run.py's filter_choices), on a loaded model.
+
+    PYTHONPATH=. python3 bench/drill.py [--data DIR] [--choices 20] [--threads 2] [--json]
+
+Prints, per key, the median and max seconds and the median row count; then drill_s: the median
+of the keys' medians, and the max over every key and choice. Figures, not assertions: the
+machine may be shared. The time includes making the DataFrame, most of it for long lists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from run import _filters, filter_choices  # bench/run.py, beside this script
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def measure(data: Path, choices: int, threads: int) -> dict[str, Any]:
+    from dashboard.rows import keys, rows
+    from dashboard.store import open_warehouse
+
+    warehouse, _ = open_warehouse(data, threads=threads)
+    picks = [_filters(choice) for choice in filter_choices(choices)]
+    rows(warehouse, "tickets_created", picks[0])  # first touch of the model's files
+    per_key: dict[str, Any] = {}
+    for key in keys():
+        seconds, counts = [], []
+        for filters in picks:
+            started = time.perf_counter()
+            counts.append(len(rows(warehouse, key, filters)))
+            seconds.append(time.perf_counter() - started)
+        per_key[key] = {
+            "median_s": statistics.median(seconds),
+            "max_s": max(seconds),
+            "rows": statistics.median(counts),
+        }
+    medians = [row["median_s"] for row in per_key.values()]
+    worst = [row["max_s"] for row in per_key.values()]
+    return {
+        "data": str(data),
+        "choices": choices,
+        "keys": per_key,
+        "drill_s": {"median": statistics.median(medians), "max": max(worst)},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT / "sample_data")
+    parser.add_argument("--choices", type=int, default=20, help="seeded filter choices (default 20)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    args = parser.parse_args(argv)
+    result = measure(args.data, args.choices, args.threads)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"{'key':36} {'median s':>9} {'max s':>8} {'rows':>8}")
+    for key, row in result["keys"].items():
+        print(f"{key:36} {row['median_s']:9.3f} {row['max_s']:8.3f} {row['rows']:8.0f}")
+    print(
+        f"drill_s: median {result['drill_s']['median']:.3f} s, max {result['drill_s']['max']:.3f} s "
+        f"over {len(result['keys'])} keys x {args.choices} choices ({args.data})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
