@@ -24,14 +24,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def measure(data: Path, choices: int, threads: int) -> dict[str, Any]:
-    from dashboard.rows import keys, rows
+    from dashboard.rows import drill_keys, rows
     from dashboard.store import open_warehouse
 
     warehouse, _ = open_warehouse(data, threads=threads)
     picks = [_filters(choice) for choice in filter_choices(choices)]
     rows(warehouse, "tickets_created", picks[0])  # first touch of the model's files
     per_key: dict[str, Any] = {}
-    for key in keys():
+    for key in drill_keys():
         seconds, counts = [], []
         for filters in picks:
             started = time.perf_counter()

@@ -58,6 +58,7 @@ class Column:
     leads: bool = False  # first in the table, and the rows are ordered by it (most first)
     change: bool = False  # followed by its change against the previous period
     pack_table: int = 1  # which of the pack's tables (fourteen columns are wider than a portrait page)
+    drill: str | None = None  # the KPI's drill key a click on a cell opens (default: `key`, if it has rows)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,6 +72,7 @@ class TileSpec:
     # (this period, the previous one, its label) -> the line under the number
     caption: Callable[[Summary, Summary | None, str], str] = lambda _now, _before, _label: ""
     needs_links: bool = False  # no ticket-issue links: no data, whatever the tickets say
+    drill: str | None = None  # the KPI's drill key a click opens (default: `key`, if it has rows)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,6 +104,7 @@ class Change:
     test: str  # 'median' (Mood's), 'rank_sum' (per day), 'proportion' (two-proportion z), 'poisson'
     needs: tuple[str, ...] = ("tickets",)
     better_as: str | None = None  # the key whose direction it takes, when it is not a kpis key itself
+    drill: str | None = None  # the KPI's drill key a click on the sentence opens (default: `key`, if it has rows)
 
 
 @dataclass(frozen=True)
@@ -136,9 +139,11 @@ class Kpi:
     every_month: bool = False  # the trend has a total row for every month, zeros included
     extra: Callable[[Summary, Context], None] | None = field(default=None, repr=False)  # more keys
     rows: str | None = None  # queries/rows/<rows>.sql: the tickets, bugs or sessions behind `drill`
-    # its keys whose rows `rows` lists, bound as its $part; a key may also be the count behind a
-    # share ('reopened': the resolved tickets reopened_pct is the share of)
-    drill: tuple[str, ...] = ()
+    # its keys whose rows `rows` lists (bound as its $part), each with what its rows are, in words
+    # after their count ('76 tickets' + 'created in October 2026 whose first reply breached its
+    # SLA'); a key may also be the count behind a share ('reopened': the resolved tickets
+    # reopened_pct is the share of)
+    drill: dict[str, str] = field(default_factory=dict)
 
     def path_of(self, key: str) -> str:
         """The kpis JSON path of one of its keys: 'first_response.median_hours'."""
@@ -191,7 +196,11 @@ CATALOGUE: tuple[Kpi, ...] = (
         entity="tickets",
         page="first_response",
         rows="first_response",
-        drill=("responded", "unanswered", "median_hours"),
+        drill={
+            "responded": "created in {period} and answered",
+            "unanswered": "created in {period} and not answered",
+            "median_hours": "created in {period} and answered, by first-reply time",
+        },
         keys={
             "responded": plain("responded", 0),
             "unanswered": lower("unanswered", 0),
@@ -215,7 +224,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         ),
         columns=(
             Column(key="median_hours", header="Median first response", meeting=True, change=True),
-            Column(key="p90_hours", header="p90 first response"),
+            Column(key="p90_hours", header="p90 first response", drill="median_hours"),
         ),
         chart=Chart(
             kind="line",
@@ -234,7 +243,11 @@ CATALOGUE: tuple[Kpi, ...] = (
         entity="tickets",
         page="resolution",
         rows="resolution",
-        drill=("resolved", "reopened", "median_hours"),
+        drill={
+            "resolved": "solved in {period}",
+            "reopened": "solved in {period} and reopened",
+            "median_hours": "solved in {period}, by resolution time",
+        },
         keys={
             "resolved": plain("resolved", 0),
             "median_hours": lower("median_hours"),
@@ -256,7 +269,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         ),
         columns=(
             Column(key="median_hours", header="Median resolution", meeting=True),
-            Column(key="reopened_pct", header="Reopened"),
+            Column(key="reopened_pct", header="Reopened", drill="reopened"),
         ),
         chart=Chart(
             kind="line",
@@ -275,7 +288,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         entity="issues",
         page="bugs",
         rows="bug_age",
-        drill=("open_bugs", "median_days"),
+        drill={"open_bugs": "open at the end of {period}", "median_days": "open at the end of {period}, by age"},
         keys={
             "open_bugs": lower("open_bugs", 0),
             "median_days": lower("median_days"),
@@ -315,7 +328,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         entity="self_service",
         page="deflection",
         rows="deflection",
-        drill=("self_service_resolved",),
+        drill={"self_service_resolved": "resolved in self-service in {period}"},
         keys={
             "sessions": plain("sessions", 0),
             "self_service_resolved": plain("self_service_resolved", 0),
@@ -327,8 +340,9 @@ CATALOGUE: tuple[Kpi, ...] = (
             key="rate_pct",
             spark="rate_pct",
             caption=lambda s, _b, _l: f"{count(s['deflection']['self_service_resolved'])} resolved in self-service",
+            drill="self_service_resolved",
         ),
-        columns=(Column(key="rate_pct", header="Deflection", meeting=True),),
+        columns=(Column(key="rate_pct", header="Deflection", meeting=True, drill="self_service_resolved"),),
         chart=Chart(
             kind="deflection",
             title="Deflection rate and the volumes behind it",
@@ -337,7 +351,13 @@ CATALOGUE: tuple[Kpi, ...] = (
             needs="self_service_rows",
         ),
         changes=(
-            Change(key="rate_pct", words="deflection rate", test="proportion", needs=("tickets", "self_service")),
+            Change(
+                key="rate_pct",
+                words="deflection rate",
+                test="proportion",
+                needs=("tickets", "self_service"),
+                drill="self_service_resolved",
+            ),
         ),
     ),
     Kpi(
@@ -348,7 +368,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         entity="tickets",
         page="impact",
         rows="impact",
-        drill=("linked_tickets",),
+        drill={"linked_tickets": "created in {period} about a known bug"},
         keys={
             "linked_tickets": lower("bug_tickets", 0),
             "bug_ticket_share_pct": lower("bug_ticket_share_pct"),
@@ -364,7 +384,7 @@ CATALOGUE: tuple[Kpi, ...] = (
             ),
             needs_links=True,
         ),
-        columns=(Column(key="bug_ticket_share_pct", header="Bug tickets", meeting=True),),
+        columns=(Column(key="bug_ticket_share_pct", header="Bug tickets", meeting=True, drill="linked_tickets"),),
         chart=Chart(
             kind="line",
             title="Share of tickets about known bugs per month",
@@ -381,6 +401,7 @@ CATALOGUE: tuple[Kpi, ...] = (
                 test="poisson",
                 needs=("tickets", "issues"),
                 better_as="linked_tickets",
+                drill="linked_tickets",
             ),
         ),
         extra=_still_hurting,
@@ -391,7 +412,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         trend="first_response_trend",
         entity="tickets",
         rows="first_response",
-        drill=("tickets_created",),
+        drill={"tickets_created": "created in {period}"},
         keys={"tickets_created": plain("tickets_created", 0)},
         tile=TileSpec(
             label="Tickets created",
@@ -409,7 +430,11 @@ CATALOGUE: tuple[Kpi, ...] = (
         entity="tickets",
         page="service",
         rows="sla",
-        drill=tuple(f"{part}.{status}" for part in ("first_response", "resolution") for status in STATUSES),
+        drill={
+            f"{part}.{status}": f"created in {{period}} whose {words} {verdict}"
+            for part, words in (("first_response", "first reply"), ("resolution", "resolution"))
+            for status, verdict in zip(STATUSES, ("met its SLA", "breached its SLA", "is pending"), strict=True)
+        },
         keys=_sla_keys(),
         tile=TileSpec(
             label="First replies within SLA",
@@ -420,8 +445,16 @@ CATALOGUE: tuple[Kpi, ...] = (
                 f"{count(s['sla']['first_response']['pending'])} pending",
                 f"{s['sla']['basis']} hours" if s["sla"]["basis"] else "no [sla] targets set",
             ),
+            drill="first_response.breached",
         ),
-        columns=(Column(key="first_response.met_pct", header="First replies within SLA", pack_table=2),),
+        columns=(
+            Column(
+                key="first_response.met_pct",
+                header="First replies within SLA",
+                pack_table=2,
+                drill="first_response.breached",
+            ),
+        ),
         chart=Chart(
             kind="line",
             title="First replies within SLA per month",
@@ -430,7 +463,14 @@ CATALOGUE: tuple[Kpi, ...] = (
             series="",
             target="first_response.met_pct",
         ),
-        changes=(Change(key="first_response.met_pct", words="first replies within SLA", test="proportion"),),
+        changes=(
+            Change(
+                key="first_response.met_pct",
+                words="first replies within SLA",
+                test="proportion",
+                drill="first_response.breached",
+            ),
+        ),
     ),
     Kpi(
         path="backlog",
@@ -439,7 +479,10 @@ CATALOGUE: tuple[Kpi, ...] = (
         entity="tickets",
         page="service",
         rows="backlog",
-        drill=("open_at_end", "median_age_days"),
+        drill={
+            "open_at_end": "open at the end of {period}",
+            "median_age_days": "open at the end of {period}, by age",
+        },
         keys={
             "open_at_end": lower("open_at_end", 0),
             "median_age_days": lower("median_age_days"),
@@ -467,7 +510,7 @@ CATALOGUE: tuple[Kpi, ...] = (
         entity="tickets",
         page="service",
         rows="csat",
-        drill=("rated", "satisfied"),
+        drill={"rated": "solved in {period} and rated", "satisfied": "solved in {period} and rated satisfied"},
         keys={"rated": plain("rated", 0), "satisfied": plain("satisfied", 0), "score_pct": higher("score_pct")},
         tile=TileSpec(
             label="CSAT",
@@ -476,12 +519,13 @@ CATALOGUE: tuple[Kpi, ...] = (
             caption=lambda s, _b, _l: (
                 f"{count(s['csat']['satisfied'])} of {count(s['csat']['rated'])} ratings satisfied"
             ),
+            drill="rated",
         ),
-        columns=(Column(key="score_pct", header="CSAT", pack_table=2),),
+        columns=(Column(key="score_pct", header="CSAT", pack_table=2, drill="rated"),),
         chart=Chart(
             kind="line", title="CSAT per month", axis="% satisfied", value="score_pct", series="", target="score_pct"
         ),
-        changes=(Change(key="score_pct", words="CSAT", test="proportion"),),
+        changes=(Change(key="score_pct", words="CSAT", test="proportion", drill="rated"),),
     ),
 )
 
@@ -517,6 +561,14 @@ def drillable() -> dict[str, tuple[Kpi, str]]:
     """Every kpis JSON path whose rows can be listed ('sla.first_response.breached'), with its KPI
     and its key (the $part of the KPI's rows SQL), in the catalogue's order."""
     return {kpi.path_of(key): (kpi, key) for kpi in CATALOGUE if kpi.rows for key in kpi.drill}
+
+
+def drill_path(kpi: Kpi, key: str, chosen: str | None = None) -> str | None:
+    """The kpis path whose rows a click on the number at `key` opens: `chosen` (a tile's,
+    column's or change's `drill`), else the key itself when the KPI lists its rows; None when
+    nothing does."""
+    key = chosen or key
+    return kpi.path_of(key) if kpi.rows and key in kpi.drill else None
 
 
 def directions() -> dict[str, str]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.catalogue import better, changes, target_met, target_text
+from dashboard.catalogue import better, changes, drill_path, target_met, target_text
 from dashboard.filters import Filters
 from dashboard.formatting import count, short_period_label, shown_as
 from dashboard.frames import clean
@@ -62,11 +62,17 @@ def _factor(previous: float, current: float, metric: str = "") -> str:
     return f"{100 * (current - previous) / previous:+.0f} %".replace("-", "−") if previous else ""
 
 
-def _link(page: str, filters: Filters, product_line: str | None) -> str:
-    params: dict[str, Any] = {"product_line": [product_line] if product_line else list(filters.product_lines)}
+def _link(page: str, filters: Filters, product_line: str | None, drill: str | None = None) -> str:
+    """The page that shows a movement with the period and filters set; with `drill`, the
+    overview with the list of the rows behind it open (drill_line: the movement's product line)."""
+    params: dict[str, Any] = {"product_line": list(filters.product_lines)}
+    if not drill:
+        params["product_line"] = [product_line] if product_line else list(filters.product_lines)
     params |= {"priority": list(filters.priorities), "channel": list(filters.channels)}
     params |= {"from": filters.start.isoformat(), "to": filters.end.isoformat()}
-    return f"{page or './'}?{urllib.parse.urlencode(params, doseq=True)}"
+    if drill:
+        params |= {"drill": drill, "drill_line": [product_line] if product_line else []}
+    return f"{'./' if drill else page or './'}?{urllib.parse.urlencode(params, doseq=True)}"
 
 
 def movements(
@@ -85,6 +91,7 @@ def movements(
     declared = changes()
     for row in frame[frame["is_significant"]].itertuples():
         kpi, change = declared[row.metric]
+        drill = drill_path(kpi, change.key, change.drill)
         if not all(reaches(entity) for entity in change.needs):
             continue
         line = None if pd.isna(row.product_line) else str(row.product_line)
@@ -119,7 +126,7 @@ def movements(
                 is_better,
                 sentence,
                 kpi.page,
-                _link(kpi.page, filters, line),
+                _link(kpi.page, filters, line, None if row.metric == "impact.still_hurting" else drill),
                 None if pd.isna(row.issue_key) else str(row.issue_key),
             )
         )

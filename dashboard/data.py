@@ -33,6 +33,7 @@ from dashboard.folder import FolderState, folder_state
 from dashboard.logs import log
 from dashboard.metrics import Coverage, known_values, plain_definition, run_metric
 from dashboard.metrics import coverage as data_coverage
+from dashboard.rows import rows as list_rows
 from dashboard.store import open_warehouse
 
 
@@ -310,6 +311,12 @@ def overview(filters: Filters, key: str) -> tiles.Overview:
     model, spans = _model(key), coverage(filters.timezone, key)
     frames = RESULTS.get_all(model, tiles.overview_queries(filters, spans))
     return tiles.overview(frames, filters, spans, model.report.counts, model.warehouse.settings)
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def rows(path: str, filters: Filters, key: str) -> pd.DataFrame:
+    """The rows behind the number at a kpis path (rows.py): the list a click opens."""
+    return list_rows(_warehouse(key), path, filters)
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)

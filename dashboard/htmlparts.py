@@ -19,7 +19,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from dashboard.catalogue import better, target_met
+from dashboard.catalogue import better, drill_path, target_met
 from dashboard.changes import SHOWN, Movement
 from dashboard.formatting import change_unit, day, is_missing, plural, shown_as
 from dashboard.tiles import NO_DATA, Tile, change_of, table_columns
@@ -116,15 +116,24 @@ def tile_html(tile: Tile, spark: list[float | None] | None, marks: tuple[int, ..
 
 
 def tiles_html(
-    tiles: list[Tile], sparks: dict[str, list[float | None]], meeting: bool = False, marks: tuple[int, ...] = ()
+    tiles: list[Tile],
+    sparks: dict[str, list[float | None]],
+    meeting: bool = False,
+    marks: tuple[int, ...] = (),
+    drill_href: Callable[[str], str] | None = None,
 ) -> str:
     """The tile row: as many tiles as there are, in equal columns that wrap on a narrow screen;
     on the shared screen one row of up to six, else two rows. `marks`: the sparklines' months
-    with an event."""
+    with an event. `drill_href(path)`: the address of the rows behind a tile's number (a tile
+    with data and a list becomes a link to it)."""
     rows = 1 if len(tiles) <= 6 else 2
+
+    def href(tile: Tile) -> str:
+        return drill_href(tile.drill) if drill_href and tile.drill and tile.has_data else ""
+
     return render(
         "tiles.html",
-        tiles=[(tile, _chart(tile, sparks.get(tile.label), marks)) for tile in tiles],
+        tiles=[(tile, _chart(tile, sparks.get(tile.label), marks), href(tile)) for tile in tiles],
         meeting=meeting,
         rows=rows,
         columns=-(-len(tiles) // rows),
@@ -138,11 +147,13 @@ def table_html(
     tones: dict[str, Callable[[Any], str]] | None = None,
     marks: Callable[[int, str, Any], str] | None = None,
     more: str = "",
+    links: Callable[[int, str], str | None] | None = None,
 ) -> str:
     """A table of text: a formatter returns text (escaped) or Markup (kept); any other value is
     escaped text; a missing value reads 'no data'. `tones` gives a cell the class good/bad/neutral
     by its value; `marks(row, column, value)` a class by its row too (e.g. 'missed': off its
-    target). `more`: a line below the table (what it leaves out)."""
+    target). `more`: a line below the table (what it leaves out). `links(row, column)`: an address
+    that cell's content links to, or None."""
     formats, tones = formats or {}, tones or {}
 
     def cell(index: int, column: str, value: Any) -> tuple[str, Any, bool]:
@@ -150,7 +161,11 @@ def table_html(
             return "", "", True
         kind = tones[column](value) if column in tones else ""
         kind = (marks(index, column, value) if marks else "") or kind
-        return kind, formats[column](value) if column in formats else value, False
+        content = formats[column](value) if column in formats else value
+        href = links(index, column) if links else None
+        if href:
+            content = Markup('<a class="ph-drill" href="{}" target="_self">{}</a>').format(href, content)
+        return kind, content, False
 
     rows = [
         [cell(index, column, value) for column, value in zip(frame.columns, record, strict=True)]
@@ -233,10 +248,13 @@ def product_line_html(
     meeting: bool = False,
     previous: str = "previous",
     targets_for: Callable[[str], dict[str, float]] | None = None,
+    drill_href: Callable[[str, str], str] | None = None,
 ) -> str:
     """The product-line table (tiles.product_line_table, or some of its columns): units in the
     cells; a cell off its product line's target marked (✗ and red); on the shared screen the
-    catalogue's meeting columns and the lines with most tickets (the rest counted in a last line)."""
+    catalogue's meeting columns and the lines with most tickets (the rest counted in a last line).
+    `drill_href(path, line)`: the address of the rows behind a cell (its column's drill path, one
+    product line); each number with a list links to it."""
     if meeting:
         wanted = {kpi.path_of(c.key) for kpi, c in table_columns() if c.meeting}
         keep = [name for name in table.columns if name == "product_line" or name.split(":")[0] in wanted]
@@ -262,6 +280,16 @@ def product_line_html(
         target = (targets_for(lines[row]) if targets_for and path else {}).get(path)
         return "missed" if target is not None and target_met(path, value, target) is False else ""
 
+    drills = {
+        headers[kpi.path_of(c.key)]: drill_path(kpi, c.key, c.drill)
+        for kpi, c in table_columns()
+        if kpi.path_of(c.key) in headers
+    }
+
+    def links(row: int, column: str) -> str | None:
+        path = drills.get(column)
+        return drill_href(path, lines[row]) if drill_href and path else None
+
     hidden = len(table) - len(shown)
     return table_html(
         shown.rename(columns=headers),
@@ -270,4 +298,5 @@ def product_line_html(
         tones,
         marks,
         more=f"and {hidden} more product lines: see the dashboard without meeting mode" if hidden else "",
+        links=links,
     )

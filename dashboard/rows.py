@@ -16,6 +16,7 @@ from dashboard.catalogue import Kpi, drillable
 from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
+from dashboard.formatting import period_label
 from dashboard.frames import clean
 
 # The columns of every ticket rows file, in order (tests/test_rows.py holds each file to them).
@@ -42,7 +43,7 @@ TICKET_COLUMNS = (
 )
 
 
-def keys() -> tuple[str, ...]:
+def drill_keys() -> tuple[str, ...]:
     """The kpis JSON paths whose rows can be listed."""
     return tuple(drillable())
 
@@ -51,7 +52,7 @@ def kpi_of(key: str) -> tuple[Kpi, str]:
     """The KPI behind a key and its $part; an unknown key is a usage error naming the known ones."""
     found = drillable().get(key)
     if found is None:
-        raise ProductHealthError(f"no rows for '{key}'; the keys with rows are: {', '.join(keys())}")
+        raise ProductHealthError(f"no rows for '{key}'; the keys with rows are: {', '.join(drill_keys())}")
     return found
 
 
@@ -81,3 +82,21 @@ def _plain(value: Any) -> Any:
     if isinstance(value, pd.Timestamp):
         return None if pd.isna(value) else value.isoformat()
     return clean(value)
+
+
+NOUNS = {
+    "tickets": ("ticket", "tickets"),
+    "issues": ("bug", "bugs"),
+    "self_service": ("self-service session", "self-service sessions"),
+}
+
+
+def sentence(key: str, filters: Filters, count: int) -> str:
+    """What a list holds, in words: '76 tickets created in October 2026 whose first reply
+    breached its SLA · Mobile App'."""
+    kpi, part = kpi_of(key)
+    one, many = NOUNS[kpi.entity]
+    words = kpi.drill[part].format(period=period_label(filters))
+    scope = ", ".join(filters.product_lines) or "All product lines"
+    chosen = [", ".join(values) for values in (filters.priorities, filters.channels) if values]
+    return " · ".join([f"{count:,} {one if count == 1 else many} {words}", scope, *chosen])

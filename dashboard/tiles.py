@@ -17,6 +17,7 @@ from dashboard.catalogue import (
     Column,
     Kpi,
     better,
+    drill_path,
     list_sql,
     summary_sql,
     target_met,
@@ -57,6 +58,7 @@ class Tile:
     spark: tuple[str, str] | None = None  # (trend metric, column) for the 12-month sparkline
     target: str = ""  # '≤ 4.0 h' where the settings set a target for this number
     met: bool | None = None  # whether the value meets it (None: no target, or no data)
+    drill: str | None = None  # the kpis path whose rows are behind the number (rows.py), if any
 
     @property
     def has_data(self) -> bool:
@@ -146,6 +148,7 @@ def _tile(
         spec.caption(now, before, short_period_label(filters.previous())),
         spark,
         *_target(path, value, targets),
+        drill=drill_path(kpi, spec.key, spec.drill),
     )
 
 

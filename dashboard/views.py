@@ -6,6 +6,7 @@ markdown or HTML), so a `<script>` in a title stays text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -79,11 +80,14 @@ def issue_table(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def show_tiles(
-    tiles: list[Tile], sparks: dict[str, list[float | None]] | None = None, marks: tuple[int, ...] = ()
+    tiles: list[Tile],
+    sparks: dict[str, list[float | None]] | None = None,
+    marks: tuple[int, ...] = (),
+    drill_href: Callable[[str], str] | None = None,
 ) -> None:
     """A row of tiles (htmlparts), sized for the room in meeting mode; `marks`: the sparklines'
-    months with an event."""
-    st.html(f"<style>{STYLE}</style>" + tiles_html(tiles, sparks or {}, is_meeting(), marks))
+    months with an event; `drill_href(path)`: where a click on a tile's number goes (drill.href)."""
+    st.html(f"<style>{STYLE}</style>" + tiles_html(tiles, sparks or {}, is_meeting(), marks, drill_href))
 
 
 def show_table(frame: pd.DataFrame, column_config: dict[str, Any], meeting_rows: int = 8) -> None:

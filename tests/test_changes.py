@@ -147,7 +147,9 @@ def test_a_tripled_median_first_response_is_found_and_is_worse(model) -> None:
     assert first.better is False
     assert first.sentence.startswith("Mobile App — median first response ")
     assert "up from" in first.sentence and "in Dec 2025 (×" in first.sentence
-    assert first.link.startswith("first_response?") and "product_line=Mobile+App" in first.link
+    # the overview with the list of the tickets behind it open, for that product line
+    assert first.link.startswith("./?") and "drill=first_response.median_hours" in first.link
+    assert "drill_line=Mobile+App" in first.link and "product_line=" not in first.link
     assert "from=2026-01-01" in first.link and "to=2026-01-31" in first.link
 
 
@@ -350,7 +352,9 @@ def test_a_comparison_the_data_does_not_reach_lists_nothing() -> None:
     )
     assert movements(frame, JANUARY, lambda lines: {}, lambda entity: False) == []
     (only,) = movements(frame, JANUARY, lambda lines: {}, lambda entity: True)
-    assert only.better is None and only.page == "" and only.link.startswith("./?")
+    assert (
+        only.better is None and only.page == "" and only.link.startswith("./?") and "drill=tickets_created" in only.link
+    )
     assert only.sentence == "All product lines — tickets created 100, up from 10 in Dec 2025 (×10.0)"
     frame.loc[0, ["previous", "current", "change_pct"]] = [100.0, 40.0, -60.0]
     (down,) = movements(frame, JANUARY, lambda lines: {}, lambda entity: True)

@@ -15,7 +15,7 @@ from dashboard.catalogue import value_at
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
 from dashboard.metrics import known_values, kpis, period_summary
-from dashboard.rows import TICKET_COLUMNS, keys, rows
+from dashboard.rows import TICKET_COLUMNS, drill_keys, rows
 from dashboard.store import open_warehouse
 
 COUNTS = (
@@ -88,7 +88,7 @@ def filter_states(warehouse, seed: int = 22, count: int = 10) -> list[Filters]:
 
 
 def test_every_key_of_the_issue_has_rows() -> None:
-    assert set(COUNTS) | set(MEDIANS) <= set(keys())
+    assert set(COUNTS) | set(MEDIANS) <= set(drill_keys())
 
 
 def test_an_unknown_key_is_an_error_naming_the_known_ones(sample) -> None:
@@ -127,7 +127,7 @@ def test_counts_equal_the_kpis_command_for_the_same_arguments(sample) -> None:
 def test_ticket_rows_have_the_same_columns_and_no_people(sample) -> None:
     warehouse, _ = sample
     filters = Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
-    for key in keys():
+    for key in drill_keys():
         frame = rows(warehouse, key, filters)
         assert {"id", "source", "url", "value"} <= set(frame.columns), key
         assert not [c for c in frame.columns if any(word in c for word in PEOPLE)], key

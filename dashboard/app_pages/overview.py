@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, drill
 from dashboard.catalogue import definitions
 from dashboard.formatting import short_period_label
 from dashboard.htmlparts import STYLE, changes_html, events_html, product_line_html
@@ -40,7 +40,7 @@ st.caption(
         "green (better) or red (worse) than the one before; a dotted line marks a month with an event."
     )
 )
-show_tiles(shown.tiles, shown.sparks, shown.event_months)
+show_tiles(shown.tiles, shown.sparks, shown.event_months, drill.href)
 compared = shown.compared
 story = compared or bool(shown.events)
 # On the shared screen What changed and the product lines stand side by side: one 1080p screen.
@@ -56,10 +56,15 @@ if not shown.table.empty:
         st.subheader("By product line", anchor=False)
         settings = model.warehouse.settings
         lines = product_line_html(
-            shown.table, meeting, short_period_label(filters.previous()), lambda line: settings.targets_for((line,))
+            shown.table,
+            meeting,
+            short_period_label(filters.previous()),
+            lambda line: settings.targets_for((line,)),
+            drill.href,
         )
         st.html(f"<style>{STYLE}</style>" + lines)
 if not meeting:
     meeting_pack_button(filters)
 if not meeting:  # on the shared screen each KPI's page explains it; the overview keeps to one screen
     explain(*definitions(), "changes")
+drill.show(filters)

@@ -1,0 +1,195 @@
+"""The list behind a number, on screen: a click on a tile, a product-line cell or a What-changed
+sentence opens `?drill=<kpis path>` (and `&drill_line=<product line>` for one line's cell),
+which shows the tickets, bugs or sessions behind that number (rows.py) in a dialog: its count
+and filters in a sentence, sortable at the desk, paged on the shared screen, a CSV of all of
+them. The URL holds it, so a link reopens the same list and the browser's back button closes it.
+
+Values from the URL are checked against the known keys and product lines, and reach SQL only
+as bound parameters (rows.py).
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, rows
+from dashboard.downloads import csv_bytes
+from dashboard.filters import Filters
+from dashboard.formatting import count, day, days, shown_as
+from dashboard.htmlparts import STYLE, link, render, table_html
+from dashboard.views import current_model, is_meeting
+
+PARAMS = ("drill", "drill_line", "drill_page")
+MEETING_ROWS = 10  # rows a page on the shared screen
+# What the shared screen shows of a list (those that have values): what tells one row from
+# another, and the number it adds to the list.
+MEETING_COLUMNS = (
+    "id",
+    "title",
+    "created_at",
+    "started_at",
+    "product_line",
+    "priority",
+    "channel",
+    "status",
+    "age_days",
+    "tickets_in_period",
+    "value",
+    "is_median",
+)
+
+# The columns people read, by the rows' own names (rows.TICKET_COLUMNS and the bugs' and
+# sessions'); a column with no value in the list is left out. Never a person's name or e-mail.
+LABELS = {
+    "id": "Ticket",
+    "title": "Title",
+    "source": "Source",
+    "created_at": "Created",
+    "started_at": "Started",
+    "product_line": "Product line",
+    "priority": "Priority",
+    "channel": "Channel",
+    "status": "Status",
+    "value": "Value",
+    "first_response_hours": "First reply (h)",
+    "first_response_business_hours": "First reply, business (h)",
+    "resolution_hours": "Resolution (h)",
+    "sla_first_response_status": "First-reply SLA",
+    "first_response_due_at": "First reply due",
+    "sla_resolution_status": "Resolution SLA",
+    "resolution_due_at": "Resolution due",
+    "rating": "Rating",
+    "linked_bug_key": "Linked bug",
+    "age_days": "Age (d)",
+    "tickets_in_period": "Tickets in period",
+    "is_median": "Median",
+    "url": "Link",
+}
+
+
+def href(path: str, line: str | None = None) -> str:
+    """This page's address with its filters and the list of `path` open (for one product line)."""
+    params = {name: st.query_params.get_all(name) for name in st.query_params if name not in PARAMS}
+    params |= {"drill": [path]} | ({"drill_line": [line]} if line else {})
+    return "?" + urllib.parse.urlencode(params, doseq=True)
+
+
+def show(filters: Filters) -> None:
+    """The dialog of the list the URL asks for, if it asks for one."""
+    path = st.query_params.get("drill")
+    if not path:
+        return
+    if path not in rows.drill_keys():
+        st.warning("The link asks for a list this dashboard does not have.", icon=":material/link_off:")
+        return
+    line = st.query_params.get("drill_line")
+    if line is not None:
+        known = data.choices(current_model().fingerprint).get("product_line", [])
+        if line not in known or (filters.product_lines and line not in filters.product_lines):
+            st.warning("The link's product line is not one of the chosen ones.", icon=":material/link_off:")
+            return
+        filters = replace(filters, product_lines=(line,))
+    st.dialog("The list behind the number", width="large", on_dismiss=_close)(_body)(path, filters)
+
+
+def _close() -> None:
+    for name in PARAMS:
+        if name in st.query_params:
+            del st.query_params[name]
+
+
+def _body(path: str, filters: Filters) -> None:
+    frame = data.rows(path, filters, current_model().fingerprint)
+    sentence = rows.sentence(path, filters, len(frame))
+    st.html(f"<style>{STYLE}</style>" + render("drill.html", sentence=sentence, meeting=is_meeting()))
+    shown = _readable(frame)
+    if is_meeting():
+        _meeting_page(shown, path)
+    else:
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=_column_config(shown, path), height=420)
+    st.download_button(
+        "All of them (CSV)",
+        data=csv_bytes(frame),
+        file_name=f"{path}-{filters.start:%Y-%m-%d}-{filters.end:%Y-%m-%d}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def _value_label(path: str) -> str:
+    """The value column's header: what a value list is sorted by."""
+    unit = path.rsplit(".", 1)[-1]
+    return "Hours" if unit.endswith("_hours") else "Days" if "days" in unit else LABELS["value"]
+
+
+def _day(value: object) -> str:
+    return day(pd.Timestamp(value).date())
+
+
+def _column_config(shown: pd.DataFrame, path: str) -> dict[str, object]:
+    """Labels, one decimal for hours and days, dates as people write them, links as 'open'."""
+    config: dict[str, object] = {}
+    for name in shown.columns:
+        label = LABELS.get(name, name)
+        if name == "url":
+            config[name] = st.column_config.LinkColumn(label, display_text="open")
+        elif pd.api.types.is_datetime64_any_dtype(shown[name]):
+            config[name] = st.column_config.DatetimeColumn(label, format="D MMM YYYY, HH:mm")
+        elif pd.api.types.is_float_dtype(shown[name]):
+            config[name] = st.column_config.NumberColumn(
+                _value_label(path) if name == "value" else label, format="%.1f"
+            )
+        else:
+            config[name] = st.column_config.Column(label)
+    return config
+
+
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The list's columns people read: the largest values first where it has values; the
+    median's rows marked in words; columns without any value left out."""
+    shown = frame.drop(columns=[c for c in frame.columns if c not in LABELS or frame[c].isna().all()])
+    if "value" in shown.columns:
+        shown = shown.sort_values("value", ascending=False, kind="stable")
+    if "is_median" in shown.columns:
+        shown["is_median"] = shown["is_median"].map(lambda marked: "◆ median" if marked is True or marked == 1 else "")
+        if not (shown["is_median"] != "").any():
+            shown = shown.drop(columns="is_median")
+    return shown.reset_index(drop=True)
+
+
+def _meeting_page(shown: pd.DataFrame, path: str) -> None:
+    """On the shared screen: MEETING_ROWS rows of text a page (the columns that tell them apart
+    and the number they add), with Previous / Next."""
+    pages = max(1, -(-len(shown) // MEETING_ROWS))
+    page = min(max(int(st.session_state.get("ph_drill_page", 0)), 0), pages - 1)
+    part = shown.iloc[page * MEETING_ROWS : (page + 1) * MEETING_ROWS]
+    ids = [
+        link(url, str(i)) if isinstance(url, str) else i
+        for i, url in zip(part["id"], part.get("url", [None] * len(part)), strict=True)
+    ]
+    part = part[[c for c in MEETING_COLUMNS if c in part.columns]].assign(id=ids)
+    formats = {
+        LABELS["age_days"]: days,
+        LABELS["tickets_in_period"]: count,
+        LABELS["created_at"]: _day,
+        LABELS["started_at"]: _day,
+    }
+    body = table_html(
+        part.rename(columns=LABELS | {"value": _value_label(path)}),
+        formats | {_value_label(path): shown_as(path)},
+        "ph-lines ph-meeting ph-list",
+    )
+    st.html(f"<style>{STYLE}</style>{body}")
+    left, middle, right = st.columns([1, 2, 1])
+    if left.button("Previous", icon=":material/arrow_back:", disabled=page == 0, key="ph_drill_prev"):
+        st.session_state["ph_drill_page"] = page - 1
+        st.rerun(scope="fragment")
+    middle.caption(f"Rows {page * MEETING_ROWS + 1:,}–{min((page + 1) * MEETING_ROWS, len(shown)):,} of {len(shown):,}")
+    if right.button("Next", icon=":material/arrow_forward:", disabled=page >= pages - 1, key="ph_drill_next"):
+        st.session_state["ph_drill_page"] = page + 1
+        st.rerun(scope="fragment")
