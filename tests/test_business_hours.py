@@ -480,6 +480,7 @@ def _toml(schedule: dict, target_hours: float) -> str:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     schedule=schedules(),

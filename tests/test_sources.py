@@ -172,6 +172,7 @@ def test_jira_csv_bom_repeated_labels_multiline_cells_and_zone(load_files) -> No
     assert any("without a resolution date" in n for n in f.notes)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("header", "created"),
     [
