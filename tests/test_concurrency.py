@@ -84,6 +84,7 @@ def test_the_shared_results_run_each_query_once_for_sixteen_threads(sample, monk
     assert kept == [9]
 
 
+@pytest.mark.slow
 def test_warming_runs_the_preset_overviews_so_their_first_click_queries_nothing(sample, monkeypatch) -> None:
     from dashboard import data, tiles
     from dashboard.filters import PRESETS
