@@ -32,6 +32,7 @@ def test_check_json_has_one_object_per_file(capsys) -> None:
     assert report["ok"] is True
 
 
+@pytest.mark.slow
 def test_check_exits_non_zero_when_a_file_fails(capsys) -> None:
     if not REAL_EXPORTS.is_dir():
         pytest.skip("no real exports")
