@@ -548,6 +548,7 @@ def test_check_reports_how_often_the_exports_business_values_agree(load_files) -
     )
 
 
+@pytest.mark.slow  # the whole sample model: a story, not a unit
 def test_the_sample_tells_the_mobile_app_sla_and_csat_story(sample) -> None:
     warehouse, _ = sample
     mobile = ("Mobile App",)

@@ -95,6 +95,7 @@ def test_kpis_json_has_the_documented_keys(capsys) -> None:
     assert result["year_ago_period"]["tickets_created"] > 0
 
 
+@pytest.mark.slow
 def test_kpis_tell_the_sample_story(capsys) -> None:
     """Mobile App's first response slipped after the August launch; deflection rose after May."""
 
