@@ -12,6 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import PROJECT_ROOT, SAMPLE_DATA_DIR, data
 
+pytestmark = pytest.mark.slow
+
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 PAGES = [
     "app_pages/overview.py",

@@ -13,6 +13,8 @@ import pytest
 from dashboard.store import open_warehouse
 from tests.conftest import file_report
 
+pytestmark = pytest.mark.slow  # each case loads a whole model
+
 GOOD_SESSIONS = "session_id,started_at,product_line,channel,outcome\na,2024-03-01 10:00:00,Billing,chatbot,resolved\n"
 ZENDESK_HEADER = "Id,Status,Via,Created at,Solved at,First reply time in minutes\n"
 

@@ -13,6 +13,8 @@ from dashboard import PROJECT_ROOT
 from dashboard.catalogue import CATALOGUE, value_at
 from dashboard.cli import main
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bench")]  # one smoke run, on one worker
+
 
 @pytest.fixture(scope="module")
 def smoke(tmp_path_factory):

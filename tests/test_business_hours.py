@@ -289,6 +289,7 @@ def test_csat_counts_good_bad_and_1_to_5_ratings_of_tickets_solved_in_the_period
     assert empty == {"rated": 0, "satisfied": 0, "score_pct": None}
 
 
+@pytest.mark.slow
 def test_the_real_exports_ratings_are_read(real) -> None:
     warehouse, _ = real
     path = REAL_EXPORTS / "zendesk-support-csv-export.csv"
@@ -343,6 +344,7 @@ def test_kpis_basis_switches_the_headline_medians(business) -> None:
     assert calendar["first_response"]["median_hours"] != calendar["first_response"]["business_median_hours"]
 
 
+@pytest.mark.slow
 def test_kpis_cli_takes_basis(tmp_path: Path, capsys) -> None:
     folder = _folder(tmp_path, 'timezone = "Europe/Berlin"\n' + CUSTOM + SCHEDULES, {"sla.csv": SLA_TICKETS})
     args = ["kpis", "--data", str(folder), "--from", "2025-12-01", "--to", "2025-12-31"]
@@ -480,6 +482,7 @@ def _toml(schedule: dict, target_hours: float) -> str:
     )
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     schedule=schedules(),
@@ -545,6 +548,7 @@ def test_check_reports_how_often_the_exports_business_values_agree(load_files) -
     )
 
 
+@pytest.mark.slow  # the whole sample model: a story, not a unit
 def test_the_sample_tells_the_mobile_app_sla_and_csat_story(sample) -> None:
     warehouse, _ = sample
     mobile = ("Mobile App",)
@@ -556,6 +560,7 @@ def test_the_sample_tells_the_mobile_app_sla_and_csat_story(sample) -> None:
     assert october["csat"]["score_pct"] < before["csat"]["score_pct"] - 15
 
 
+@pytest.mark.slow
 def test_holidays_from_a_csv_beside_the_settings_count_like_the_list(tmp_path: Path) -> None:
     """holidays = "holidays.csv": the same durations as the list; the file is read with the
     settings, not as an export; a bad date names the file and its line."""

@@ -126,6 +126,7 @@ def model() -> Warehouse:
     return _model()
 
 
+@pytest.mark.slow
 def test_pure_noise_lists_nothing_in_at_least_95_of_100_seeded_trials(model) -> None:
     noisy = []
     for seed in range(100):

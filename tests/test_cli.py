@@ -32,6 +32,7 @@ def test_check_json_has_one_object_per_file(capsys) -> None:
     assert report["ok"] is True
 
 
+@pytest.mark.slow
 def test_check_exits_non_zero_when_a_file_fails(capsys) -> None:
     if not REAL_EXPORTS.is_dir():
         pytest.skip("no real exports")
@@ -94,6 +95,7 @@ def test_kpis_json_has_the_documented_keys(capsys) -> None:
     assert result["year_ago_period"]["tickets_created"] > 0
 
 
+@pytest.mark.slow
 def test_kpis_tell_the_sample_story(capsys) -> None:
     """Mobile App's first response slipped after the August launch; deflection rose after May."""
 

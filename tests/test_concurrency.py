@@ -8,6 +8,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
+import pytest
 
 from dashboard.filters import Filters
 from dashboard.metrics import metric_names, run_metric
@@ -23,6 +24,7 @@ def _random_filters(rng: random.Random) -> Filters:
     return Filters(start, end, tz, product_lines=lines)
 
 
+@pytest.mark.slow
 def test_sixteen_threads_get_the_single_threaded_answers(sample) -> None:
     warehouse, _ = sample
     rng = random.Random(16)
@@ -34,6 +36,7 @@ def test_sixteen_threads_get_the_single_threaded_answers(sample) -> None:
         pd.testing.assert_frame_equal(have, want, obj=f"{name} {filters}")
 
 
+@pytest.mark.slow
 def test_sixteen_threads_can_read_the_settings_at_once(tmp_path) -> None:
     """Every dashboard session reads health.toml on each rerun (the sign-in gate); the key
     pattern check once used DuckDB's shared default connection and failed under load."""
@@ -81,6 +84,7 @@ def test_the_shared_results_run_each_query_once_for_sixteen_threads(sample, monk
     assert kept == [9]
 
 
+@pytest.mark.slow
 def test_warming_runs_the_preset_overviews_so_their_first_click_queries_nothing(sample, monkeypatch) -> None:
     from dashboard import data, tiles
     from dashboard.filters import PRESETS

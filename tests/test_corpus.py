@@ -22,6 +22,8 @@ from dashboard.cli import main
 from dashboard.store import open_warehouse
 from tests.conftest import file_report
 
+pytestmark = pytest.mark.slow
+
 CORPUS = PROJECT_ROOT / "tests" / "corpus"
 _ALL_EXPECTED = json.loads((CORPUS / "expected.json").read_text())
 EXPECTED = {k: v for k, v in _ALL_EXPECTED.items() if not k.startswith("_")}

@@ -200,6 +200,7 @@ def test_a_trend_chart_draws_each_event_of_its_months_as_a_line_or_a_band_with_a
     assert kinds == ["line", "line", "line", "rect"]  # a band and a line for the outage
 
 
+@pytest.mark.slow
 def test_the_meeting_pack_marks_the_events(sample) -> None:
     from dashboard.pack import meeting_pack
 

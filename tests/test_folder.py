@@ -23,6 +23,7 @@ def data(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("persist", [True, False])
 def test_a_load_walks_the_data_folder_once(data, monkeypatch, persist) -> None:
     listed: list[Path] = []

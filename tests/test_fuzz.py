@@ -23,6 +23,8 @@ from dashboard.sources import recognise, sniff
 from dashboard.sources.base import FileReport
 from tests.conftest import REAL_EXPORTS
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES = int(os.environ.get("PH_FUZZ_EXAMPLES", "150"))
 CORPUS_GOOD = Path(__file__).parent / "corpus" / "good"
 

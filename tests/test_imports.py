@@ -97,3 +97,23 @@ def test_the_settings_the_database_and_the_readers_load_no_plotly_and_no_streaml
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]", result.stdout
+
+
+def long_functions(limit: int = 80) -> list[str]:
+    """The package's functions longer than `limit` lines, as 'module:function (lines)'."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > limit:
+                    found.append(f"{_module_name(path)}:{node.name} ({length})")
+    return found
+
+
+def test_no_function_of_the_package_is_longer_than_a_screen() -> None:
+    assert long_functions() == []
+
+
+def test_the_length_check_sees_a_long_function() -> None:
+    assert long_functions(limit=3)  # every module has a function longer than three lines

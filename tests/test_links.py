@@ -159,6 +159,7 @@ def test_kpis_json_carries_impact(linked) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_the_key_pattern_and_threshold_are_settings(load_files) -> None:
     warehouse, _ = load_files(
         {

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from dashboard.filters import Filters
 from dashboard.htmlparts import sparkline_svg, tile_html
 from dashboard.mapping import field_values, format_field_values
@@ -37,6 +39,7 @@ def test_coverage_knows_which_months_have_data_and_which_run_to_their_end(load_f
     assert spans.default_month(dt.date(2024, 2, 20)) == (dt.date(2024, 3, 1), dt.date(2024, 3, 31))  # none ended
 
 
+@pytest.mark.slow
 def test_a_month_after_the_data_reads_no_data_not_zero(load_files) -> None:
     from dashboard.tiles import overview_of
 
@@ -78,6 +81,7 @@ def test_a_tile_says_better_or_worse_in_words_and_marks_only_the_last_point() ->
     assert "<script>" not in hostile and "&lt;b&gt;x&lt;/b&gt;" in hostile
 
 
+@pytest.mark.slow
 def test_first_run_lists_the_product_line_values_and_a_snippet(load_files) -> None:
     w, _ = load_files({"tickets.csv": TICKETS})
     (zendesk,) = field_values(w)
@@ -144,6 +148,7 @@ def test_a_target_is_met_the_way_the_number_should_move() -> None:
     assert "✗ off target" in tile_html(tile, None) and "≤ 6.0 h" in tile_html(tile, None)
 
 
+@pytest.mark.slow
 def test_the_sample_misses_its_mobile_app_target_in_october(capsys) -> None:
     import json
 

@@ -263,6 +263,7 @@ ticket = st.tuples(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(ticket, min_size=0, max_size=30))
 def test_sql_matches_python_on_random_tickets(tmp_path_factory, rows) -> None:
@@ -296,6 +297,7 @@ def test_sql_matches_python_on_random_tickets(tmp_path_factory, rows) -> None:
     assert got["resolution"]["reopened_pct"] == pytest.approx(expected_reopened, abs=1e-3)
 
 
+@pytest.mark.slow
 def test_trends_read_from_the_precomputed_months_equal_the_live_query(sample) -> None:
     """run_metric answers trends for all product lines or one from pre_<trend> tables; for
     every kind of period (whole months, a cut-short last month, trailing 12 months, before the

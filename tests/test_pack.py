@@ -6,6 +6,7 @@ import html
 import json
 
 import pandas as pd
+import pytest
 
 from dashboard.cli import main
 from dashboard.downloads import csv_bytes
@@ -15,6 +16,7 @@ from tests.test_links import GITHUB
 HOSTILE = '<script>alert(1)</script> =HYPERLINK("http://evil") **bold**'
 
 
+@pytest.mark.slow
 def test_the_pack_is_one_file_with_plotly_inline_and_no_external_resource(tmp_path) -> None:
     out = tmp_path / "pack.html"
     assert main(["report", "--month", "2026-10", "--out", str(out)]) == 0
@@ -38,6 +40,7 @@ def test_month_filters_cover_the_whole_month() -> None:
     assert (february.start.isoformat(), february.end.isoformat()) == ("2024-02-01", "2024-02-29")
 
 
+@pytest.mark.slow
 def test_titles_from_exports_are_escaped_in_the_pack(load_files) -> None:
     issue = {**json.loads(GITHUB)[0], "title": HOSTILE}
     warehouse, report = load_files(

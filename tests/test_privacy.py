@@ -14,6 +14,8 @@ from dashboard import PROJECT_ROOT, data
 from dashboard.pack import meeting_pack, month_filters
 from tests.test_links import GITHUB
 
+pytestmark = pytest.mark.slow
+
 PEOPLE = ("Ada Lovelace", "ada@example.com", "Grace Hopper", "grace@example.org", "my password is hunter2")
 
 ZENDESK = (

@@ -8,11 +8,14 @@ import shutil
 import threading
 import time
 
+import pytest
+
 from dashboard import SAMPLE_DATA_DIR, cli
 from dashboard.build import Progress
 from dashboard.store import _build_lock, open_warehouse, store_dir
 
 
+@pytest.mark.slow
 def test_a_load_reports_each_file_then_the_model_build() -> None:
     seen: list[tuple[str, int, int, float, str]] = []
     progress = Progress(on_change=lambda p: seen.append((p.stage, p.files_done, p.rows, p.fraction, p.text())))
@@ -29,6 +32,7 @@ def test_a_load_reports_each_file_then_the_model_build() -> None:
     assert progress.rows >= raw_rows  # raw rows: also the copies a later version supersedes
 
 
+@pytest.mark.slow
 def test_a_load_that_waits_for_another_build_says_so(tmp_path) -> None:
     folder = tmp_path / "data"
     shutil.copytree(SAMPLE_DATA_DIR, folder, ignore=shutil.ignore_patterns(".product-health"))

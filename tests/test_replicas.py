@@ -21,7 +21,7 @@ import pytest
 from dashboard import PROJECT_ROOT
 from tests.test_browser import ARGS, CHROMIUM, _require_browser
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one browser at a time
 
 SESSIONS = "session_id,started_at,product_line,channel,outcome\n"
 

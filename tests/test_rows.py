@@ -97,6 +97,7 @@ def test_an_unknown_key_is_an_error_naming_the_known_ones(sample) -> None:
         rows(warehouse, "sla.nope", Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31)))
 
 
+@pytest.mark.slow  # every drill key over ten filter states
 def test_counts_add_up_and_medians_agree_over_seeded_filter_states(sample) -> None:
     warehouse, _ = sample
     for filters in filter_states(warehouse):

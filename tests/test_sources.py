@@ -172,6 +172,7 @@ def test_jira_csv_bom_repeated_labels_multiline_cells_and_zone(load_files) -> No
     assert any("without a resolution date" in n for n in f.notes)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("header", "created"),
     [
@@ -201,6 +202,7 @@ def test_jira_service_desk_rows_are_tickets_with_first_response(load_files) -> N
     assert file_report(report, "jsm.csv").entity == "tickets"
 
 
+@pytest.mark.slow
 def test_jira_rest_json_uses_status_category_and_changelog(load_files) -> None:
     doc = {
         "issues": [
@@ -293,6 +295,7 @@ def test_linear_csv_strips_the_protective_quote_and_splits_labels(load_files) ->
     assert rows["created_at"].tolist()[1] == ts("2024-01-15T09:00:00")
 
 
+@pytest.mark.slow
 def test_self_service_sessions_and_daily_counts(load_files) -> None:
     w, report = load_files(
         {
@@ -307,6 +310,7 @@ def test_self_service_sessions_and_daily_counts(load_files) -> None:
     assert f.rows_rejected == 1 and f.rejects[0].line == 4 and "maybe" in f.rejects[0].reason
 
 
+@pytest.mark.slow
 def test_a_custom_csv_is_read_through_its_column_mapping(load_files) -> None:
     w, report = load_files(
         {
@@ -349,6 +353,7 @@ REAL_EXPECTED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(REAL_EXPECTED))
 def test_real_export_is_recognised_with_its_rows_and_dates(real, name: str) -> None:
     _, report = real
@@ -358,12 +363,14 @@ def test_real_export_is_recognised_with_its_rows_and_dates(real, name: str) -> N
     assert (f.first_at[:10], f.last_at[:10]) == (first, last)
 
 
+@pytest.mark.slow
 def test_the_servicenow_event_log_is_reported_as_not_supported(real) -> None:
     _, report = real
     f = file_report(report, "servicenow-incident-event-log.csv")
     assert "not a supported export" in f.error and "line 1" in f.error
 
 
+@pytest.mark.slow
 def test_real_zendesk_csv_has_only_business_hours_first_reply(real) -> None:
     w, _ = real
     basis = w.sql(
@@ -372,6 +379,7 @@ def test_real_zendesk_csv_has_only_business_hours_first_reply(real) -> None:
     assert basis["b"].tolist() == ["business"]
 
 
+@pytest.mark.slow
 def test_real_jira_support_project_keeps_all_four_label_columns(real) -> None:
     w, _ = real
     labels = w.sql("select labels from issues where _file like '%support-project%' and len(labels) = 3")

@@ -36,6 +36,7 @@ def folder(tmp_path) -> Path:
     return data
 
 
+@pytest.mark.slow
 def test_a_persisted_model_equals_the_in_memory_one_and_is_reused(folder) -> None:
     memory, memory_report = open_warehouse(folder, persist=False)
     first, first_report = open_warehouse(folder)
@@ -48,6 +49,7 @@ def test_a_persisted_model_equals_the_in_memory_one_and_is_reused(folder) -> Non
     assert _figures(memory) == _figures(again)
 
 
+@pytest.mark.slow
 def test_a_changed_file_is_reread_and_the_others_are_copied(folder) -> None:
     open_warehouse(folder)[0].close()
     (folder / "tickets.csv").write_text(TICKETS + "6,81,B,Open,Mail,2024-03-25 10:00:00,,0,,\n")
@@ -62,6 +64,7 @@ def test_a_changed_file_is_reread_and_the_others_are_copied(folder) -> None:
     assert len(list(store_dir(folder).glob("model-*.duckdb"))) == 1  # the old one is gone
 
 
+@pytest.mark.slow
 def test_a_removed_file_leaves_the_model(folder) -> None:
     open_warehouse(folder)[0].close()
     (folder / "bugs.csv").unlink()
@@ -70,6 +73,7 @@ def test_a_removed_file_leaves_the_model(folder) -> None:
     assert [Path(f.path).name for f in report.files] == ["sessions.csv", "tickets.csv"]
 
 
+@pytest.mark.slow
 def test_settings_changes_rebuild_from_scratch(folder) -> None:
     first, _ = open_warehouse(folder)
     assert set(first.sql("select distinct product_line from tickets")["product_line"]) == {"A", "B"}
@@ -107,6 +111,7 @@ def test_the_store_is_beside_the_data_or_in_the_user_cache_when_it_cannot_be(tmp
     assert store_dir(data).parent == tmp_path / "home" / ".cache" / "product-health"
 
 
+@pytest.mark.slow
 def test_check_json_is_the_same_cold_and_warm(tmp_path, capsys) -> None:
     from dashboard.cli import main
 
@@ -142,6 +147,7 @@ print(warehouse.sql("select count(*) n from tickets")["n"][0], warehouse.path.na
 """
 
 
+@pytest.mark.slow
 def test_processes_opening_one_folder_at_once_share_one_model_without_lock_errors(folder) -> None:
     """Replicas of the server on one data folder: one builds, the others wait and open it."""
     import os
@@ -170,6 +176,7 @@ def test_processes_opening_one_folder_at_once_share_one_model_without_lock_error
     assert len(list(store_dir(folder).glob("model-*.duckdb"))) == 1
 
 
+@pytest.mark.slow
 def test_a_file_replaced_with_the_same_size_and_modification_time_is_read_again(folder) -> None:
     import os
 

@@ -37,7 +37,10 @@ per_hour as (
         schedule_id,
         hour_at,
         list(
-            {'from_us': epoch_us(greatest(open_at, hour_at)), 'to_us': epoch_us(least(close_at, hour_at + interval 1 hour))}
+            {
+                'from_us': epoch_us(greatest(open_at, hour_at)),
+                'to_us': epoch_us(least(close_at, hour_at + interval 1 hour))
+            }
             order by open_at
         ) as spans
     from parts

@@ -15,7 +15,7 @@ months as (
         date_trunc('month', timezone($tz, $start_at)),
         timezone($tz, $end_at),
         interval 1 month
-    ) as r(m)
+    ) as r (m)
 ),
 
 bugs as (

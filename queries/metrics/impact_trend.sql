@@ -11,7 +11,7 @@ tickets as (
     select
         date_trunc('month', timezone($tz, t.created_at))::date as month_start,
         t.product_line,
-        exists (
+        exists(
             select 1 from ticket_issue_links as l
             where l.is_bug and l.ticket_source = t.source and l.ticket_id = t.ticket_id
         ) as is_bug_ticket

@@ -31,4 +31,4 @@ select
 from found as f
 left join cfg_sources as c on c.source = f.source
 group by f.source, f.value
-order by f.source, rows desc, f.value
+order by f.source, rows desc, f.value  -- noqa: PRS

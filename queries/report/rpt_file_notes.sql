@@ -6,7 +6,10 @@ union all
 select _file, 'pull requests left out (they are not issues)', count(*)
 from stg_issues where is_pull_request and reject_reason is null group by 1
 union all
-select _file, 'issues in a Done status without a resolution date: resolved at their last status change or update', count(*)
+select
+    _file,
+    'issues in a Done status without a resolution date: resolved at their last status change or update',
+    count(*)
 from stg_issues where is_resolved_at_inferred and reject_reason is null group by 1
 union all
 select _file, 'rows superseded by a newer version of the same id (same or another file)', count(*)

@@ -50,7 +50,9 @@ final as (
         false as is_merged,
         false as is_deleted,
         subject,
-        list_filter(list_transform(string_split(coalesce(tags, ''), ','), lambda t: trim(t)), lambda t: t <> '') as tag_list,
+        list_filter(
+            list_transform(string_split(coalesce(tags, ''), ','), lambda t: trim(t)), lambda t: t <> ''
+        ) as tag_list,
         case product_line_from
             when 'product' then [nullif(product, 'No Product')]
             when 'group' then [group_name]
