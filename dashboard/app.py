@@ -36,6 +36,7 @@ h3 {font-size: max(20px, 1.5vw) !important;}
     font-weight: 650;}
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {font-size: max(16px, 1.3vw) !important;}
 .st-key-ph_presenter button p {font-size: max(15px, 1vw) !important;}
+[role="dialog"] h2 {font-size: max(18px, 1.2vw) !important; padding: .4rem 0 0 0 !important;}
 .st-key-ph_page_keys {position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
     opacity: 0;}
 </style>

@@ -179,6 +179,7 @@ def trend(
                 y=part[median],
                 name=plain(f"{name} {series}".strip()),
                 mode="lines+markers",
+                meta={"line": line},
                 line={"color": color, "width": 3 if line is None else 2},
             )
         )
@@ -204,7 +205,11 @@ def buckets(labels: list[str], counts: list[int], title: str, y_title: str = "ti
 def bars_by_month(frame: pd.DataFrame, columns: dict[str, str], title: str, y_title: str) -> go.Figure:
     fig = go.Figure()
     for index, (column, name) in enumerate(columns.items()):
-        fig.add_trace(go.Bar(x=frame["month_start"], y=frame[column], name=name, marker_color=PALETTE[index]))
+        fig.add_trace(
+            go.Bar(
+                x=frame["month_start"], y=frame[column], name=name, marker_color=PALETTE[index], meta={"column": column}
+            )
+        )
     fig.update_layout(barmode="group")
     return _by_month(_layout(fig, title, y_title))
 
@@ -218,10 +223,17 @@ def deflection(frame: pd.DataFrame) -> go.Figure:
             y=frame["self_service_resolved"],
             name="Resolved in self-service",
             marker_color=PALETTE[2],
+            meta={"column": "self_service_resolved"},
         )
     )
     fig.add_trace(
-        go.Bar(x=frame["month_start"], y=frame["tickets_created"], name="Tickets created", marker_color=PALETTE[0])
+        go.Bar(
+            x=frame["month_start"],
+            y=frame["tickets_created"],
+            name="Tickets created",
+            marker_color=PALETTE[0],
+            meta={"column": "tickets_created"},
+        )
     )
     fig.add_trace(
         go.Scatter(
@@ -229,6 +241,7 @@ def deflection(frame: pd.DataFrame) -> go.Figure:
             y=frame["rate_pct"],
             name="Deflection rate %",
             yaxis="y2",
+            meta={"column": "rate_pct"},
             mode="lines+markers",
             line={"color": "#111827", "width": 3},
         )

@@ -10,6 +10,7 @@ as bound parameters (rows.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import urllib.parse
 from dataclasses import replace
 
@@ -18,12 +19,11 @@ import streamlit as st
 
 from dashboard import data, rows
 from dashboard.downloads import csv_bytes
-from dashboard.filters import Filters
-from dashboard.formatting import count, day, days, shown_as
+from dashboard.filters import Filters, months_back
+from dashboard.formatting import count, day, days, hours, shown_as
 from dashboard.htmlparts import STYLE, link, render, table_html
-from dashboard.views import current_model, is_meeting
+from dashboard.views import DRILL_PARAMS, current_model, is_meeting
 
-PARAMS = ("drill", "drill_line", "drill_page")
 MEETING_ROWS = 10  # rows a page on the shared screen
 # What the shared screen shows of a list (those that have values): what tells one row from
 # another, and the number it adds to the list.
@@ -40,6 +40,11 @@ MEETING_COLUMNS = (
     "tickets_in_period",
     "value",
     "is_median",
+)
+# ... and, for an SLA's lists, why each ticket is there: its time and its deadline.
+WHY = (
+    ("sla.first_response.", ("first_response_hours", "first_response_due_at")),
+    ("sla.resolution.", ("resolution_hours", "resolution_due_at")),
 )
 
 # The columns people read, by the rows' own names (rows.TICKET_COLUMNS and the bugs' and
@@ -73,7 +78,7 @@ LABELS = {
 
 def href(path: str, line: str | None = None) -> str:
     """This page's address with its filters and the list of `path` open (for one product line)."""
-    params = {name: st.query_params.get_all(name) for name in st.query_params if name not in PARAMS}
+    params = {name: st.query_params.get_all(name) for name in st.query_params if name not in DRILL_PARAMS}
     params |= {"drill": [path]} | ({"drill_line": [line]} if line else {})
     return "?" + urllib.parse.urlencode(params, doseq=True)
 
@@ -93,11 +98,19 @@ def show(filters: Filters) -> None:
             st.warning("The link's product line is not one of the chosen ones.", icon=":material/link_off:")
             return
         filters = replace(filters, product_lines=(line,))
+    month = st.query_params.get("drill_month")
+    if month is not None:
+        try:
+            start = dt.datetime.strptime(month, "%Y-%m").date()
+        except ValueError:
+            st.warning("The link's month is not a month.", icon=":material/link_off:")
+            return
+        filters = replace(filters, start=start, end=months_back(start, -1) - dt.timedelta(days=1))
     st.dialog("The list behind the number", width="large", on_dismiss=_close)(_body)(path, filters)
 
 
 def _close() -> None:
-    for name in PARAMS:
+    for name in DRILL_PARAMS:
         if name in st.query_params:
             del st.query_params[name]
 
@@ -131,6 +144,11 @@ def _day(value: object) -> str:
     return day(pd.Timestamp(value).date())
 
 
+def _when(value: object) -> str:
+    moment = pd.Timestamp(value)
+    return f"{day(moment.date())}, {moment:%H:%M}"
+
+
 def _column_config(shown: pd.DataFrame, path: str) -> dict[str, object]:
     """Labels, one decimal for hours and days, dates as people write them, links as 'open'."""
     config: dict[str, object] = {}
@@ -153,8 +171,10 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     """The list's columns people read: the largest values first where it has values; the
     median's rows marked in words; columns without any value left out."""
     shown = frame.drop(columns=[c for c in frame.columns if c not in LABELS or frame[c].isna().all()])
-    if "value" in shown.columns:
+    if "value" in shown.columns:  # what the list is sorted by, beside what names each row
         shown = shown.sort_values("value", ascending=False, kind="stable")
+        first = [c for c in ("id", "title", "value", "is_median") if c in shown.columns]
+        shown = shown[first + [c for c in shown.columns if c not in first]]
     if "is_median" in shown.columns:
         shown["is_median"] = shown["is_median"].map(lambda marked: "◆ median" if marked is True or marked == 1 else "")
         if not (shown["is_median"] != "").any():
@@ -172,12 +192,17 @@ def _meeting_page(shown: pd.DataFrame, path: str) -> None:
         link(url, str(i)) if isinstance(url, str) else i
         for i, url in zip(part["id"], part.get("url", [None] * len(part)), strict=True)
     ]
-    part = part[[c for c in MEETING_COLUMNS if c in part.columns]].assign(id=ids)
+    wanted = [*MEETING_COLUMNS, *next((extra for prefix, extra in WHY if path.startswith(prefix)), ())]
+    part = part[[c for c in wanted if c in part.columns]].assign(id=ids)
     formats = {
         LABELS["age_days"]: days,
         LABELS["tickets_in_period"]: count,
         LABELS["created_at"]: _day,
         LABELS["started_at"]: _day,
+        LABELS["first_response_hours"]: hours,
+        LABELS["resolution_hours"]: hours,
+        LABELS["first_response_due_at"]: _when,
+        LABELS["resolution_due_at"]: _when,
     }
     body = table_html(
         part.rename(columns=LABELS | {"value": _value_label(path)}),

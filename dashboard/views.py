@@ -159,12 +159,19 @@ def is_meeting() -> bool:
     return st.query_params.get("mode") == "meeting"
 
 
-def chart(fig: go.Figure, empty: str, height: int = 360, narrow: bool = False) -> None:
+# The URL values of the list behind a number (drill.py): its kpis path, one product line, one month.
+DRILL_PARAMS = ("drill", "drill_line", "drill_month")
+
+
+def chart(
+    fig: go.Figure, empty: str, height: int = 360, narrow: bool = False, drill: str | dict[str, str] | None = None
+) -> None:
     """A plotly chart across its column, or, when it has nothing to draw, why (never an empty
     frame with axes from -1 to 1). In meeting mode its type is sized for the room and its
     height fitted to the screen (`height`: the page's share of it); a `narrow` chart (a third
     of the screen) labels every other month. A monthly chart marks the events (events.csv,
-    [[events]]) of the 12 months up to the period's end."""
+    [[events]]) of the 12 months up to the period's end. `drill`: the kpis path whose rows a
+    click on a month's point or bar opens (drill.py), or one per bar series (its column)."""
     if not charts.has_data(fig):
         st.info(empty, icon=":material/query_stats:")
         return
@@ -174,9 +181,31 @@ def chart(fig: go.Figure, empty: str, height: int = 360, narrow: bool = False) -
         charts.for_the_room(fig, height)
         if narrow and fig.layout.xaxis.dtick == "M1":
             fig.update_xaxes(dtick="M2")
-        st.plotly_chart(fig, width="stretch", theme=None, config={"displaylogo": False, "displayModeBar": False})
+        options = {"theme": None, "config": {"displaylogo": False, "displayModeBar": False}}
     else:
-        st.plotly_chart(fig, width="stretch", config={"displaylogo": False})
+        options = {"config": {"displaylogo": False}}
+    if drill and fig.layout.xaxis.dtick in ("M1", "M2"):
+        key = f"ph_chart_{len(fig.data)}_{fig.layout.title.text}"
+        options |= {"on_select": lambda: _drill_point(fig, key, drill), "selection_mode": "points", "key": key}
+    st.plotly_chart(fig, width="stretch", **options)
+
+
+def _drill_point(fig: go.Figure, key: str, drill: str | dict[str, str]) -> None:
+    """A click on a month of a chart: the list behind that point (its series' product line)."""
+    points = st.session_state[key].selection.points
+    if not points:
+        return
+    point = points[0]
+    meta = fig.data[point["curve_number"]].meta or {}
+    path = drill if isinstance(drill, str) else drill.get(meta.get("column", ""))
+    if not path:
+        return
+    params = {name: st.query_params.get_all(name) for name in st.query_params if name not in DRILL_PARAMS}
+    month = pd.Timestamp(fig.data[point["curve_number"]].x[point["point_index"]])  # a grouped bar's x is offset
+    params |= {"drill": [path], "drill_month": [f"{month:%Y-%m}"]}
+    if meta.get("line"):
+        params["drill_line"] = [meta["line"]]
+    st.query_params.from_dict(params)  # one change of the URL: the browser's back closes the list
 
 
 def explain(*names: str) -> None:

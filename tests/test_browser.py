@@ -343,7 +343,7 @@ def test_the_overview_tells_the_launch_month_a_target_missed_an_event_and_what_c
     app_url, browser, width, height
 ) -> None:
     """August 2026 of the sample, in the meeting: Mobile App's first response is off its
-    target, the v3 launch is marked, and What changed says so first, linked to its page."""
+    target, the v3 launch is marked, and What changed says so first, linked to the tickets behind it."""
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(app_url + "/?mode=meeting&from=2026-08-01&to=2026-08-31", wait_until="domcontentloaded")
@@ -354,7 +354,8 @@ def test_the_overview_tells_the_launch_month_a_target_missed_an_event_and_what_c
     assert first.inner_text().startswith("✗ worse")
     assert "Mobile App — median first response" in first.inner_text() and "off target (≤ 6.0 h)" in first.inner_text()
     href = first.locator("a").get_attribute("href")
-    assert href.startswith("first_response?") and "product_line=Mobile+App" in href and "mode=meeting" in href
+    assert href.startswith("./?") and "drill=first_response.median_hours" in href and "drill_line=Mobile+App" in href
+    assert "mode=meeting" in href
     assert "◆ 1 Aug 2026 · Mobile App: v3 launch" in page.locator(".ph-events").inner_text()
     assert page.locator("table.ph-lines td.missed").all_inner_texts() == ["8.7 h"]  # Mobile App, off its 6 h
     assert page.evaluate(FIT_PROBLEMS) == []
@@ -363,7 +364,11 @@ def test_the_overview_tells_the_launch_month_a_target_missed_an_event_and_what_c
         assert height_used <= height, "the overview with What changed does not fit one 1920x1080 screen"
     page.screenshot(path=str(ARTIFACTS / f"meeting-overview-what-changed-{width}x{height}.png"))
     first.locator("a").click()
-    page.wait_for_url("**/first_response?**", timeout=30_000)
+    page.wait_for_url("**drill=first_response.median_hours**", timeout=30_000)
+    listed = page.locator("[role=dialog] .ph-drill-sentence")
+    listed.wait_for(timeout=60_000)
+    assert "tickets created in August 2026 and answered, by first-reply time · Mobile App" in listed.inner_text()
+    page.goto(app_url + "/first_response?mode=meeting&from=2026-08-01&to=2026-08-31&product_line=Mobile+App")
     _settled(page, "First response", 2)
     labels = page.locator(".js-plotly-plot .annotation-text").all_text_contents()  # SVG: no innerText
     assert "Mobile App: v3 launch" in labels and any(label.startswith("target") for label in labels)
@@ -434,4 +439,65 @@ def test_the_meeting_pack_prints_every_chart_inside_the_page(browser, pack, pape
     assert pdf.stat().st_size > 10_000
     if paper == "A4" and not landscape and shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(ARTIFACTS / name)], check=True)
+    page.close()
+
+
+DIALOG_FITS = """() => {
+  const dialog = document.querySelector('[role=dialog]'), out = [];
+  const box = dialog.getBoundingClientRect();
+  if (box.right > document.documentElement.clientWidth + 1 || box.left < -1) out.push('dialog past the screen');
+  for (const el of dialog.querySelectorAll('table, [data-testid="stHtml"]'))
+    if (el.scrollWidth > el.clientWidth + 1) out.push('list scrolls sideways: ' + el.tagName);
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (1366, 768)])
+def test_a_click_on_a_number_opens_the_tickets_behind_it(app_url, browser, width, height) -> None:
+    """In the meeting: a tile, a product-line cell and a month of a chart each open the list
+    whose count is the number clicked; back closes it; the URL opens it again."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(app_url + "/?mode=meeting&from=2026-10-01&to=2026-10-31", wait_until="domcontentloaded")
+    _settled(page, "Overview")
+    caption = page.locator('.ph-tile[data-label="First replies within SLA"] .ph-caption').inner_text()
+    breached = caption.split(" breached")[0]  # '76 breached · 11 pending · ...'
+    page.locator('a.ph-drill:has(.ph-tile[data-label="First replies within SLA"])').click()
+    page.wait_for_url("**drill=sla.first_response.breached**", timeout=30_000)
+    listed = page.locator("[role=dialog] .ph-drill-sentence")
+    listed.wait_for(timeout=60_000)
+    page.wait_for_timeout(800)
+    assert listed.inner_text().startswith(f"{breached} tickets created in October 2026 whose first reply breached")
+    assert page.evaluate(DIALOG_FITS) == []
+    assert page.locator("[role=dialog] table.ph-lines tbody tr").count() == 10  # a page of the list
+    page.screenshot(path=str(ARTIFACTS / f"meeting-drill-tile-{width}x{height}.png"))
+    page.locator("[role=dialog]").get_by_role("button", name="Next").click()
+    page.get_by_text("Rows 11–20 of").wait_for(timeout=30_000)
+
+    page.go_back()  # the browser's back closes the list
+    _settled(page, "Overview")
+    page.wait_for_function("() => !document.querySelector('[role=dialog]')", timeout=30_000)
+    page.go_forward()  # and the URL opens it again
+    listed.wait_for(timeout=60_000)
+    assert listed.inner_text().startswith(f"{breached} tickets")
+    page.go_back()
+    _settled(page, "Overview")
+
+    cell = page.locator("table.ph-lines tbody tr").first.locator("td").nth(1)  # the first line's tickets
+    line, tickets = page.locator("table.ph-lines tbody tr").first.locator("td").first.inner_text(), cell.inner_text()
+    cell.locator("a").click()
+    page.wait_for_url("**drill_line=**", timeout=30_000)
+    listed.wait_for(timeout=60_000)
+    assert listed.inner_text() == f"{tickets} tickets created in October 2026 · {line}"
+    assert page.evaluate(DIALOG_FITS) == []
+    page.screenshot(path=str(ARTIFACTS / f"meeting-drill-cell-{width}x{height}.png"))
+
+    page.goto(app_url + "/service?mode=meeting&from=2026-10-01&to=2026-10-31", wait_until="domcontentloaded")
+    _settled(page, "SLA, backlog, CSAT", 3)
+    bars = page.locator(".js-plotly-plot").nth(2).locator("g.trace.bars").first.locator("path")
+    box = max((bars.nth(i).bounding_box() for i in range(bars.count())), key=lambda b: b["x"])  # October's
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**drill=tickets_created**", timeout=30_000)
+    listed.wait_for(timeout=60_000)
+    assert listed.inner_text().startswith("765 tickets created in October 2026")  # the overview's tile
     page.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, drill
 from dashboard.formatting import short_period_label
 from dashboard.frames import totals
 from dashboard.views import (
@@ -43,6 +43,7 @@ with left:
         ),
         "No tickets in the 12 months up to the period's end: pick a period the data covers, or clear the filters.",
         height=440,
+        drill="first_response.median_hours",
     )
 labels = ["< 1 h", "1–4 h", "4–8 h", "8–24 h", "> 24 h", "unanswered"]
 columns = ["count_under_1h", "count_1_4h", "count_4_8h", "count_8_24h", "count_over_24h", "unanswered"]
@@ -55,3 +56,4 @@ with right:
         height=440,
     )
 explain("first_response_trend")
+drill.show(filters)

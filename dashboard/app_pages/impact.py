@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, drill
 from dashboard.downloads import csv_bytes
 from dashboard.frames import total_row
 from dashboard.metrics import still_hurting
@@ -144,5 +144,7 @@ with chart_right:
         ),
         "No tickets in the 12 months up to the period's end.",
         height=330,
+        drill="impact.linked_tickets",
     )
 explain("impact", "bug_impact", "impact_trend")
+drill.show(filters)

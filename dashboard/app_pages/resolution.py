@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, drill
 from dashboard.formatting import short_period_label
 from dashboard.frames import totals
 from dashboard.views import (
@@ -39,6 +39,7 @@ chart(
         filters,
     ),
     none_solved,
+    drill="resolution.median_hours",
 )
 left, right = st.columns(2)
 labels = ["< 1 d", "1–3 d", "3–7 d", "7–30 d", "> 30 d"]
@@ -51,5 +52,10 @@ with left:
         f"No tickets solved in {period_label(filters)}.",
     )
 with right:
-    chart(charts.trend(trend, "reopened_pct", None, "Reopened share of solved tickets", "%", series=""), none_solved)
+    chart(
+        charts.trend(trend, "reopened_pct", None, "Reopened share of solved tickets", "%", series=""),
+        none_solved,
+        drill="resolution.reopened",
+    )
 explain("resolution_trend")
+drill.show(filters)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, drill
 from dashboard.frames import totals
 from dashboard.views import chart, current_filters, current_model, explain, heading, is_meeting, with_target
 
@@ -38,6 +38,7 @@ with left:
         ),
         "No tickets with an SLA target in the 12 months up to the period's end.",
         height=400,
+        drill="sla.first_response.breached",
     )
 with right:
     csat = data.metric("csat_trend", months, key)
@@ -47,6 +48,7 @@ with right:
         ),
         "No rated tickets solved in the 12 months up to the period's end.",
         height=400,
+        drill="csat.rated",
     )
 backlog = totals(data.metric("backlog_trend", months, key))
 chart(
@@ -55,5 +57,7 @@ chart(
     ),
     "No tickets in the 12 months up to the period's end.",
     height=320,
+    drill={"created": "tickets_created"},
 )
 explain("sla", "backlog", "csat")
+drill.show(filters)
