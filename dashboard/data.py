@@ -25,6 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import SAMPLE_DATA_DIR, mapping, pack, tiles
+from dashboard import rows as behind
 from dashboard.build import LoadReport, Progress
 from dashboard.db import Warehouse, read_sql
 from dashboard.errors import ProductHealthError
@@ -33,7 +34,6 @@ from dashboard.folder import FolderState, folder_state
 from dashboard.logs import log
 from dashboard.metrics import Coverage, known_values, plain_definition, run_metric
 from dashboard.metrics import coverage as data_coverage
-from dashboard.rows import rows as list_rows
 from dashboard.store import open_warehouse
 
 
@@ -314,9 +314,14 @@ def overview(filters: Filters, key: str) -> tiles.Overview:
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def rows(path: str, filters: Filters, key: str) -> pd.DataFrame:
-    """The rows behind the number at a kpis path (rows.py): the list a click opens."""
-    return list_rows(_warehouse(key), path, filters)
+def rows_on_screen(path: str, filters: Filters, key: str) -> tuple[int, pd.DataFrame]:
+    """The list a click opens (rows.screen): how many rows are behind the number, the largest."""
+    return behind.screen(_warehouse(key), path, filters)
+
+
+def all_rows(path: str, filters: Filters, key: str) -> pd.DataFrame:
+    """Every row behind the number (the CSV), read when asked for: not cached, it may be long."""
+    return behind.rows(_warehouse(key), path, filters)
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)

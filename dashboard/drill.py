@@ -116,9 +116,11 @@ def _close() -> None:
 
 
 def _body(path: str, filters: Filters) -> None:
-    frame = data.rows(path, filters, current_model().fingerprint)
-    sentence = rows.sentence(path, filters, len(frame))
-    st.html(f"<style>{STYLE}</style>" + render("drill.html", sentence=sentence, meeting=is_meeting()))
+    key = current_model().fingerprint
+    total, frame = data.rows_on_screen(path, filters, key)
+    sentence = rows.sentence(path, filters, total)
+    more = f"The {len(frame):,} largest are listed; the CSV has all {total:,}." if total > len(frame) else ""
+    st.html(f"<style>{STYLE}</style>" + render("drill.html", sentence=sentence, more=more, meeting=is_meeting()))
     shown = _readable(frame)
     if is_meeting():
         _meeting_page(shown, path)
@@ -126,7 +128,7 @@ def _body(path: str, filters: Filters) -> None:
         st.dataframe(shown, hide_index=True, width="stretch", column_config=_column_config(shown, path), height=420)
     st.download_button(
         "All of them (CSV)",
-        data=csv_bytes(frame),
+        data=lambda: csv_bytes(data.all_rows(path, filters, key)),  # made on click: a long list is not read twice
         file_name=f"{path}-{filters.start:%Y-%m-%d}-{filters.end:%Y-%m-%d}.csv",
         mime="text/csv",
         on_click="ignore",

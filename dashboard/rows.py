@@ -13,11 +13,13 @@ from typing import Any
 import pandas as pd
 
 from dashboard.catalogue import Kpi, drillable
-from dashboard.db import Warehouse
+from dashboard.db import Warehouse, bound, read_sql
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
 from dashboard.formatting import period_label
 from dashboard.frames import clean
+
+SCREEN_ROWS = 2000  # rows a screen reads, the largest first (count() says how many there are)
 
 # The columns of every ticket rows file, in order (tests/test_rows.py holds each file to them).
 TICKET_COLUMNS = (
@@ -59,12 +61,36 @@ def kpi_of(key: str) -> tuple[Kpi, str]:
 def rows(warehouse: Warehouse, key: str, filters: Filters) -> pd.DataFrame:
     """The rows behind the number at `key` (a kpis JSON path) for `filters`; the bugs' titles
     only when [privacy] show_titles is on."""
-    kpi, part = kpi_of(key)
-    params = filters.params() | {"part": part}
-    frame = warehouse.query(f"rows/{kpi.rows}", params)
+    _, sql, params = _query(key, filters)
+    return _private(warehouse, warehouse.sql(sql, params))
+
+
+def screen(warehouse: Warehouse, key: str, filters: Filters, largest: int = SCREEN_ROWS) -> tuple[int, pd.DataFrame]:
+    """What a screen shows of the rows behind a number: how many there are, and the `largest`
+    of them (the largest values first; a count's list in its own order), in one pass."""
+    _, sql, params = _query(key, filters)
+    outer = (  # the file's own rows, counted, ordered and cut here: code constants around it, the limit bound
+        "select * exclude (listed_at) from (select *, row_number() over () as listed_at, "
+        f"count(*) over () as listed_total from (\n{sql}\n)) order by value desc nulls last, listed_at "
+        "limit $largest"
+    )
+    frame = warehouse.sql(outer, params | {"largest": int(largest)})
+    total = int(frame["listed_total"].iloc[0]) if len(frame) else 0
+    return total, _private(warehouse, frame.drop(columns="listed_total"))
+
+
+def _private(warehouse: Warehouse, frame: pd.DataFrame) -> pd.DataFrame:
     if not warehouse.settings.show_titles and "title" in frame.columns:
-        frame = frame.drop(columns="title")
+        return frame.drop(columns="title")
     return frame
+
+
+def _query(key: str, filters: Filters) -> tuple[str, str, dict[str, Any]]:
+    """The rows file of `key`'s KPI and exactly the parameters it names."""
+    kpi, part = kpi_of(key)
+    name = f"rows/{kpi.rows}"
+    sql = read_sql(name)
+    return name, sql, bound(sql, filters.params() | {"part": part}, name)
 
 
 def as_json(key: str, filters: Filters, frame: pd.DataFrame) -> dict[str, Any]:
@@ -91,7 +117,7 @@ NOUNS = {
 }
 
 
-def sentence(key: str, filters: Filters, count: int) -> str:
+def sentence(key: str, filters: Filters, number: int) -> str:
     """What a list holds, in words: '76 tickets created in October 2026 whose first reply
     breached its SLA · Mobile App'."""
     kpi, part = kpi_of(key)
@@ -99,4 +125,4 @@ def sentence(key: str, filters: Filters, count: int) -> str:
     words = kpi.drill[part].format(period=period_label(filters))
     scope = ", ".join(filters.product_lines) or "All product lines"
     chosen = [", ".join(values) for values in (filters.priorities, filters.channels) if values]
-    return " · ".join([f"{count:,} {one if count == 1 else many} {words}", scope, *chosen])
+    return " · ".join([f"{number:,} {one if number == 1 else many} {words}", scope, *chosen])

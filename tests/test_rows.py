@@ -15,7 +15,7 @@ from dashboard.catalogue import value_at
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
 from dashboard.metrics import known_values, kpis, period_summary
-from dashboard.rows import TICKET_COLUMNS, drill_keys, rows
+from dashboard.rows import TICKET_COLUMNS, drill_keys, rows, screen
 from dashboard.store import open_warehouse
 
 COUNTS = (
@@ -235,3 +235,15 @@ def test_titles_are_left_out_when_privacy_says_so(load_files) -> None:
     assert rows(shown, "bug_age.open_bugs", MARCH)["title"].tolist() == ["a secret title"]
     frame = rows(hidden, "bug_age.open_bugs", MARCH)
     assert frame["id"].tolist() == ["B-1"] and "title" not in frame.columns
+
+
+def test_a_screen_reads_the_largest_values_first_and_the_count_of_all(sample) -> None:
+    warehouse, _ = sample
+    october = Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    everything = rows(warehouse, "first_response.median_hours", october)
+    total, largest = screen(warehouse, "first_response.median_hours", october, largest=5)
+    assert total == len(everything) > 5 and list(largest.columns) == list(everything.columns)
+    assert largest["value"].tolist() == sorted(everything["value"], reverse=True)[:5]
+    total, created = screen(warehouse, "tickets_created", october, largest=3)  # a count's list: its own order
+    assert created["id"].tolist() == rows(warehouse, "tickets_created", october)["id"].tolist()[:3]
+    assert screen(warehouse, "tickets_created", Filters(dt.date(2020, 1, 1), dt.date(2020, 1, 31)))[0] == 0
