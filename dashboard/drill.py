@@ -106,7 +106,26 @@ def show(filters: Filters) -> None:
             st.warning("The link's month is not a month.", icon=":material/link_off:")
             return
         filters = replace(filters, start=start, end=months_back(start, -1) - dt.timedelta(days=1))
-    st.dialog("The list behind the number", width="large", on_dismiss=_close)(_body)(path, filters)
+    hours = _hours(st.query_params.get("drill_hours"))
+    if hours is False:
+        st.warning("The link's hours are not a range such as 1-4.", icon=":material/link_off:")
+        return
+    st.dialog("The list behind the number", width="large", on_dismiss=_close)(_body)(path, filters, hours)
+
+
+def _within(frame: pd.DataFrame, hours: tuple[float, float] | None) -> pd.DataFrame:
+    return frame if hours is None else frame[(frame["value"] >= hours[0]) & (frame["value"] < hours[1])]
+
+
+def _hours(text: str | None) -> tuple[float, float] | None | bool:
+    """'1-4' -> (1, 4): the values from 1 up to 4 hours; '24-' -> (24, inf); None -> None; else False."""
+    if text is None:
+        return None
+    low, dash, high = text.partition("-")
+    try:
+        return (float(low or 0), float(high) if high else float("inf")) if dash else False
+    except ValueError:
+        return False
 
 
 def _close() -> None:
@@ -115,10 +134,16 @@ def _close() -> None:
             del st.query_params[name]
 
 
-def _body(path: str, filters: Filters) -> None:
+def _body(path: str, filters: Filters, hours: tuple[float, float] | None) -> None:
     key = current_model().fingerprint
-    total, frame = data.rows_on_screen(path, filters, key)
-    sentence = rows.sentence(path, filters, total)
+    if hours is None:
+        total, frame = data.rows_on_screen(path, filters, key)
+        sentence = rows.sentence(path, filters, total)
+    else:  # a bar of a histogram: the values in its range (a period's list: short enough to read whole)
+        frame = _within(data.all_rows(path, filters, key), hours)
+        total, frame = len(frame), frame.head(rows.SCREEN_ROWS)
+        upper = f"–{hours[1]:g} h" if hours[1] != float("inf") else " h and more"
+        sentence = rows.sentence(path, filters, total) + f" · {hours[0]:g}{upper}"
     more = f"The {len(frame):,} largest are listed; the CSV has all {total:,}." if total > len(frame) else ""
     st.html(f"<style>{STYLE}</style>" + render("drill.html", sentence=sentence, more=more, meeting=is_meeting()))
     shown = _readable(frame)
@@ -128,7 +153,7 @@ def _body(path: str, filters: Filters) -> None:
         st.dataframe(shown, hide_index=True, width="stretch", column_config=_column_config(shown, path), height=420)
     st.download_button(
         "All of them (CSV)",
-        data=lambda: csv_bytes(data.all_rows(path, filters, key)),  # made on click: a long list is not read twice
+        data=lambda: csv_bytes(_within(data.all_rows(path, filters, key), hours)),  # made on click
         file_name=f"{path}-{filters.start:%Y-%m-%d}-{filters.end:%Y-%m-%d}.csv",
         mime="text/csv",
         on_click="ignore",

@@ -160,18 +160,18 @@ def is_meeting() -> bool:
 
 
 # The URL values of the list behind a number (drill.py): its kpis path, one product line, one month.
-DRILL_PARAMS = ("drill", "drill_line", "drill_month")
+DRILL_PARAMS = ("drill", "drill_line", "drill_month", "drill_hours")
+Drill = str | dict[str, str] | dict[str, tuple[str, str]]  # what a click on a chart opens (chart())
 
 
-def chart(
-    fig: go.Figure, empty: str, height: int = 360, narrow: bool = False, drill: str | dict[str, str] | None = None
-) -> None:
+def chart(fig: go.Figure, empty: str, height: int = 360, narrow: bool = False, drill: Drill | None = None) -> None:
     """A plotly chart across its column, or, when it has nothing to draw, why (never an empty
     frame with axes from -1 to 1). In meeting mode its type is sized for the room and its
     height fitted to the screen (`height`: the page's share of it); a `narrow` chart (a third
     of the screen) labels every other month. A monthly chart marks the events (events.csv,
     [[events]]) of the 12 months up to the period's end. `drill`: the kpis path whose rows a
-    click on a month's point or bar opens (drill.py), or one per bar series (its column)."""
+    click on a month's point or bar opens (drill.py), or one per bar series (its column); for a
+    chart of buckets, (path, 'low-high' hours or '') per bar label."""
     if not charts.has_data(fig):
         st.info(empty, icon=":material/query_stats:")
         return
@@ -184,28 +184,31 @@ def chart(
         options = {"theme": None, "config": {"displaylogo": False, "displayModeBar": False}}
     else:
         options = {"config": {"displaylogo": False}}
-    if drill and fig.layout.xaxis.dtick in ("M1", "M2"):
+    if drill:
         key = f"ph_chart_{len(fig.data)}_{fig.layout.title.text}"
         options |= {"on_select": lambda: _drill_point(fig, key, drill), "selection_mode": "points", "key": key}
     st.plotly_chart(fig, width="stretch", **options)
 
 
-def _drill_point(fig: go.Figure, key: str, drill: str | dict[str, str]) -> None:
-    """A click on a month of a chart: the list behind that point (its series' product line)."""
+def _drill_point(fig: go.Figure, key: str, drill: Drill) -> None:
+    """A click on a chart: the list behind that point: a month's (its series' product line), or
+    a bucket's (its hours)."""
     points = st.session_state[key].selection.points
     if not points:
         return
-    point = points[0]
-    meta = fig.data[point["curve_number"]].meta or {}
-    path = drill if isinstance(drill, str) else drill.get(meta.get("column", ""))
-    if not path:
-        return
+    trace, index = fig.data[points[0]["curve_number"]], points[0]["point_index"]
+    meta, x = trace.meta or {}, trace.x[index]  # a grouped bar's x in the event is offset: the data's
     params = {name: st.query_params.get_all(name) for name in st.query_params if name not in DRILL_PARAMS}
-    month = pd.Timestamp(fig.data[point["curve_number"]].x[point["point_index"]])  # a grouped bar's x is offset
-    params |= {"drill": [path], "drill_month": [f"{month:%Y-%m}"]}
-    if meta.get("line"):
-        params["drill_line"] = [meta["line"]]
-    st.query_params.from_dict(params)  # one change of the URL: the browser's back closes the list
+    if fig.layout.xaxis.dtick in ("M1", "M2"):
+        path = drill if isinstance(drill, str) else drill.get(meta.get("column", ""))
+        params |= {"drill_month": [f"{pd.Timestamp(x):%Y-%m}"]} | (
+            {"drill_line": [meta["line"]]} if meta.get("line") else {}
+        )
+    else:
+        path, hours = drill.get(str(x), ("", "")) if isinstance(drill, dict) else (drill, "")
+        params |= {"drill_hours": [hours]} if hours else {}
+    if path:
+        st.query_params.from_dict(params | {"drill": [path]})  # one change of the URL: back closes the list
 
 
 def explain(*names: str) -> None:

@@ -111,3 +111,22 @@ def test_a_value_list_is_sorted_biggest_first_with_the_median_marked() -> None:
 def test_a_kpi_page_opens_the_list_of_a_charts_month() -> None:
     at = run(OCTOBER | {"drill": "csat.rated", "drill_month": "2026-08"}, page="app_pages/service.py")
     assert sentence(at).endswith("tickets solved in August 2026 and rated · All product lines")
+
+
+def test_a_bar_of_the_first_reply_histogram_opens_its_tickets(sample) -> None:
+    from dashboard.frames import totals
+    from dashboard.metrics import run_metric
+
+    warehouse, _ = sample
+    october = Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    bar = int(totals(run_metric(warehouse, "first_response_trend", october))["count_1_4h"].sum())
+    at = run(
+        OCTOBER | {"drill": "first_response.median_hours", "drill_hours": "1-4"}, page="app_pages/first_response.py"
+    )
+    assert (
+        sentence(at)
+        == f"{bar:,} tickets created in October 2026 and answered, by first-reply time · All product lines · 1–4 h"
+    )
+    shown = at.dataframe[-1].value
+    assert len(shown) == bar and shown["value"].between(1, 4, inclusive="left").all()
+    assert sentence(run(OCTOBER | {"drill": "first_response.median_hours", "drill_hours": "x"})) is None

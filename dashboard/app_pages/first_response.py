@@ -54,6 +54,12 @@ with right:
         ),
         f"No tickets created in {period_label(filters)}.",
         height=440,
+        drill={
+            label: ("first_response.unanswered", "")
+            if column == "unanswered"
+            else ("first_response.median_hours", hours)
+            for label, column, hours in zip(labels, columns, ["0-1", "1-4", "4-8", "8-24", "24-", ""], strict=True)
+        },
     )
 explain("first_response_trend")
 drill.show(filters)
