@@ -1,6 +1,14 @@
 -- Jira Service Management requests -> canonical ticket rows.
 -- Grain: one row per service-desk row of stg_jira. First response is
 -- `Custom field ([CHART] Date of First Response)`; solved is the (possibly inferred) resolution.
+-- export_url: the /browse/KEY address the REST export gives (stg_jira.url; CSV: none);
+-- ticket_url_template: [sources.jira_service_management] ticket_url.
+with
+
+cfg as (
+    select ticket_url from cfg_sources where source = 'jira_service_management'
+)
+
 select
     'jira_service_management' as source,
     issue_key as ticket_id,
@@ -20,6 +28,8 @@ select
     product_line_keys,
     product_line_values,
     true as has_response_data,
+    url as export_url,
+    cfg.ticket_url as ticket_url_template,
     _file,
     _row,
     _line,
@@ -28,4 +38,5 @@ select
         case when first_response_at < created_at then 'Date of First Response is before Created' end
     ) as reject_reason
 from stg_jira
+cross join cfg
 where is_service_desk
