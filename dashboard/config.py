@@ -45,6 +45,7 @@ SOURCE_KEYS = {
     "product_lines",
     "bug_values",
     "merged_tag",
+    "ticket_url",
 }
 TOP_KEYS = {
     "timezone",
@@ -89,6 +90,7 @@ class SourceSettings:
     product_lines: dict[str, str] = field(default_factory=dict)
     bug_values: tuple[str, ...] = ()
     merged_tag: str = "closed_by_merge"
+    ticket_url: str = ""  # "https://acme.zendesk.com/agent/tickets/{id}": a ticket's web page; "" = none
 
 
 @dataclass(frozen=True)
@@ -334,8 +336,34 @@ def _sources(tables: Any, check: Checker) -> dict[str, SourceSettings]:
             product_lines=dict(product_lines),
             bug_values=bug_values,
             merged_tag=check.string(table.get("merged_tag", "closed_by_merge"), prefix + "merged_tag"),
+            ticket_url=_url_template(table.get("ticket_url"), prefix + "ticket_url", check),
         )
     return sources
+
+
+# An http(s) address with a host: links the dashboard shows are never javascript: or file:.
+_HTTP_URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
+
+
+def _url_template(value: Any, key: str, check: Checker) -> str:
+    """A `ticket_url` template: an http(s) address holding `{id}` (filled with the URL-encoded
+    ticket id by the model). Left out: "" (no links from settings)."""
+    if value is None:
+        return ""
+    template = check.string(value, key).strip()
+    if not _HTTP_URL.fullmatch(template):
+        raise check.fail(
+            key,
+            f"'{template}' must be an http:// or https:// address, e.g. "
+            '"https://acme.zendesk.com/agent/tickets/{id}"',
+        )
+    if "{id}" not in template:
+        raise check.fail(
+            key,
+            f"'{template}' has no {{id}}, where the ticket's id goes, e.g. "
+            '"https://acme.zendesk.com/agent/tickets/{id}"',
+        )
+    return template
 
 
 def _custom(tables: Any, check: Checker) -> tuple[CustomSource, ...]:

@@ -36,7 +36,7 @@ def _create_sources(con: duckdb.DuckDBPyConnection, settings: Settings) -> set[s
         create table cfg_sources (
             source varchar, timezone varchar, product_line_from varchar,
             product_line_keys varchar[], product_line_values varchar[],
-            bug_values varchar[], merged_tag varchar
+            bug_values varchar[], merged_tag varchar, ticket_url varchar
         )
         """
     )
@@ -44,14 +44,17 @@ def _create_sources(con: duckdb.DuckDBPyConnection, settings: Settings) -> set[s
     for name in SOURCES_WITH_SETTINGS:
         src = settings.source(name)
         keys, values = list(src.product_lines), list(src.product_lines.values())
-        rows.append((name, src.timezone, src.product_line_from, keys, values, src.bug_values, src.merged_tag))
+        rows.append(
+            (name, src.timezone, src.product_line_from, keys, values, src.bug_values, src.merged_tag, src.ticket_url)
+        )
     for name, parent in dict.fromkeys((also, f.source) for f in ALL_FORMATS for also in f.also_sources):
-        rows.append((name, settings.source(parent).timezone, "", [], [], [], ""))
+        # the parent's zone; a link template of its own ([sources.jira_service_management] ticket_url)
+        rows.append((name, settings.source(parent).timezone, "", [], [], [], "", settings.source(name).ticket_url))
     for custom in settings.custom:
-        rows.append((custom.name, custom.timezone, "", [], [], [], ""))
-    for name, tz, pl_from, keys, values, bugs, merged in rows:
+        rows.append((custom.name, custom.timezone, "", [], [], [], "", ""))
+    for name, tz, pl_from, keys, values, bugs, merged, ticket_url in rows:
         con.execute(
-            "insert into cfg_sources values ($name, $tz, $pl_from, $keys, $values, $bugs, $merged)",
+            "insert into cfg_sources values ($name, $tz, $pl_from, $keys, $values, $bugs, $merged, $ticket_url)",
             {
                 "name": name,
                 "tz": tz,
@@ -60,6 +63,7 @@ def _create_sources(con: duckdb.DuckDBPyConnection, settings: Settings) -> set[s
                 "values": values,
                 "bugs": list(bugs),
                 "merged": merged,
+                "ticket_url": ticket_url or None,
             },
         )
     return {row[0] for row in rows}

@@ -216,3 +216,20 @@ create or replace macro ph_hours(a, b) as (epoch_us(b) - epoch_us(a)) / 36000000
 -- The median and the p90 of x from one sort: ph_median_p90(x)[1] and ph_median_p90(x)[2] in one
 -- select are the same aggregate, which DuckDB computes once (two quantile_cont calls sort twice).
 create or replace macro ph_median_p90(x) as quantile_cont(x, [0.5, 0.9]);
+
+-- Links back to the vendor. Only an http(s) address with a host is ever a link: a javascript:
+-- or data: address out of an export gives null (config.py checks templates the same way).
+create or replace macro ph_http_url(u) as case when regexp_matches(u, '^https?://[^\s/?#]+[^\s]*$') then u end;
+
+-- A ticket's web page (fct_tickets.url): the source's ticket_url template with {id} replaced by
+-- the URL-encoded ticket id; else the export's own address, Zendesk's API address
+-- ('https://acme.zendesk.com/api/v2/tickets/123.json') made the agent's page on the same host
+-- ('https://acme.zendesk.com/agent/tickets/123'); else null.
+create or replace macro ph_ticket_url(source, ticket_id, template, export_url) as ph_http_url(coalesce(
+    replace(template, '{id}', url_encode(ticket_id)),
+    case
+        when source <> 'zendesk' then export_url
+        when regexp_matches(export_url, '^https?://[^\s/?#]+/api/v2/tickets/[0-9]+\.json$')
+            then regexp_extract(export_url, '^(https?://[^/]+)/', 1) || '/agent/tickets/' || url_encode(ticket_id)
+    end
+));

@@ -26,6 +26,7 @@ class LinearCsv(Format):
         "updated": ("Updated", "Updated At"),
         "completed": ("Completed", "Completed At"),
         "canceled": ("Canceled", "Canceled At", "Cancelled"),
+        "url": ("URL", "Url", "Issue URL"),  # the issue's page, where the export has the column
     }
 
     def matches_csv(self, hmap: HeaderMap) -> bool:

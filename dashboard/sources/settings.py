@@ -12,7 +12,13 @@ from dataclasses import replace
 from typing import Any
 
 from dashboard.config import Checker, SourceSettings
-from dashboard.sources.formats import SOURCE_FORMATS
+from dashboard.sources.formats import ALL_FORMATS, SOURCE_FORMATS
+
+# The sources whose rows are tickets: only they have a ticket page a `ticket_url` can point at.
+TICKET_SOURCES = frozenset(
+    {f.source for f in ALL_FORMATS if f.entity == "tickets" and f.source}
+    | {also for f in ALL_FORMATS for also in f.also_sources}
+)
 
 
 def source_settings(parsed: dict[str, SourceSettings], written: Any, check: Checker) -> dict[str, SourceSettings]:
@@ -31,6 +37,12 @@ def source_settings(parsed: dict[str, SourceSettings], written: Any, check: Chec
         pl_from = table.get("product_line_from", fmt.default_product_line_field if fmt else "")
         if "product_line_from" in table and pl_from not in fields:
             raise check.fail(prefix + "product_line_from", f"must be one of: {', '.join(fields) or '(none)'}")
+        if "ticket_url" in table and name not in TICKET_SOURCES:
+            raise check.fail(
+                prefix + "ticket_url",
+                f"{name} exports issues, not tickets: their links come from the export "
+                f"(ticket_url is read in: {', '.join(sorted(TICKET_SOURCES))})",
+            )
         pl_field = ""
         if pl_from == "field":
             pl_field = check.string(table.get("product_line_field"), prefix + "product_line_field")

@@ -32,6 +32,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "full_resolution_business_minutes": ("Full resolution time in minutes within business hours",),
     "product_line_value": (),
     "custom_values": (),  # every custom field's value: scanned for issue keys and tracker URLs
+    "url": (),  # the ticket's API address (JSON only; the CSV export carries none)
 }
 # Zendesk CSV headers of custom fields end with their type: 'Jira issue [txt]'.
 _CUSTOM_FIELD_HEADER = re.compile(r".+ \[[a-z_ ]+\]$")
@@ -153,6 +154,7 @@ class ZendeskJson(ZendeskExport):
                         if src.product_line_from == "field"
                         else None,
                         "custom_values": _custom_values(ticket),
+                        "url": text(ticket.get("url")),
                     }
                 )
         return rows

@@ -37,7 +37,7 @@ final as (
         l.labels,
         l.components,
         l.linked_ticket_count,
-        case when regexp_matches(l.url, '^https?://[^\s]+$') then l.url end as url,  -- never javascript: links
+        ph_http_url(l.url) as url,  -- never javascript: links
         l._file,
         l._line
     from latest as l

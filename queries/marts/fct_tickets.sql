@@ -18,6 +18,11 @@
 --   first_response_due_at / resolution_due_at: the SLA deadlines ([sla], cfg_sla): the instant
 --     the ticket's elapsed time (business: open time of its schedule; calendar: wall-clock)
 --     reaches its priority's target (lower-cased priority, else 'default'); null without one.
+--   url: the ticket's page in its help desk (ph_ticket_url): the [sources.<name>] ticket_url
+--     template filled with the ticket id, else the export's own address (Zendesk JSON: the API
+--     url, made the agent's page), else null; only http(s) addresses. The template wins: it is
+--     the user's word, the one way to correct a derived address (a host-mapped or renamed
+--     account), and it links a source's CSV and JSON tickets alike.
 with
 
 latest as (
@@ -64,6 +69,7 @@ tickets as (
         end as resolution_hours,
         ph_first_reply_at(first_response_at, created_at, first_response_calendar_minutes) as first_reply_at,
         case when status in ('solved', 'closed') then coalesce(solved_at, updated_at, created_at) end as closed_at,
+        ph_ticket_url(source, ticket_id, ticket_url_template, export_url) as url,
         _file,
         _line
     from latest

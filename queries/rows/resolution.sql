@@ -69,7 +69,7 @@ final as (
         t.resolution_due_at,
         t.csat_rating as rating,
         b.linked_bug_key,
-        null::varchar as url,
+        t.url,
         t.value,
         t.value is not null and t.position between (t.picked_count - 1) // 2 and t.picked_count // 2 as is_median,
         t.position

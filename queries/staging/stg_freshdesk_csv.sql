@@ -17,6 +17,7 @@ parsed as (
         cfg.product_line_keys,
         cfg.product_line_values,
         cfg.product_line_from,
+        cfg.ticket_url as ticket_url_template,
         ph_dmy_local(raw.created_time) as created_local,
         ph_dmy_local(raw.updated_time) as updated_local,
         ph_dmy_local(raw.initial_response_time) as response_local,
@@ -61,6 +62,7 @@ final as (
         product_line_keys,
         product_line_values,
         true as has_response_data,
+        ticket_url_template,  -- the export has no URL: [sources.freshdesk] ticket_url only
         _file,
         _row,
         _line,

@@ -6,6 +6,8 @@
 -- empty. Status values: New/Open/Pending/Hold/Solved/Closed.
 -- JSON: timestamps are UTC ('Z'). Metrics come from `metric_set` / sideloaded `metric_sets` when
 -- present; a ticket without them has unknown first response (neither answered nor unanswered).
+-- JSON: `url` is the ticket's API address ('https://acme.zendesk.com/api/v2/tickets/123.json'),
+-- kept as export_url (fct_tickets makes the agent's link of it); the CSV export has none.
 -- Each export's own columns are typed and checked in its CTE; `final` is shared.
 with
 
@@ -111,6 +113,8 @@ final as (
         ph_minutes(t.full_resolution_business_minutes) as full_resolution_business_minutes,
         -- set by the readers: true when the export has a reply-time column (metrics) at all
         t.has_metrics = 'true' as has_response_data,
+        t.url as export_url,
+        cfg.ticket_url as ticket_url_template,
         t._file,
         t._row,
         t._line,
