@@ -314,14 +314,14 @@ def overview(filters: Filters, key: str) -> tiles.Overview:
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def rows_on_screen(path: str, filters: Filters, key: str) -> tuple[int, pd.DataFrame]:
+def rows_on_screen(path: str, filters: Filters, key: str, bug: str | None = None) -> tuple[int, pd.DataFrame]:
     """The list a click opens (rows.screen): how many rows are behind the number, the largest."""
-    return behind.screen(_warehouse(key), path, filters)
+    return behind.screen(_warehouse(key), path, filters, bug)
 
 
-def all_rows(path: str, filters: Filters, key: str) -> pd.DataFrame:
+def all_rows(path: str, filters: Filters, key: str, bug: str | None = None) -> pd.DataFrame:
     """Every row behind the number (the CSV), read when asked for: not cached, it may be long."""
-    return behind.rows(_warehouse(key), path, filters)
+    return behind.rows(_warehouse(key), path, filters, bug)
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)

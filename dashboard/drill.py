@@ -76,10 +76,11 @@ LABELS = {
 }
 
 
-def href(path: str, line: str | None = None) -> str:
-    """This page's address with its filters and the list of `path` open (for one product line)."""
+def href(path: str, line: str | None = None, bug: str | None = None) -> str:
+    """This page's address with its filters and the list of `path` open (for one product line,
+    or one still-hurting bug's tickets)."""
     params = {name: st.query_params.get_all(name) for name in st.query_params if name not in DRILL_PARAMS}
-    params |= {"drill": [path]} | ({"drill_line": [line]} if line else {})
+    params |= {"drill": [path]} | ({"drill_line": [line]} if line else {}) | ({"drill_bug": [bug]} if bug else {})
     return "?" + urllib.parse.urlencode(params, doseq=True)
 
 
@@ -110,7 +111,11 @@ def show(filters: Filters) -> None:
     if hours is False:
         st.warning("The link's hours are not a range such as 1-4.", icon=":material/link_off:")
         return
-    st.dialog("The list behind the number", width="large", on_dismiss=_close)(_body)(path, filters, hours)
+    bug = st.query_params.get("drill_bug")
+    if bug is not None and (path != "impact.linked_tickets" or not 0 < len(bug) <= 200):
+        st.warning("The link's bug does not go with its list.", icon=":material/link_off:")
+        return
+    st.dialog("The list behind the number", width="large", on_dismiss=_close)(_body)(path, filters, hours, bug)
 
 
 def _within(frame: pd.DataFrame, hours: tuple[float, float] | None) -> pd.DataFrame:
@@ -134,11 +139,11 @@ def _close() -> None:
             del st.query_params[name]
 
 
-def _body(path: str, filters: Filters, hours: tuple[float, float] | None) -> None:
+def _body(path: str, filters: Filters, hours: tuple[float, float] | None, bug: str | None) -> None:
     key = current_model().fingerprint
     if hours is None:
-        total, frame = data.rows_on_screen(path, filters, key)
-        sentence = rows.sentence(path, filters, total)
+        total, frame = data.rows_on_screen(path, filters, key, bug)
+        sentence = rows.sentence(path, filters, total) + (f" · {bug}" if bug else "")
     else:  # a bar of a histogram: the values in its range (a period's list: short enough to read whole)
         frame = _within(data.all_rows(path, filters, key), hours)
         total, frame = len(frame), frame.head(rows.SCREEN_ROWS)
@@ -153,7 +158,7 @@ def _body(path: str, filters: Filters, hours: tuple[float, float] | None) -> Non
         st.dataframe(shown, hide_index=True, width="stretch", column_config=_column_config(shown, path), height=420)
     st.download_button(
         "All of them (CSV)",
-        data=lambda: csv_bytes(_within(data.all_rows(path, filters, key), hours)),  # made on click
+        data=lambda: csv_bytes(_within(data.all_rows(path, filters, key, bug), hours)),  # made on click
         file_name=f"{path}-{filters.start:%Y-%m-%d}-{filters.end:%Y-%m-%d}.csv",
         mime="text/csv",
         on_click="ignore",

@@ -58,17 +58,20 @@ def kpi_of(key: str) -> tuple[Kpi, str]:
     return found
 
 
-def rows(warehouse: Warehouse, key: str, filters: Filters) -> pd.DataFrame:
+def rows(warehouse: Warehouse, key: str, filters: Filters, bug: str | None = None) -> pd.DataFrame:
     """The rows behind the number at `key` (a kpis JSON path) for `filters`; the bugs' titles
-    only when [privacy] show_titles is on."""
-    _, sql, params = _query(key, filters)
+    only when [privacy] show_titles is on. `bug`: one still-hurting bug's tickets
+    (impact.linked_tickets: its tickets_in_period)."""
+    _, sql, params = _query(key, filters, bug)
     return _private(warehouse, warehouse.sql(sql, params))
 
 
-def screen(warehouse: Warehouse, key: str, filters: Filters, largest: int = SCREEN_ROWS) -> tuple[int, pd.DataFrame]:
+def screen(
+    warehouse: Warehouse, key: str, filters: Filters, bug: str | None = None, largest: int = SCREEN_ROWS
+) -> tuple[int, pd.DataFrame]:
     """What a screen shows of the rows behind a number: how many there are, and the `largest`
     of them (the largest values first; a count's list in its own order), in one pass."""
-    _, sql, params = _query(key, filters)
+    _, sql, params = _query(key, filters, bug)
     outer = (  # the file's own rows, counted, ordered and cut here: code constants around it, the limit bound
         "select * exclude (listed_at) from (select *, row_number() over () as listed_at, "
         f"count(*) over () as listed_total from (\n{sql}\n)) order by value desc nulls last, listed_at "
@@ -85,12 +88,12 @@ def _private(warehouse: Warehouse, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _query(key: str, filters: Filters) -> tuple[str, str, dict[str, Any]]:
+def _query(key: str, filters: Filters, bug: str | None = None) -> tuple[str, str, dict[str, Any]]:
     """The rows file of `key`'s KPI and exactly the parameters it names."""
     kpi, part = kpi_of(key)
     name = f"rows/{kpi.rows}"
     sql = read_sql(name)
-    return name, sql, bound(sql, filters.params() | {"part": part}, name)
+    return name, sql, bound(sql, filters.params() | {"part": part, "issue_key": bug}, name)
 
 
 def as_json(key: str, filters: Filters, frame: pd.DataFrame) -> dict[str, Any]:

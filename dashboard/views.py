@@ -90,14 +90,20 @@ def show_tiles(
     st.html(f"<style>{STYLE}</style>" + tiles_html(tiles, sparks or {}, is_meeting(), marks, drill_href))
 
 
-def show_table(frame: pd.DataFrame, column_config: dict[str, Any], meeting_rows: int = 8) -> None:
+def show_table(
+    frame: pd.DataFrame,
+    column_config: dict[str, Any],
+    meeting_rows: int = 8,
+    links: Callable[[int, str], str | None] | None = None,
+) -> None:
     """A table: sortable (st.dataframe) at the desk; on the shared screen an HTML table of text
     whose columns wrap to fit the width (no sideways scrolling), its first `meeting_rows` rows
-    and a line counting the rest."""
+    and a line counting the rest, a cell linking where `links(row, column)` says (the desk
+    has the links as a column of its own: 'list')."""
     if not is_meeting():
         st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
         return
-    shown = frame.head(meeting_rows).drop(columns=[c for c in ("url",) if c in frame.columns])
+    shown = frame.head(meeting_rows).drop(columns=[c for c in ("url", "list") if c in frame.columns])
     labels = {c: _label(column_config.get(c), c) for c in shown.columns}
     formats = {
         labels[c]: (lambda v: sparkline_svg([float(x) for x in v], height=28))
@@ -108,9 +114,16 @@ def show_table(frame: pd.DataFrame, column_config: dict[str, Any], meeting_rows:
     }
     hidden = len(frame) - len(shown)
     more = f"and {hidden} more: see the dashboard without meeting mode" if hidden else ""
+    columns = {label: column for column, label in labels.items()}
     st.html(
         f"<style>{STYLE}</style>"
-        + table_html(shown.rename(columns=labels), formats, "ph-lines ph-meeting ph-list", more=more)
+        + table_html(
+            shown.rename(columns=labels),
+            formats,
+            "ph-lines ph-meeting ph-list",
+            more=more,
+            links=(lambda row, label: links(row, columns[label])) if links else None,
+        )
     )
 
 
@@ -160,7 +173,7 @@ def is_meeting() -> bool:
 
 
 # The URL values of the list behind a number (drill.py): its kpis path, one product line, one month.
-DRILL_PARAMS = ("drill", "drill_line", "drill_month", "drill_hours")
+DRILL_PARAMS = ("drill", "drill_line", "drill_month", "drill_hours", "drill_bug")
 Drill = str | dict[str, str] | dict[str, tuple[str, str]]  # what a click on a chart opens (chart())
 
 

@@ -130,3 +130,19 @@ def test_a_bar_of_the_first_reply_histogram_opens_its_tickets(sample) -> None:
     shown = at.dataframe[-1].value
     assert len(shown) == bar and shown["value"].between(1, 4, inclusive="left").all()
     assert sentence(run(OCTOBER | {"drill": "first_response.median_hours", "drill_hours": "x"})) is None
+
+
+def test_a_still_hurting_bug_opens_its_tickets_of_the_period(sample) -> None:
+    from dashboard.metrics import kpis
+
+    warehouse, _ = sample
+    bug = kpis(warehouse, Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31)))["impact"]["still_hurting"][0]
+    at = run(OCTOBER, page="app_pages/impact.py")
+    lists = [frame for frame in (d.value for d in at.dataframe) if "list" in frame.columns]  # the desk's links
+    assert any(link.endswith(f"drill=impact.linked_tickets&drill_bug={bug['key']}") for link in lists[0]["list"])
+    at = run(OCTOBER | {"drill": "impact.linked_tickets", "drill_bug": bug["key"]}, page="app_pages/impact.py")
+    assert sentence(at) == (
+        f"{bug['tickets_in_period']:,} tickets created in October 2026 about a known bug · All product lines · "
+        f"{bug['key']}"
+    )
+    assert sentence(run(OCTOBER | {"drill": "tickets_created", "drill_bug": bug["key"]})) is None

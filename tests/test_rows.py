@@ -247,3 +247,17 @@ def test_a_screen_reads_the_largest_values_first_and_the_count_of_all(sample) ->
     total, created = screen(warehouse, "tickets_created", october, largest=3)  # a count's list: its own order
     assert created["id"].tolist() == rows(warehouse, "tickets_created", october)["id"].tolist()[:3]
     assert screen(warehouse, "tickets_created", Filters(dt.date(2020, 1, 1), dt.date(2020, 1, 31)))[0] == 0
+
+
+def test_a_still_hurting_bugs_list_is_its_tickets_in_the_period(sample) -> None:
+    warehouse, _ = sample
+    for filters in (
+        Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+        Filters(dt.date(2026, 8, 1), dt.date(2026, 10, 31), priorities=("high", "urgent")),
+    ):
+        hurting = kpis(warehouse, filters)["impact"]["still_hurting"]
+        assert hurting
+        for bug in hurting:
+            listed = rows(warehouse, "impact.linked_tickets", filters, bug=bug["key"])
+            assert len(listed) == bug["tickets_in_period"], bug
+            assert screen(warehouse, "impact.linked_tickets", filters, bug=bug["key"])[0] == bug["tickets_in_period"]

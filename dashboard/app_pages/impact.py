@@ -96,10 +96,14 @@ else:
         "url",
     ]
     table = issue_table(shown, columns)
+    keys = table["issue_key"].tolist()
+    table["list"] = [drill.href("impact.linked_tickets", bug=key) for key in keys]  # its tickets this period
     show_table(
         table,
         meeting_rows=5,
+        links=lambda row, column: table["list"].iloc[row] if column == "tickets_in_period" else None,
         column_config={
+            "list": st.column_config.LinkColumn("Its tickets", display_text="open the list"),
             **ISSUE_COLUMNS,
             "title": st.column_config.TextColumn("Title", width="medium"),
             "tickets_in_period": st.column_config.NumberColumn("Tickets this period"),
@@ -109,7 +113,9 @@ else:
             "monthly_tickets": st.column_config.BarChartColumn("Tickets, last 12 months", y_min=0),
         },
     )
-    export = table.assign(monthly_tickets=table["monthly_tickets"].map(lambda v: " ".join(map(str, v))))
+    export = table.drop(columns="list").assign(
+        monthly_tickets=table["monthly_tickets"].map(lambda v: " ".join(map(str, v)))
+    )
     if not is_meeting():
         st.download_button(
             "Download as CSV",
