@@ -161,6 +161,7 @@ def test_the_meeting_pack_shows_the_dashboards_numbers(tmp_path) -> None:
     in_pack = {html.unescape(label): html.unescape(value) for label, value in TILE.findall(pack)}
     assert len(in_pack) == 9 and in_pack == tiles(at)
     table = next(h.value for h in at.html if "<table" in h.value)
+    table = re.sub(r'<a class="ph-drill" href="[^"]*" target="_self">([^<]*)</a>', r"\1", table)  # cells link to lists
     rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td>", table)  # product line, tickets
     assert len(rows) == 4 and all(f"<tr><td>{line}</td><td>{tickets}</td>" in pack for line, tickets in rows)
 
