@@ -1,8 +1,10 @@
-"""The list behind a number, on screen: a click on a tile, a product-line cell or a What-changed
-sentence opens `?drill=<kpis path>` (and `&drill_line=<product line>` for one line's cell),
-which shows the tickets, bugs or sessions behind that number (rows.py) in a dialog: its count
-and filters in a sentence, sortable at the desk, paged on the shared screen, a CSV of all of
-them. The URL holds it, so a link reopens the same list and the browser's back button closes it.
+"""The list behind a number, on screen: a click on a tile, a product-line cell, a What-changed
+sentence, a month of a KPI page's chart, a bar of the first-reply histogram or a still-hurting
+bug opens `?drill=<kpis path>` (narrowed by `&drill_line=` one product line, `&drill_month=`
+one month, `&drill_hours=` a range of hours, `&drill_bug=` one bug's tickets), which shows the
+tickets, bugs or sessions behind that number (rows.py) in a dialog: its count and filters in a
+sentence, sortable at the desk, paged on the shared screen, a CSV of all of them. The URL holds
+it, so a link reopens the same list and the browser's back button closes it.
 
 Values from the URL are checked against the known keys and product lines, and reach SQL only
 as bound parameters (rows.py).
@@ -218,7 +220,8 @@ def _meeting_page(shown: pd.DataFrame, path: str) -> None:
     """On the shared screen: MEETING_ROWS rows of text a page (the columns that tell them apart
     and the number they add), with Previous / Next."""
     pages = max(1, -(-len(shown) // MEETING_ROWS))
-    page = min(max(int(st.session_state.get("ph_drill_page", 0)), 0), pages - 1)
+    state = f"ph_drill_page_{path}"  # each list opens on its first page
+    page = min(max(int(st.session_state.get(state, 0)), 0), pages - 1)
     part = shown.iloc[page * MEETING_ROWS : (page + 1) * MEETING_ROWS]
     ids = [
         link(url, str(i)) if isinstance(url, str) else i
@@ -244,9 +247,9 @@ def _meeting_page(shown: pd.DataFrame, path: str) -> None:
     st.html(f"<style>{STYLE}</style>{body}")
     left, middle, right = st.columns([1, 2, 1])
     if left.button("Previous", icon=":material/arrow_back:", disabled=page == 0, key="ph_drill_prev"):
-        st.session_state["ph_drill_page"] = page - 1
+        st.session_state[state] = page - 1
         st.rerun(scope="fragment")
     middle.caption(f"Rows {page * MEETING_ROWS + 1:,}–{min((page + 1) * MEETING_ROWS, len(shown)):,} of {len(shown):,}")
     if right.button("Next", icon=":material/arrow_forward:", disabled=page >= pages - 1, key="ph_drill_next"):
-        st.session_state["ph_drill_page"] = page + 1
+        st.session_state[state] = page + 1
         st.rerun(scope="fragment")

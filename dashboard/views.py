@@ -172,7 +172,8 @@ def is_meeting() -> bool:
     return st.query_params.get("mode") == "meeting"
 
 
-# The URL values of the list behind a number (drill.py): its kpis path, one product line, one month.
+# The URL values of the list behind a number (drill.py): its kpis path, and what narrows it to one
+# product line, one month, a range of hours or one bug's tickets.
 DRILL_PARAMS = ("drill", "drill_line", "drill_month", "drill_hours", "drill_bug")
 Drill = str | dict[str, str] | dict[str, tuple[str, str]]  # what a click on a chart opens (chart())
 
