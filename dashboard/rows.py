@@ -70,16 +70,16 @@ def screen(
     warehouse: Warehouse, key: str, filters: Filters, bug: str | None = None, largest: int = SCREEN_ROWS
 ) -> tuple[int, pd.DataFrame]:
     """What a screen shows of the rows behind a number: how many there are, and the `largest`
-    of them (the largest values first; a count's list in its own order), in one pass."""
+    of them (a value's list: the largest values first; a count's list: its first rows, in its own
+    order), without reading every row into Python."""
     _, sql, params = _query(key, filters, bug)
-    outer = (  # the file's own rows, counted, ordered and cut here: code constants around it, the limit bound
-        "select * exclude (listed_at) from (select *, row_number() over () as listed_at, "
-        f"count(*) over () as listed_total from (\n{sql}\n)) order by value desc nulls last, listed_at "
-        "limit $largest"
-    )
-    frame = warehouse.sql(outer, params | {"largest": int(largest)})
-    total = int(frame["listed_total"].iloc[0]) if len(frame) else 0
-    return total, _private(warehouse, frame.drop(columns="listed_total"))
+    total = int(warehouse.sql(f"select count(*) as n from (\n{sql}\n) as listed", params)["n"].iloc[0])
+    order = "order by value desc nulls last " if key.endswith(VALUE_SUFFIXES) else ""  # a count's keeps its own
+    frame = warehouse.sql(f"select * from (\n{sql}\n) as listed {order}limit $largest", params | {"largest": largest})
+    return total, _private(warehouse, frame)
+
+
+VALUE_SUFFIXES = ("_hours", "_days")  # the keys whose lists carry a value each (a median's)
 
 
 def _private(warehouse: Warehouse, frame: pd.DataFrame) -> pd.DataFrame:
