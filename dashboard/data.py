@@ -32,7 +32,7 @@ from dashboard.errors import ProductHealthError
 from dashboard.filters import PRESETS, Filters
 from dashboard.folder import FolderState, folder_state
 from dashboard.logs import log
-from dashboard.metrics import Coverage, known_values, plain_definition, run_metric
+from dashboard.metrics import Coverage, known_values, plain_definition, run_all, run_metric
 from dashboard.metrics import coverage as data_coverage
 from dashboard.store import open_warehouse
 
@@ -221,8 +221,7 @@ class Results:
 
     def get_all(self, model: Model, queries: list[tuple[str, Filters]]) -> dict[tuple[str, Filters], pd.DataFrame]:
         """get() of each (name, filters) query, as many at once as the machine has cores."""
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            return dict(zip(queries, pool.map(lambda query: self.get(model, *query), queries), strict=True))
+        return run_all(queries, lambda name, filters: self.get(model, name, filters))
 
     def _evict(self, keep: tuple[str, str, Filters]) -> None:
         """Drop the least recently used finished results while over `size` or `budget`."""

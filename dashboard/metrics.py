@@ -196,7 +196,9 @@ def check_filters(warehouse: Warehouse, filters: Filters) -> None:
 MetricRunner = Callable[[str, Filters], pd.DataFrame]
 
 
-def run_all(queries: list[tuple[str, Filters]], run: MetricRunner, workers: int | None = None) -> dict:
+def run_all(
+    queries: list[tuple[str, Filters]], run: MetricRunner, workers: int | None = None
+) -> dict[tuple[str, Filters], pd.DataFrame]:
     """Each (name, filters) query once through `run`, `workers` at a time (default: the
     machine's cores; DuckDB releases the GIL and each call has its own cursor)."""
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:

@@ -131,7 +131,7 @@ def _tile(
     if not coverage.has(kpi.entity, filters):
         return Tile(spec.label, NO_DATA, direction, caption=coverage_text(coverage, kpi.entity) + ".", spark=spark)
     value = value_at(now, path)
-    changes = [
+    deltas = [  # vs the previous period, and vs the same period a year earlier
         change(value, value_at(other, path), change_unit(path), direction, short_period_label(period))
         if coverage.reaches(kpi.entity, period) and other_wanted
         else None
@@ -144,7 +144,7 @@ def _tile(
         spec.label,
         NO_DATA if is_missing(value) else shown_as(path)(value),
         direction,
-        *changes,
+        *deltas,
         spec.caption(now, before, short_period_label(filters.previous())),
         spark,
         *_target(path, value, targets),
