@@ -23,7 +23,7 @@ from dashboard import data, rows
 from dashboard.downloads import csv_bytes
 from dashboard.filters import Filters, months_back
 from dashboard.formatting import count, day, days, hours, shown_as
-from dashboard.htmlparts import STYLE, link, render, table_html
+from dashboard.htmlparts import STYLE, render, table_html
 from dashboard.views import DRILL_PARAMS, current_model, is_meeting
 
 MEETING_ROWS = 10  # rows a page on the shared screen
@@ -168,6 +168,11 @@ def _body(path: str, filters: Filters, hours: tuple[float, float] | None, bug: s
     )
 
 
+def _web(url: object) -> str | None:
+    """A web address to link to (http/https only), else None."""
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+
+
 def _value_label(path: str) -> str:
     """The value column's header: what a value list is sorted by."""
     unit = path.rsplit(".", 1)[-1]
@@ -223,12 +228,9 @@ def _meeting_page(shown: pd.DataFrame, path: str) -> None:
     state = f"ph_drill_page_{path}"  # each list opens on its first page
     page = min(max(int(st.session_state.get(state, 0)), 0), pages - 1)
     part = shown.iloc[page * MEETING_ROWS : (page + 1) * MEETING_ROWS]
-    ids = [
-        link(url, str(i)) if isinstance(url, str) else i
-        for i, url in zip(part["id"], part.get("url", [None] * len(part)), strict=True)
-    ]
+    urls = part["url"].tolist() if "url" in part.columns else [None] * len(part)
     wanted = [*MEETING_COLUMNS, *next((extra for prefix, extra in WHY if path.startswith(prefix)), ())]
-    part = part[[c for c in wanted if c in part.columns]].assign(id=ids)
+    part = part[[c for c in wanted if c in part.columns]]
     formats = {
         LABELS["age_days"]: days,
         LABELS["tickets_in_period"]: count,
@@ -243,6 +245,7 @@ def _meeting_page(shown: pd.DataFrame, path: str) -> None:
         part.rename(columns=LABELS | {"value": _value_label(path)}),
         formats | {_value_label(path): shown_as(path)},
         "ph-lines ph-meeting ph-list",
+        links=lambda row, column: _web(urls[row]) if column == LABELS["id"] else None,  # the id opens its page
     )
     st.html(f"<style>{STYLE}</style>{body}")
     left, middle, right = st.columns([1, 2, 1])

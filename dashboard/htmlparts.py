@@ -164,7 +164,11 @@ def table_html(
         content = formats[column](value) if column in formats else value
         href = links(index, column) if links else None
         if href:
-            content = Markup('<a class="ph-drill" href="{}" target="_self">{}</a>').format(href, content)
+            content = (  # a page of another tool opens beside the dashboard; the dashboard's own lists in place
+                Markup('<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>')
+                if href.startswith(("https://", "http://"))
+                else Markup('<a class="ph-drill" href="{}" target="_self">{}</a>')
+            ).format(href, content)
         return kind, content, False
 
     rows = [

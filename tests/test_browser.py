@@ -470,6 +470,9 @@ def test_a_click_on_a_number_opens_the_tickets_behind_it(app_url, browser, width
     assert listed.inner_text().startswith(f"{breached} tickets created in October 2026 whose first reply breached")
     assert page.evaluate(DIALOG_FITS) == []
     assert page.locator("[role=dialog] table.ph-lines tbody tr").count() == 10  # a page of the list
+    ids = page.locator("[role=dialog] table.ph-lines tbody tr td:first-child a")  # each opens its help-desk page
+    assert ids.count() == 10 and ids.first.get_attribute("href").startswith("https://acme.zendesk.com/agent/tickets/")
+    assert "<a" not in page.locator("[role=dialog]").inner_text()
     page.screenshot(path=str(ARTIFACTS / f"meeting-drill-tile-{width}x{height}.png"))
     page.locator("[role=dialog]").get_by_role("button", name="Next").click()
     page.get_by_text("Rows 11–20 of").wait_for(timeout=30_000)

@@ -146,3 +146,10 @@ def test_a_still_hurting_bug_opens_its_tickets_of_the_period(sample) -> None:
         f"{bug['key']}"
     )
     assert sentence(run(OCTOBER | {"drill": "tickets_created", "drill_bug": bug["key"]})) is None
+
+
+def test_on_the_shared_screen_a_tickets_id_opens_its_page_in_the_help_desk() -> None:
+    at = run(OCTOBER | {"drill": "sla.first_response.breached", "mode": "meeting"})
+    listed = next(e.value for e in at.html if '<table class="ph-lines ph-meeting ph-list">' in e.value)
+    assert '<a href="https://acme.zendesk.com/agent/tickets/' in listed and 'rel="noopener noreferrer"' in listed
+    assert "&lt;a" not in listed  # a link, not the text of one
