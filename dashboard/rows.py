@@ -21,7 +21,8 @@ from dashboard.frames import clean
 
 SCREEN_ROWS = 2000  # rows a screen reads, the largest first (count() says how many there are)
 
-# The columns of every ticket rows file, in order (tests/test_rows.py holds each file to them).
+# The columns of every ticket list, in order (rows/ticket_columns.sql; tests/test_rows.py holds
+# each list to them).
 TICKET_COLUMNS = (
     "id",
     "source",
@@ -89,11 +90,19 @@ def _private(warehouse: Warehouse, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _query(key: str, filters: Filters, bug: str | None = None) -> tuple[str, str, dict[str, Any]]:
-    """The rows file of `key`'s KPI and exactly the parameters it names."""
+    """The rows file of `key`'s KPI, and exactly the parameters it names. A ticket rows file
+    gives the tickets of one number (`picked`); rows/ticket_columns.sql, written once for them
+    all, orders them and adds the list's columns. Both are code constants, composed here."""
     kpi, part = kpi_of(key)
     name = f"rows/{kpi.rows}"
     sql = read_sql(name)
+    if kpi.entity == "tickets":
+        _, columns = read_sql(TICKET_TAIL).split("\nwith\n", 1)  # its CTEs follow this file's
+        sql = f"with picked as (\n{sql}\n),\n{columns}"
     return name, sql, bound(sql, filters.params() | {"part": part, "issue_key": bug}, name)
+
+
+TICKET_TAIL = "rows/ticket_columns"
 
 
 def as_json(key: str, filters: Filters, frame: pd.DataFrame) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
 from dashboard.formatting import period_label, plural, short_period_label, when
 from dashboard.metrics import kpis, metric_names, period_summary, run_metric
+from dashboard.rows import TICKET_TAIL, rows
 from dashboard.store import open_warehouse
 
 MARCH = Filters(dt.date(2024, 3, 1), dt.date(2024, 3, 31))
@@ -218,6 +219,8 @@ def test_every_query_file_runs_against_the_sample_data(sample, name: str) -> Non
             name, Filters(dt.date(2026, 1, 1), dt.date(2026, 10, 31)).params() | {"min_age_days": 90}
         )
         assert len(frame) > 0
+    elif name == TICKET_TAIL:  # the columns of every ticket list: run after a ticket rows file
+        assert len(rows(warehouse, "tickets_created", Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31)))) > 0
     elif name.startswith("rows/"):  # the rows behind a number: each part runs (tests/test_rows.py checks them)
         params = Filters(dt.date(2026, 1, 1), dt.date(2026, 10, 31)).params()
         parts = [part for kpi, part in drillable().values() if f"rows/{kpi.rows}" == name]
