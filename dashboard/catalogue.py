@@ -532,7 +532,7 @@ CATALOGUE: tuple[Kpi, ...] = (
 
 def summary_sql() -> list[str]:
     """The distinct summary queries of the catalogue, in its order, then their lists."""
-    return list(dict.fromkeys([kpi.sql for kpi in CATALOGUE] + [name for kpi in CATALOGUE for name in kpi.lists]))
+    return list(dict.fromkeys([kpi.sql for kpi in CATALOGUE] + list_sql()))
 
 
 def list_sql() -> list[str]:

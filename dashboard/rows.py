@@ -19,7 +19,7 @@ from dashboard.filters import Filters
 from dashboard.formatting import period_label
 from dashboard.frames import clean
 
-SCREEN_ROWS = 2000  # rows a screen reads, the largest first (count() says how many there are)
+SCREEN_ROWS = 2000  # rows a screen reads, the largest first (screen() also says how many there are)
 
 # The columns of every ticket list, in order (rows/ticket_columns.sql; tests/test_rows.py holds
 # each list to them).
@@ -63,7 +63,7 @@ def rows(warehouse: Warehouse, key: str, filters: Filters, bug: str | None = Non
     """The rows behind the number at `key` (a kpis JSON path) for `filters`; the bugs' titles
     only when [privacy] show_titles is on. `bug`: one still-hurting bug's tickets
     (impact.linked_tickets: its tickets_in_period)."""
-    _, sql, params = _query(key, filters, bug)
+    sql, params = _query(key, filters, bug)
     return _private(warehouse, warehouse.sql(sql, params))
 
 
@@ -73,7 +73,7 @@ def screen(
     """What a screen shows of the rows behind a number: how many there are, and the `largest`
     of them (a value's list: the largest values first; a count's list: its first rows, in its own
     order), without reading every row into Python."""
-    _, sql, params = _query(key, filters, bug)
+    sql, params = _query(key, filters, bug)
     total = int(warehouse.sql(f"select count(*) as n from (\n{sql}\n) as listed", params)["n"].iloc[0])
     order = "order by value desc nulls last " if key.endswith(VALUE_SUFFIXES) else ""  # a count's keeps its own
     frame = warehouse.sql(f"select * from (\n{sql}\n) as listed {order}limit $largest", params | {"largest": largest})
@@ -89,7 +89,7 @@ def _private(warehouse: Warehouse, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _query(key: str, filters: Filters, bug: str | None = None) -> tuple[str, str, dict[str, Any]]:
+def _query(key: str, filters: Filters, bug: str | None = None) -> tuple[str, dict[str, Any]]:
     """The rows file of `key`'s KPI, and exactly the parameters it names. A ticket rows file
     gives the tickets of one number (`picked`); rows/ticket_columns.sql, written once for them
     all, orders them and adds the list's columns. Both are code constants, composed here."""
@@ -99,7 +99,7 @@ def _query(key: str, filters: Filters, bug: str | None = None) -> tuple[str, str
     if kpi.entity == "tickets":
         _, columns = read_sql(TICKET_TAIL).split("\nwith\n", 1)  # its CTEs follow this file's
         sql = f"with picked as (\n{sql}\n),\n{columns}"
-    return name, sql, bound(sql, filters.params() | {"part": part, "issue_key": bug}, name)
+    return sql, bound(sql, filters.params() | {"part": part, "issue_key": bug}, name)
 
 
 TICKET_TAIL = "rows/ticket_columns"
