@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dashboard.formatting import count, days, hours, is_missing, pct, plural, shown_as
+from dashboard.formatting import count, days, hours, is_missing, iso_utc, pct, plural, shown_as, when
 from dashboard.frames import clean
 
 Summary = dict[str, Any]  # a period's `kpis` JSON (metrics.period_summary)
@@ -158,6 +158,11 @@ def _as_of(section: Summary, ctx: Context) -> None:
     section["as_of"] = ctx.filters.end_at.isoformat()
 
 
+def _cutoff(section: Summary, _ctx: Context) -> None:
+    """The SLA's as_of: the data's cut-off its statuses are judged at (fct_cutoff), in ISO UTC."""
+    section["as_of"] = iso_utc(section.get("as_of"))
+
+
 def _still_hurting(section: Summary, ctx: Context) -> None:
     section["still_hurting_min_age_days"] = ctx.still_hurting_days
     if ctx.hurting is not None:
@@ -185,7 +190,7 @@ def _sla_keys() -> dict[str, Key]:
         out[f"{part}.breached"] = lower(f"{part}_breached", 0)
         out[f"{part}.pending"] = plain(f"{part}_pending", 0)
         out[f"{part}.met_pct"] = higher(f"{part}_met_pct")
-    return out | {"basis": plain("basis")}
+    return out | {"basis": plain("basis"), "as_of": plain("data_as_of")}
 
 
 CATALOGUE: tuple[Kpi, ...] = (
@@ -436,6 +441,7 @@ CATALOGUE: tuple[Kpi, ...] = (
             for status, verdict in zip(STATUSES, ("met its SLA", "breached its SLA", "is pending"), strict=True)
         },
         keys=_sla_keys(),
+        extra=_cutoff,
         tile=TileSpec(
             label="First replies within SLA",
             key="first_response.met_pct",
@@ -444,6 +450,7 @@ CATALOGUE: tuple[Kpi, ...] = (
                 f"{count(s['sla']['first_response']['breached'])} breached",
                 f"{count(s['sla']['first_response']['pending'])} pending",
                 f"{s['sla']['basis']} hours" if s["sla"]["basis"] else "no [sla] targets set",
+                f"as of {when(s['sla']['as_of'])}" if s["sla"]["as_of"] else None,
             ),
             drill="first_response.breached",
         ),

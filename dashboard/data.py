@@ -34,6 +34,7 @@ from dashboard.folder import FolderState, folder_state
 from dashboard.logs import log
 from dashboard.metrics import Coverage, known_values, plain_definition, run_all, run_metric
 from dashboard.metrics import coverage as data_coverage
+from dashboard.metrics import data_as_of as cutoff
 from dashboard.store import open_warehouse
 
 
@@ -297,6 +298,12 @@ def choices(key: str) -> dict[str, list[str]]:
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
 def coverage(timezone: str, key: str) -> Coverage:
     return data_coverage(_warehouse(key), timezone)
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def data_as_of(key: str) -> str | None:
+    """The data's cut-off (metrics.data_as_of): what the SLA statuses are judged at."""
+    return cutoff(_warehouse(key))
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)

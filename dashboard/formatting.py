@@ -81,6 +81,16 @@ def when(iso: str | None) -> str:
     return f"{moment.day} {moment:%B %Y, %H:%M} UTC"
 
 
+def iso_utc(value: Any) -> str | None:
+    """An instant as ISO 8601 in UTC to the second, 'Z' for the zone ('2026-11-03T14:00:00Z');
+    None for none. A naive value is taken as UTC."""
+    if value is None or value != value:  # None, NaT
+        return None
+    moment = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 def day(value: dt.date) -> str:
     return f"{value.day} {value:%b %Y}"
 

@@ -19,6 +19,7 @@ from dashboard.catalogue import Context, summary_sql, target_met, trend_sql, val
 from dashboard.db import Warehouse, read_sql
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, last_full_month, months_back, preset_period
+from dashboard.formatting import iso_utc
 from dashboard.frames import total_row
 
 
@@ -151,6 +152,13 @@ def coverage(warehouse: Warehouse, timezone: str) -> Coverage:
     )
 
 
+def data_as_of(warehouse: Warehouse) -> str | None:
+    """The data's cut-off (queries/marts/fct_cutoff.sql: the latest update of any ticket), the
+    instant the SLA statuses are judged at, as ISO 8601 UTC ('2026-11-03T14:00:00Z'); None
+    without tickets."""
+    return iso_utc(warehouse.sql("select data_as_of from fct_cutoff")["data_as_of"].iloc[0])
+
+
 def plain_definition(name: str) -> str:
     """The 'In plain words:' paragraph of a metric's SQL header: its definition for people, no
     internal names (the rest of the header is for whoever reads the SQL)."""
@@ -251,6 +259,7 @@ def kpis(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
     return {
         "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "timezone": filters.timezone},
         "product_lines": list(filters.product_lines),
+        "data_as_of": data_as_of(warehouse),
         **summary,
         "targets": {
             path: {

@@ -85,7 +85,7 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
         previous=previous,
         comparison=comparison_caption(filters, shown.coverage),
         timezone=filters.timezone,
-        note=_data_note(report),
+        note=_data_note(report, shown.now["sla"].get("as_of")),
         generated=when(dt.datetime.now(dt.UTC).isoformat()),
         tiles=Markup(tiles_html(shown.tiles, shown.sparks, marks=shown.event_months)),
         compared=shown.compared,
@@ -123,11 +123,13 @@ def _hurting_html(bugs: pd.DataFrame, show_titles: bool) -> Markup | str:
     return Markup(table_html(table, formats, "hurting"))
 
 
-def _data_note(report: LoadReport) -> dict[str, str]:
-    """'Data as of …', the files and rows read, and how many files had problems ('' for none)."""
+def _data_note(report: LoadReport, sla_as_of: str | None) -> dict[str, str]:
+    """'Data as of …', the SLA's cut-off, the files and rows read, and how many files had
+    problems ('' for none)."""
     failed = [f for f in report.files if f.failed]
     return {
         "as_of": when(report.data_as_of),
+        "sla_as_of": when(sla_as_of) if sla_as_of else "",
         "files": plural(len(report.files), "export file"),
         "tickets": plural(report.counts.get("tickets", 0), "ticket"),
         "issues": plural(report.counts.get("issues", 0), "issue"),

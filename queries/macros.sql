@@ -183,25 +183,26 @@ create or replace macro ph_open_in_hour(spans, at_us) as case len(spans)
     else list_sum(list_transform(spans, lambda p: greatest(0, least(at_us, p.to_us) - p.from_us)))::bigint
 end;
 
--- A ticket's SLA status as of `end_at` (metrics/sla.sql, metrics/changes.sql): 'met' (done before
--- end_at and by the deadline), 'breached' (done before end_at after the deadline, or not done
--- and the deadline at or before end_at), 'pending' (not done, deadline later); null when not
--- judged. First reply: not judged without a deadline, when the export says nothing about
--- replies, or gives only business minutes (no reply instant).
-create or replace macro ph_sla_first_response_status(due_at, has_response_data, first_reply_at, first_response_hours, end_at) as case
+-- A ticket's SLA status as the data knows it (metrics/sla.sql, sla_trend.sql, changes.sql,
+-- rows/): 'met' (the reply or solve in the data came by the deadline, whenever it came),
+-- 'breached' (it came after the deadline, or it has not come and the deadline is at or before
+-- `as_of`, the data's cut-off fct_cutoff.data_as_of), 'pending' (it has not come and the deadline
+-- is after the cut-off); null when not judged. First reply: not judged without a deadline, when
+-- the export says nothing about replies, or gives only business minutes (no reply instant).
+create or replace macro ph_sla_first_response_status(due_at, has_response_data, first_reply_at, first_response_hours, as_of) as case
     when due_at is null then null
     when not has_response_data or (first_reply_at is null and first_response_hours is not null) then null
-    when first_reply_at < end_at then case when first_reply_at <= due_at then 'met' else 'breached' end
-    when due_at <= end_at then 'breached'
+    when first_reply_at is not null then case when first_reply_at <= due_at then 'met' else 'breached' end
+    when due_at <= as_of then 'breached'
     else 'pending'
 end;
 
 -- The solve: not judged without a deadline, for tickets closed by merge, or solved ones whose
 -- export has no solve time.
-create or replace macro ph_sla_resolution_status(due_at, is_merged, status, is_solved, solved_at, end_at) as case
+create or replace macro ph_sla_resolution_status(due_at, is_merged, status, is_solved, solved_at, as_of) as case
     when due_at is null or is_merged or (status in ('solved', 'closed') and solved_at is null) then null
-    when is_solved and solved_at < end_at then case when solved_at <= due_at then 'met' else 'breached' end
-    when due_at <= end_at then 'breached'
+    when is_solved then case when solved_at <= due_at then 'met' else 'breached' end
+    when due_at <= as_of then 'breached'
     else 'pending'
 end;
 

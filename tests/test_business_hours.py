@@ -167,18 +167,21 @@ def test_business_deadlines_by_hand(business, ticket_id: str, first_due: str, so
     assert (local(row["first_response_due_at"]), local(row["resolution_due_at"])) == (first_due, solve_due)
 
 
-def test_sla_met_breached_and_pending_at_the_period_end_by_hand(business) -> None:
+def test_sla_met_and_breached_as_the_data_knows_it_by_hand(business) -> None:
     sla = period_summary(business, DECEMBER)["sla"]
-    # first reply: 1 met (9:20 <= 9:30); 2 breached (9:45 > 9:30); 4 breached (no reply, due on
-    # the 29th); 3, 5, 7 pending (due in January; 5's reply on 2 January is after the period);
-    # 6 was created in November. Durations tickets created in December: their 8 h 'low' targets
-    # are all met (replied within 2 h of business time) or, for 'reply on a holiday', met too.
+    # The data's cut-off is its latest instant, the 'autumn sunday' reply on 26 October 2026
+    # (custom CSV: no update times), after every December deadline: nothing is pending.
+    # first reply: 1 met (9:20 <= 9:30); 5 met (9:10 on 2 January, due 9:30: after the period's
+    # end, in time); 2 breached (9:45 > 9:30); 3, 4, 7 breached (no reply; due 2 January 11:00,
+    # 29 December 17:00, 2 January 10:00); 6 was created in November. Durations tickets created
+    # in December: their 8 h 'low' targets are all met (replied within 2 h of business time) or,
+    # for 'reply on a holiday', met too.
     created = {"overnight", "weekend", "holiday", "split shift", "before opening", "on saturday", "reply on a holiday"}
     assert sla["first_response"] == {
-        "met": 1 + len(created),
-        "breached": 2,
-        "pending": 3,
-        "met_pct": pytest.approx(100 * (1 + len(created)) / (3 + len(created)), abs=1e-3),
+        "met": 2 + len(created),
+        "breached": 4,
+        "pending": 0,
+        "met_pct": pytest.approx(100 * (2 + len(created)) / (6 + len(created)), abs=1e-3),
     }
     assert sla["basis"] == "business"
 
@@ -186,9 +189,10 @@ def test_sla_met_breached_and_pending_at_the_period_end_by_hand(business) -> Non
 def test_sla_on_sla_tickets_only(business) -> None:
     only_a = Filters(DECEMBER.start, DECEMBER.end, DECEMBER.timezone, priorities=("urgent", "high", "normal"))
     sla = period_summary(business, only_a)["sla"]
-    assert sla["first_response"] == {"met": 1, "breached": 2, "pending": 3, "met_pct": pytest.approx(100 / 3, abs=1e-3)}
-    # solve: 1 met (solved Tuesday 12:00, due Wednesday); 2 and 4 breached (due 3 and 30 Dec); 3, 5, 7 pending
-    assert sla["resolution"] == {"met": 1, "breached": 2, "pending": 3, "met_pct": pytest.approx(100 / 3, abs=1e-3)}
+    assert sla["first_response"] == {"met": 2, "breached": 4, "pending": 0, "met_pct": pytest.approx(100 / 3, abs=1e-3)}
+    # solve: 1 met (solved Tuesday 12:00, due Wednesday); 2 and 4 breached (due 3 and 30 Dec);
+    # 3, 5, 7 breached (not solved; due 5, 6 and 6 January, before the cut-off)
+    assert sla["resolution"] == {"met": 1, "breached": 5, "pending": 0, "met_pct": pytest.approx(100 / 6, abs=1e-3)}
 
 
 def test_calendar_basis_counts_every_hour(tmp_path: Path) -> None:
@@ -197,12 +201,13 @@ def test_calendar_basis_counts_every_hour(tmp_path: Path) -> None:
     )
     warehouse, _ = open_warehouse(folder, persist=False)
     sla = period_summary(warehouse, DECEMBER)["sla"]
-    # 1 h after 16:30 is 17:30: 1 and 2 breached; 3 due 19:00 on the 31st, 4 on the 29th, 5 at
-    # 17:30 on the 31st: breached; 7 due 00:30 on 1 January, after the period's end: pending
-    assert sla["first_response"] == {"met": 0, "breached": 5, "pending": 1, "met_pct": 0.0}
+    # The cut-off is 5's reply, 9:10 on 2 January. 1 h after 16:30 is 17:30: 1 and 2 breached;
+    # 3 due 19:00 on the 31st, 4 on the 29th, 5 at 17:30 on the 31st: breached; 7 due 00:30 on
+    # 1 January, after the period's end but before the cut-off: breached too
+    assert sla["first_response"] == {"met": 0, "breached": 6, "pending": 0, "met_pct": 0.0}
     # solve within 16 h: 1 (solved 12:00, due 8:30 Tuesday), 2 and 4 (due 1:00 on the 30th)
-    # breached; 3 (due 7:00 on 1 January), 5 and 7 pending
-    assert sla["resolution"] == {"met": 0, "breached": 3, "pending": 3, "met_pct": 0.0}
+    # breached; 3 (due 7:00 on 1 January), 5 (8:30) and 7 (15:30) before the cut-off: breached
+    assert sla["resolution"] == {"met": 0, "breached": 6, "pending": 0, "met_pct": 0.0}
     assert sla["basis"] == "calendar"
 
 

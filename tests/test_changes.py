@@ -34,8 +34,10 @@ def _model() -> Warehouse:
         "create table fct_tickets (created_at timestamptz, solved_at timestamptz, is_solved boolean, "
         "first_response_hours double, resolution_hours double, product_line varchar, priority varchar, "
         "channel varchar, first_response_due_at timestamptz, has_response_data boolean, "
-        "first_reply_at timestamptz, is_csat_satisfied boolean)"
+        "first_reply_at timestamptz, is_csat_satisfied boolean, updated_at timestamptz)"
     )
+    # The SLA statuses are judged as of the data's cut-off: the real mart, as a view over these rows.
+    con.execute(f"create view fct_cutoff as {read_sql('marts/fct_cutoff')}")
     con.execute(
         "create table fct_self_service (started_at timestamptz, product_line varchar, count_sessions int, "
         "count_resolved int)"

@@ -46,6 +46,7 @@ def test_kpis_json_has_the_documented_keys(capsys) -> None:
     assert set(result) == {
         "period",
         "product_lines",
+        "data_as_of",
         "tickets_created",
         "first_response",
         "resolution",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, data, drill
+from dashboard.formatting import when
 from dashboard.frames import totals
 from dashboard.views import chart, current_filters, current_model, explain, heading, is_meeting, with_target
 
@@ -24,8 +25,9 @@ if sla is None:
     st.caption("No SLA targets are set: add an [sla] table to health.toml (see the README) to see attainment.")
 else:
     st.caption(
-        f"SLA targets in {sla.basis} hours, judged at each month's end; the backlog is the tickets open at "
-        "the end of each month; CSAT counts the rated tickets solved in the month."
+        f"SLA targets in {sla.basis} hours, judged as the data knows it: as of {when(data.data_as_of(key))}, "
+        "the latest ticket update in the data (a reply after the month's end counts as it came); the backlog "
+        "is the tickets open at the end of each month; CSAT counts the rated tickets solved in the month."
     )
 left, right = st.columns(2) if is_meeting() else (st.container(), st.container())
 with left:

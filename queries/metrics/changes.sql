@@ -26,8 +26,8 @@
 --     approximation, tie correction) of tickets created per day (days in $tz, a day without
 --     tickets counts 0), so ordinary day-to-day swings are not news; tested when both periods
 --     have >= 20 days; previous / current are the periods' totals.
---   sla.first_response.met_pct (sla.sql, each period judged as of its own end), csat.score_pct
---     (csat.sql): two-proportion z test of met among (met + breached), satisfied among rated;
+--   sla.first_response.met_pct (sla.sql, both periods judged as of the data's cut-off),
+--     csat.score_pct (csat.sql): two-proportion z test of met among (met + breached), satisfied among rated;
 --     tested when both periods have >= 20.
 --   impact.still_hurting (bug_impact.sql: open at $end_at, at least $min_age_days old, linked
 --     tickets in the period; and created before the compared period began): its linked tickets in the two periods as Poisson counts over the
@@ -302,8 +302,8 @@ bug_counts as (
     having c_current > 0
 ),
 
--- First replies within SLA (sla.sql, judged as of each period's end) and CSAT (csat.sql): shares
--- of tickets, compared by the two-proportion z test.
+-- First replies within SLA (sla.sql, both periods judged as of the data's cut-off) and CSAT
+-- (csat.sql): shares of tickets, compared by the two-proportion z test.
 shares as (
     select 'sla.first_response.met_pct' as metric, period, product_line, (status = 'met')::int as success
     from (
@@ -312,7 +312,7 @@ shares as (
             product_line,
             ph_sla_first_response_status(
                 first_response_due_at, has_response_data, first_reply_at, first_response_hours,
-                case ph_period_of(created_at, $start_at, $end_at) when 'current' then $end_at else $prev_end_at end
+                (select data_as_of from fct_cutoff)
             ) as status
         from fct_tickets
         where

@@ -1,23 +1,24 @@
 -- SLA attainment: first reply and solve against the targets of [sla], overall and per product line.
 -- In plain words: SLA: for the tickets created in the period, whether the first reply, and the
 --   solve, came within the target hours of the ticket's priority (counted in business hours of
---   the team's schedule, or in calendar hours, as the settings say). Met: it came by the
---   deadline. Breached: it came after the deadline, or it has not come and the deadline passed
---   by the period's end. Pending: it has not come by the period's end and the deadline is
---   later. Met % = met / (met + breached). Tickets closed by merging are left out of the solve.
+--   the team's schedule, or in calendar hours, as the settings say), as the data knows it: as of
+--   its cut-off, the latest update of any ticket in it. Met: it came by the deadline, whenever it
+--   came. Breached: it came after the deadline, or it has not come and the deadline passed by
+--   the cut-off. Pending: it has not come and the deadline is after the cut-off. Met % = met /
+--   (met + breached). Tickets closed by merging are left out of the solve.
 -- Grain: one row per product line plus one total row (product_line is null).
 -- Params: $start_at (inclusive), $end_at (exclusive); $product_lines, $priorities, $channels
 --   (empty list = all).
 -- Definition: tickets *created* in the period with a deadline (fct_tickets.first_response_due_at
 --   / resolution_due_at: the instant the ticket's elapsed business or calendar time reaches its
---   priority's target, cfg_sla). Everything is judged as of the period's end ($end_at): a reply
---   (first_reply_at) or solve (solved_at of a solved ticket) at or after $end_at has not
---   happened yet.
+--   priority's target, cfg_sla). Everything is judged as of the data's cut-off
+--   (fct_cutoff.data_as_of, returned as data_as_of), not the period's end: a reply or solve after
+--   the period's end counts as it came, and a month's numbers can move when a later export
+--   brings news (dashboard/revisions.py says so).
 --   The statuses are the macros ph_sla_first_response_status / ph_sla_resolution_status:
---   met: reply/solve before $end_at and at or before the deadline;
---   breached: reply/solve before $end_at and after the deadline, or none before $end_at and the
---     deadline at or before $end_at;
---   pending: none before $end_at and the deadline after $end_at.
+--   met: reply (first_reply_at) / solve (solved_at of a solved ticket) at or before the deadline;
+--   breached: reply/solve after the deadline, or none and the deadline at or before the cut-off;
+--   pending: none and the deadline after the cut-off.
 --   First reply: tickets whose export says nothing about replies, or gives only business
 --   minutes (no reply instant), are not judged. Resolution: tickets closed by merge, and solved
 --   ones whose export has no solve time, are not judged.
@@ -32,15 +33,20 @@ tickets as (
         and ph_ticket_chosen($product_lines, $priorities, $channels, product_line, priority, channel)
 ),
 
+cutoff as (
+    select data_as_of from fct_cutoff
+),
+
 judged as (
     select
-        product_line,
+        t.product_line,
         ph_sla_first_response_status(
-            first_response_due_at, has_response_data, first_reply_at, first_response_hours, $end_at
+            t.first_response_due_at, t.has_response_data, t.first_reply_at, t.first_response_hours, c.data_as_of
         ) as first_response_status,
-        ph_sla_resolution_status(resolution_due_at, is_merged, status, is_solved, solved_at, $end_at)
+        ph_sla_resolution_status(t.resolution_due_at, t.is_merged, t.status, t.is_solved, t.solved_at, c.data_as_of)
             as resolution_status
-    from tickets
+    from tickets as t
+    cross join cutoff as c
 ),
 
 final as (
@@ -56,7 +62,8 @@ final as (
         count(*) filter (where resolution_status = 'pending') as resolution_pending,
         100.0 * count(*) filter (where resolution_status = 'met')
             / nullif(count(*) filter (where resolution_status in ('met', 'breached')), 0) as resolution_met_pct,
-        (select basis from cfg_sla) as basis
+        (select basis from cfg_sla) as basis,
+        (select data_as_of from cutoff) as data_as_of
     from judged
     group by grouping sets ((), (product_line))
 )

@@ -1,17 +1,17 @@
 -- SLA attainment per month of creation, overall and per product line (sparklines, the pack).
 -- In plain words: The share of tickets created in each calendar month whose first reply, and
---   whose solve, met the SLA target, judged as of the end of that month (see SLA).
+--   whose solve, met the SLA target, as the data knows it (as of its cut-off; see SLA).
 -- Grain: one row per (month_start, product_line), plus per month a total row (product_line null).
 -- Params: as sla.sql, plus $tz: the reporting zone that months are cut in.
--- Definition: as sla.sql with each month's own end (its next month's first midnight in $tz)
---   in place of $end_at, so a month's row depends on that month only.
+-- Definition: as sla.sql per month of creation; every month is judged as of the same cut-off
+--   (fct_cutoff.data_as_of), so a month's row depends on that month's tickets and the cut-off
+--   only (the precomputed pre_sla_trend, written with the model, has the model's cut-off).
 with
 
 tickets as (
     select
         *,
-        date_trunc('month', timezone($tz, created_at))::date as month_start,
-        timezone($tz, (date_trunc('month', timezone($tz, created_at)) + interval 1 month)::timestamp) as month_end_at
+        date_trunc('month', timezone($tz, created_at))::date as month_start
     from fct_tickets
     where
         created_at >= $start_at
@@ -21,14 +21,15 @@ tickets as (
 
 judged as (
     select
-        month_start,
-        product_line,
+        t.month_start,
+        t.product_line,
         ph_sla_first_response_status(
-            first_response_due_at, has_response_data, first_reply_at, first_response_hours, month_end_at
+            t.first_response_due_at, t.has_response_data, t.first_reply_at, t.first_response_hours, c.data_as_of
         ) as first_response_status,
-        ph_sla_resolution_status(resolution_due_at, is_merged, status, is_solved, solved_at, month_end_at)
+        ph_sla_resolution_status(t.resolution_due_at, t.is_merged, t.status, t.is_solved, t.solved_at, c.data_as_of)
             as resolution_status
-    from tickets
+    from tickets as t
+    cross join fct_cutoff as c
 ),
 
 final as (

@@ -4,7 +4,8 @@
 --   $part: 'first_response.met', 'first_response.breached', 'first_response.pending',
 --   'resolution.met', 'resolution.breached' or 'resolution.pending'.
 -- Definition: the tickets created in the period whose status (ph_sla_first_response_status /
---   ph_sla_resolution_status as of $end_at, the macros metrics/sla.sql uses) is the part's;
+--   ph_sla_resolution_status as of the data's cut-off fct_cutoff.data_as_of, as metrics/sla.sql
+--   judges them) is the part's;
 --   the `tickets` CTE is metrics/sla.sql's, word for word (tests/test_rows.py checks the counts).
 --   value is null (a count). The list's columns come from
 --   rows/ticket_columns.sql.
@@ -20,13 +21,14 @@ tickets as (
 
 judged as (
     select
-        *,
+        t.*,
         ph_sla_first_response_status(
-            first_response_due_at, has_response_data, first_reply_at, first_response_hours, $end_at
+            t.first_response_due_at, t.has_response_data, t.first_reply_at, t.first_response_hours, c.data_as_of
         ) as first_response_status,
-        ph_sla_resolution_status(resolution_due_at, is_merged, status, is_solved, solved_at, $end_at)
+        ph_sla_resolution_status(t.resolution_due_at, t.is_merged, t.status, t.is_solved, t.solved_at, c.data_as_of)
             as resolution_status
-    from tickets
+    from tickets as t
+    cross join fct_cutoff as c
 ),
 
 picked as (

@@ -1,7 +1,8 @@
 -- The columns of every ticket list (dashboard/rows.py TICKET_COLUMNS), for the tickets one
 -- number counts: rows.py runs it after a ticket rows file, whose rows are `picked` here.
 -- Grain: one row per ticket of `picked`; in creation order, a value list by its value.
--- Params: $end_at (the SLA statuses are as of the period's end, as metrics/sla.sql judges them).
+-- Params: none of its own (the SLA statuses are as of the data's cut-off, fct_cutoff.data_as_of,
+--   as metrics/sla.sql judges them).
 -- Definition: position orders the list (by value, then creation); is_median marks the one or two
 --   rows the interpolated median of `value` is computed from; linked_bug_key is the first of the
 --   ticket's bugs by key; url is the ticket's page in its tool (fct_tickets.url).
@@ -35,10 +36,10 @@ final as (
         t.first_response_business_hours,
         t.resolution_hours,
         ph_sla_first_response_status(
-            t.first_response_due_at, t.has_response_data, t.first_reply_at, t.first_response_hours, $end_at
+            t.first_response_due_at, t.has_response_data, t.first_reply_at, t.first_response_hours, c.data_as_of
         ) as sla_first_response_status,
         t.first_response_due_at,
-        ph_sla_resolution_status(t.resolution_due_at, t.is_merged, t.status, t.is_solved, t.solved_at, $end_at)
+        ph_sla_resolution_status(t.resolution_due_at, t.is_merged, t.status, t.is_solved, t.solved_at, c.data_as_of)
             as sla_resolution_status,
         t.resolution_due_at,
         t.csat_rating as rating,
@@ -48,6 +49,7 @@ final as (
         t.value is not null and t.position between (t.picked_count - 1) // 2 and t.picked_count // 2 as is_median,
         t.position
     from ranked as t
+    cross join fct_cutoff as c
     left join linked_bugs as b on b.source = t.source and b.ticket_id = t.ticket_id
 )
 
