@@ -19,7 +19,7 @@ from dashboard.db import Warehouse
 from dashboard.errors import ProductHealthError
 from dashboard.filters import BASES, Filters, parse_date
 from dashboard.mapping import field_values, format_field_values
-from dashboard.store import open_warehouse
+from dashboard.store import open_warehouse, packs_dir
 from dashboard.zones import check_zone
 
 EXIT_OK, EXIT_DATA_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -192,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
             return _tickets(args, warehouse)
         from dashboard.metrics import kpis
 
-        print(format_kpis(kpis(warehouse, _filters(args, warehouse)), args.format))
+        packs = packs_dir(Path(report.data_dir))
+        print(format_kpis(kpis(warehouse, _filters(args, warehouse), packs), args.format))
         return EXIT_OK
     except ProductHealthError as exc:
         print(f"product-health: error: {exc}", file=sys.stderr)
@@ -238,15 +239,24 @@ def _tickets(args: argparse.Namespace, warehouse: Warehouse) -> int:
 
 def _report(args: argparse.Namespace, warehouse: Warehouse, report: LoadReport) -> int:
     from dashboard.metrics import check_filters
-    from dashboard.pack import meeting_pack, month_filters
+    from dashboard.pack import month_filters, pack_with_record
+    from dashboard.revisions import save
 
     filters = month_filters(args.month, args.timezone or warehouse.settings.timezone, tuple(args.product_line))
     check_filters(warehouse, filters)
+    html, recorded = pack_with_record(warehouse, report, filters)
     try:
-        args.out.write_text(meeting_pack(warehouse, report, filters), encoding="utf-8")
+        args.out.write_text(html, encoding="utf-8")
     except OSError as exc:
         raise ProductHealthError(f"cannot write {args.out}: {exc.strerror}") from None
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB): the meeting pack for {args.month}")
+    if recorded is not None:  # only a pack that was written is recorded
+        packs = packs_dir(Path(report.data_dir))
+        try:
+            path = save(packs, filters, recorded)
+        except OSError as exc:
+            raise ProductHealthError(f"cannot record the pack's figures in {packs}: {exc.strerror}") from None
+        print(f"recorded its figures in {path}: a later dashboard or pack of {args.month} says what moved since")
     if report.failed:
         print(
             "product-health: some export files failed or had rejected rows; run `product-health check`", file=sys.stderr

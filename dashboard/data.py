@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import SAMPLE_DATA_DIR, mapping, pack, tiles
+from dashboard import SAMPLE_DATA_DIR, mapping, pack, revisions, tiles
 from dashboard import rows as behind
 from dashboard.build import LoadReport, Progress
 from dashboard.db import Warehouse, read_sql
@@ -35,7 +35,7 @@ from dashboard.logs import log
 from dashboard.metrics import Coverage, known_values, plain_definition, run_all, run_metric
 from dashboard.metrics import coverage as data_coverage
 from dashboard.metrics import data_as_of as cutoff
-from dashboard.store import open_warehouse
+from dashboard.store import open_warehouse, packs_dir
 
 
 def data_dir() -> Path:
@@ -317,6 +317,15 @@ def overview(filters: Filters, key: str) -> tiles.Overview:
     model, spans = _model(key), coverage(filters.timezone, key)
     frames = RESULTS.get_all(model, tiles.overview_queries(filters, spans))
     return tiles.overview(frames, filters, spans, model.report.counts, model.warehouse.settings)
+
+
+def revision_note(filters: Filters, key: str) -> dict | None:
+    """'Revised since the pack of …' for the overview (revisions.note), or None: read from the
+    packs archive at each run, not cached, so a pack recorded meanwhile is seen at once."""
+    model, shown = _model(key), overview(filters, key)
+    packs = packs_dir(Path(model.report.data_dir))
+    found, moves = revisions.since_last_pack(packs, filters, shown.figures, model.warehouse.settings)
+    return revisions.note(found, moves, shown.now["sla"]["as_of"])
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)

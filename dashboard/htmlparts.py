@@ -178,6 +178,12 @@ def table_html(
     return render("table.html", head=list(frame.columns), rows=rows, css_class=css_class, no_data=NO_DATA, more=more)
 
 
+def revisions_html(note: dict[str, Any] | None) -> str:
+    """'Revised since the pack of 3 Nov 2026': the figures that moved since the month's last
+    pack (revisions.note), or '' when none did or no pack was recorded."""
+    return render("revisions.html", note=note) if note else ""
+
+
 def changes_html(movements: list[Movement], against: str, meeting: bool = False, links: bool = True) -> str:
     """What changed: at most SHOWN sentences, each marked better or worse in a word and a sign
     (never colour alone) and, on the dashboard, a link to the page that shows it."""

@@ -10,12 +10,14 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from dashboard import catalogue, changes, precomputed
+from dashboard import catalogue, changes, precomputed, revisions
 from dashboard.catalogue import Context, summary_sql, target_met, trend_sql, value_at
+from dashboard.config import Settings
 from dashboard.db import Warehouse, read_sql
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters, last_full_month, months_back, preset_period
@@ -243,10 +245,11 @@ def period_summary(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
     )
 
 
-def kpis(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
+def kpis(warehouse: Warehouse, filters: Filters, packs: Path | None = None) -> dict[str, Any]:
     """The `product-health kpis` object: this period, the period it is compared with (the
     calendar month(s) before a period of whole months, else the days of equal length before)
-    and the same period a year earlier."""
+    and the same period a year earlier; the data's cut-off (data_as_of) and the figures that
+    moved since the month's last pack recorded in `packs` (revisions; [] without one)."""
     check_filters(warehouse, filters)
     compared = {}
     for key, period in (("previous_period", filters.previous()), ("year_ago_period", filters.year_ago())):
@@ -254,7 +257,14 @@ def kpis(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
             "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
             **period_summary(warehouse, period),
         }
-    summary = period_summary(warehouse, filters)
+    results: dict[str, pd.DataFrame] = {}  # this period's, by metric: the summary's and the revisions'
+
+    def metric(name: str, period: Filters) -> pd.DataFrame:  # summarise asks for `filters` only
+        if name not in results:
+            results[name] = run_metric(warehouse, name, period)
+        return results[name]
+
+    summary = summarise(metric, filters, warehouse.settings.still_hurting_days)
     targets = warehouse.settings.targets_for(filters.product_lines)
     return {
         "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "timezone": filters.timezone},
@@ -273,5 +283,14 @@ def kpis(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
             movement.as_dict() for movement in what_changed(warehouse, filters, coverage(warehouse, filters.timezone))
         ],
         "events": events(warehouse, filters),
+        "revisions": [] if packs is None else revisions_since(packs, filters, results, warehouse.settings),
         **compared,
     }
+
+
+def revisions_since(
+    packs: Path, filters: Filters, results: dict[str, pd.DataFrame], settings: Settings
+) -> list[dict[str, Any]]:
+    """The figures that moved since the month's last recorded pack (revisions.compare), from
+    the period's summary results ({metric name: frame})."""
+    return revisions.since_last_pack(packs, filters, revisions.figures(results), settings)[1]

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 from markupsafe import Markup
 
-from dashboard import catalogue, charts
+from dashboard import catalogue, charts, revisions
 from dashboard.build import LoadReport
 from dashboard.catalogue import definitions as catalogue_definitions
 from dashboard.db import Warehouse
@@ -32,11 +34,13 @@ from dashboard.htmlparts import (
     link,
     product_line_html,
     render,
+    revisions_html,
     sparkline_svg,
     table_html,
     tiles_html,
 )
 from dashboard.metrics import coverage, plain_definition, run_all, run_metric, still_hurting
+from dashboard.store import packs_dir
 from dashboard.tiles import Overview, change_of, comparison_caption, overview, overview_queries, table_columns
 
 
@@ -71,6 +75,13 @@ CHART_WIDTH = 660  # px at 96 dpi: A4 portrait less 1 cm margins is 718 px, Lett
 
 def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> str:
     """The whole HTML document for the period of `filters` (templates/pack.html)."""
+    return pack_with_record(warehouse, report, filters)[0]
+
+
+def pack_with_record(warehouse: Warehouse, report: LoadReport, filters: Filters) -> tuple[str, dict[str, Any] | None]:
+    """The pack, and the record of the figures it prints (revisions.record; None for a period
+    that is not one calendar month), which is embedded in it. A month whose figures moved since
+    its last recorded pack gets the revision note."""
     spans = coverage(warehouse, filters.timezone)
     frames = run_all(overview_queries(filters, spans), lambda name, period: run_metric(warehouse, name, period))
     shown = overview(frames, filters, spans, report.counts, warehouse.settings)
@@ -79,14 +90,24 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
         product_line_html(part, previous=previous, targets_for=lambda line: warehouse.settings.targets_for((line,)))
         for part in _table_parts(shown.table)
     ]
-    return render(
+    as_of, generated = shown.now["sla"]["as_of"], dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    found, moves = revisions.since_last_pack(
+        packs_dir(Path(report.data_dir)), filters, shown.figures, warehouse.settings
+    )
+    recorded = (
+        revisions.record(filters, shown.figures, as_of, warehouse.settings, generated)
+        if revisions.month_of(filters)
+        else None
+    )
+    html = render(
         "pack.html",
         period=period_label(filters),
         previous=previous,
         comparison=comparison_caption(filters, shown.coverage),
         timezone=filters.timezone,
-        note=_data_note(report, shown.now["sla"].get("as_of")),
-        generated=when(dt.datetime.now(dt.UTC).isoformat()),
+        note=_data_note(report, as_of),
+        generated=when(generated),
+        revisions=Markup(revisions_html(revisions.note(found, moves, as_of))),
         tiles=Markup(tiles_html(shown.tiles, shown.sparks, marks=shown.event_months)),
         compared=shown.compared,
         changes=Markup(changes_html(shown.changes, previous, links=False)),
@@ -97,8 +118,10 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
         lines=Markup("".join(lines)) if len(shown.table) else "",
         charts=_charts_html(frames, trailing, report, warehouse.settings.targets_for(filters.product_lines)),
         definitions=[plain_definition(name) for name in catalogue_definitions()],
-        kpis=_kpis_json(filters, shown),
+        kpis=_kpis_json(filters, shown, moves),
+        record=_script_json(recorded) if recorded else "",
     )
+    return html, recorded
 
 
 def _hurting_html(bugs: pd.DataFrame, show_titles: bool) -> Markup | str:
@@ -150,9 +173,8 @@ def _charts_html(
     return [Markup(_figure_html(fig, i == 0)) for i, fig in enumerate(figures)]  # plotly's own markup
 
 
-def _kpis_json(filters: Filters, shown: Overview) -> Markup:
-    """The numbers for machines, in <script type="application/json">: every '<' escaped, so no
-    text from an export can close the script element; only then is it markup."""
+def _kpis_json(filters: Filters, shown: Overview, moves: list[dict[str, Any]]) -> Markup:
+    """The numbers for machines, in <script type="application/json">."""
     machine = {
         "period": {
             "from": filters.start.isoformat(),
@@ -160,9 +182,17 @@ def _kpis_json(filters: Filters, shown: Overview) -> Markup:
             "timezone": filters.timezone,
             "product_lines": list(filters.product_lines),
         },
+        "data_as_of": shown.now["sla"]["as_of"],
         **shown.now,
         "changes": [movement.as_dict() for movement in shown.changes],
         "events": shown.events,
+        "revisions": moves,
         "previous_period": shown.before,
     }
-    return Markup(json.dumps(machine, default=str).replace("<", "\\u003c"))
+    return _script_json(machine)
+
+
+def _script_json(value: Any) -> Markup:
+    """JSON for a <script type="application/json">: every '<' escaped, so no text from an
+    export can close the script element; only then is it markup."""
+    return Markup(json.dumps(value, default=str).replace("<", "\\u003c"))

@@ -120,6 +120,11 @@ def store_dir(data_dir: Path) -> Path:
     raise ProductHealthError(f"nowhere to keep the model of {data_dir}: set PRODUCT_HEALTH_CACHE to a writable folder")
 
 
+def packs_dir(data_dir: Path) -> Path:
+    """The packs archive of `data_dir` (dashboard/revisions.py): beside its models."""
+    return store_dir(Path(data_dir)) / "packs"
+
+
 def model_key(state: FolderState, settings: Settings) -> tuple[str, str]:
     """(key of this state of the folder, key of the settings and code alone)."""
     base = hashlib.sha256(CODE_VERSION.encode())

@@ -7,12 +7,12 @@ the two show the same numbers by construction. No streamlit here.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from dashboard import catalogue, changes
+from dashboard import catalogue, changes, revisions
 from dashboard.catalogue import (
     Column,
     Kpi,
@@ -215,6 +215,7 @@ class Overview:
     compared: bool  # whether What changed could compare: the tickets cover both periods
     events: list[dict[str, Any]]  # the events that touch the period (metrics.events' form)
     event_months: tuple[int, ...]  # the sparklines' months (0 = the first of 12) in which an event starts
+    figures: dict[str, Any] = field(default_factory=dict)  # what a pack records (revisions.figures)
 
 
 def comparisons(filters: Filters, coverage: Coverage) -> list[Filters]:
@@ -319,7 +320,10 @@ def overview(
     starts = {max(pd.Timestamp(start).date(), first) for start in year_events["start_date"]}
     marks = tuple(sorted((s.year - first.year) * 12 + s.month - first.month for s in starts))
     compared = coverage.covers("tickets", filters)
-    return Overview(now, before, year_ago, tile_list, sparks, table, coverage, movements, compared, in_period, marks)
+    shown = revisions.figures({kpi.sql: frame(kpi.sql, filters) for kpi in catalogue.CATALOGUE})
+    return Overview(
+        now, before, year_ago, tile_list, sparks, table, coverage, movements, compared, in_period, marks, shown
+    )
 
 
 def overview_of(

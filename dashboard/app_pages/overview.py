@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import data, drill
 from dashboard.catalogue import definitions
 from dashboard.formatting import short_period_label
-from dashboard.htmlparts import STYLE, changes_html, events_html, product_line_html
+from dashboard.htmlparts import STYLE, changes_html, events_html, product_line_html, revisions_html
 from dashboard.tiles import comparison_caption
 from dashboard.views import (
     current_filters,
@@ -40,6 +40,9 @@ st.caption(
         "green (better) or red (worse) than the one before; a dotted line marks a month with an event."
     )
 )
+revised = revisions_html(data.revision_note(filters, model.fingerprint))
+if revised:
+    st.html(f"<style>{STYLE}</style>" + revised)
 show_tiles(shown.tiles, shown.sparks, shown.event_months, drill.href)
 compared = shown.compared
 story = compared or bool(shown.events)
