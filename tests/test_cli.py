@@ -59,6 +59,7 @@ def test_kpis_json_has_the_documented_keys(capsys) -> None:
         "targets",
         "changes",
         "events",
+        "revisions",
         "previous_period",
         "year_ago_period",
     }
