@@ -22,8 +22,7 @@ from dashboard.filters import Filters, months_back
 BUCKETS = """
 buckets as (
     select
-        unnest($names) as bucket, unnest($starts) as start_at, unnest($ends) as end_at,
-        unnest($judged) as judged_at  -- when a period's SLA is judged
+        unnest($names) as bucket, unnest($starts) as start_at, unnest($ends) as end_at
 )"""
 
 TICKETS = f"""
@@ -36,7 +35,8 @@ created as (
     select
         b.bucket, c.product_line, c.first_response_hours, c.has_response_data,
         ph_sla_first_response_status(
-            c.first_response_due_at, c.has_response_data, c.first_reply_at, c.first_response_hours, b.judged_at
+            c.first_response_due_at, c.has_response_data, c.first_reply_at, c.first_response_hours,
+            (select data_as_of from fct_cutoff)  -- every period's SLA is judged at the data's cut-off
         ) as sla
     from chosen as c join buckets as b on c.created_at >= b.start_at and c.created_at < b.end_at
 ),
@@ -156,15 +156,13 @@ STATEMENTS = {"tickets": TICKETS, "backlog": BACKLOG, "bugs": BUGS, "deflection"
 
 def buckets(filters: Filters) -> dict[str, list[Any]]:
     """The periods the overview shows, as bound lists: the period, the one before, a year
-    earlier, and the 12 sparkline months (the last one cut at the period's end); with the
-    instant each one's SLA is judged at."""
+    earlier, and the 12 sparkline months (the last one cut at the period's end)."""
     periods = {"now": filters, "prev": filters.previous(), "year": filters.year_ago()}
-    names, starts, ends, judged = [], [], [], []
+    names, starts, ends = [], [], []
     for name, period in periods.items():
         names.append(name)
         starts.append(period.start_at)
         ends.append(period.end_at)
-        judged.append(period.end_at)
     trailing = filters.trailing_months(12)
     month = trailing.start.replace(day=1)
     while month <= trailing.end:
@@ -172,9 +170,8 @@ def buckets(filters: Filters) -> dict[str, list[Any]]:
         names.append(f"m{month:%Y-%m}")
         starts.append(whole.start_at)
         ends.append(min(whole.end_at, trailing.end_at))
-        judged.append(whole.end_at)  # a month's SLA is judged at its own end (sla_trend.sql)
         month = months_back(month, -1)
-    return {"names": names, "starts": starts, "ends": ends, "judged": judged}
+    return {"names": names, "starts": starts, "ends": ends}
 
 
 def statements(warehouse: Warehouse, filters: Filters) -> dict[str, list[tuple]]:
