@@ -319,12 +319,17 @@ def overview(filters: Filters, key: str) -> tiles.Overview:
     return tiles.overview(frames, filters, spans, model.report.counts, model.warehouse.settings)
 
 
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def _packs(key: str) -> Path:
+    """The packs archive of the model's data folder (store.packs_dir probes the folder: once)."""
+    return packs_dir(Path(_model(key).report.data_dir))
+
+
 def revision_note(filters: Filters, key: str) -> dict | None:
     """'Revised since the pack of …' for the overview (revisions.note), or None: read from the
     packs archive at each run, not cached, so a pack recorded meanwhile is seen at once."""
     model, shown = _model(key), overview(filters, key)
-    packs = packs_dir(Path(model.report.data_dir))
-    found, moves = revisions.since_last_pack(packs, filters, shown.figures, model.warehouse.settings)
+    found, moves = revisions.since_last_pack(_packs(key), filters, shown.figures, model.warehouse.settings)
     return revisions.note(found, moves, shown.now["sla"]["as_of"])
 
 
