@@ -166,6 +166,7 @@ def save(packs: Path, filters: Filters, recorded: dict[str, Any]) -> Path | None
     with os.fdopen(handle, "w", encoding="utf-8") as out:
         json.dump(recorded, out, indent=2)
     os.replace(name, path)
+    log.info("recorded the figures of the pack of %s in %s", recorded.get("month"), path)
     return path
 
 
