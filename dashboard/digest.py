@@ -1,0 +1,253 @@
+"""The month's digest as a message: the overview's tiles (values, changes, targets), What changed
+and the still-hurting bugs, for an e-mail (templates/digest.html, a plain-text part, the meeting
+pack attached) and a chat message (Slack Block Kit). The numbers come from dashboard.tiles (as on
+the overview and in the pack) and the `kpis` figures; nothing is computed here. No streamlit.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass, replace
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any
+
+import pandas as pd
+
+from dashboard.build import LoadReport
+from dashboard.changes import SHOWN, Movement
+from dashboard.config import Delivery
+from dashboard.db import Warehouse
+from dashboard.delivery import Outbox
+from dashboard.filters import Filters
+from dashboard.formatting import count, days, period_label, short_period_label, when
+from dashboard.htmlparts import render
+from dashboard.metrics import check_filters, coverage, kpis, run_all, run_metric, still_hurting
+from dashboard.pack import meeting_pack
+from dashboard.tiles import Tile, overview, overview_queries
+
+HURTING_SHOWN = 5  # still-hurting bugs in the digest; the pack and the dashboard list them all
+
+
+@dataclass(frozen=True)
+class Bug:
+    key: str
+    title: str  # "" when [privacy] show_titles = false
+    product_line: str
+    age: str
+    tickets: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One digest: a period, for all product lines or one line's own."""
+
+    period: str  # 'October 2026'
+    scope: str  # 'All product lines' or the line
+    previous: str  # 'Sep 2026'
+    tiles: list[Tile]
+    changes: list[Movement]
+    compared: bool  # whether What changed could compare (the data covers both periods)
+    hurting: list[Bug]
+    hurting_more: int  # still-hurting bugs beyond the ones listed
+    still_hurting_days: int
+    as_of: str  # 'as of 1 November 2026, 00:57 UTC' from the figures' data_as_of; "" when absent
+    revisions: list[str]  # the figures' revisions as sentences; [] when absent
+    link: str  # the dashboard's view of the period; "" without [delivery] dashboard_url
+    pack: str  # the meeting pack's HTML (the attachment)
+    pack_name: str  # its file name
+
+    @property
+    def subject(self) -> str:
+        scope = "" if self.scope == ALL_LINES else f" · {self.scope}"
+        return f"Product health · {self.period}{scope}"
+
+
+ALL_LINES = "All product lines"
+
+
+def view_link(dashboard_url: str, filters: Filters) -> str:
+    """The dashboard's view of the period: the app's own URL query params (?from=&to= pin a
+    custom period, ?product_line= a line), as its 'Link to this view' writes them."""
+    if not dashboard_url:
+        return ""
+    params = {"product_line": list(filters.product_lines)}
+    params |= {"from": [filters.start.isoformat()], "to": [filters.end.isoformat()]}
+    return f"{dashboard_url.rstrip('/')}/?{urllib.parse.urlencode(params, doseq=True)}"
+
+
+def revision_notes(figures: dict[str, Any]) -> list[str]:
+    """The figures' `revisions` as sentences, read tolerantly: a list of texts, or of objects with
+    a 'note' (or 'sentence', 'text'), or an object holding such a list under 'notes'."""
+    found = figures.get("revisions")
+    if isinstance(found, dict):
+        found = found.get("notes")
+    notes = []
+    for item in found if isinstance(found, list) else []:
+        if isinstance(item, dict):
+            item = next((item[k] for k in ("note", "sentence", "text") if isinstance(item.get(k), str)), None)
+        if isinstance(item, str) and item.strip():
+            notes.append(item.strip())
+    return notes
+
+
+def as_of_text(figures: dict[str, Any]) -> str:
+    """'as of 1 November 2026, 00:57 UTC' from the figures' `data_as_of`; "" when absent or not a time."""
+    found = figures.get("data_as_of")
+    try:
+        return f"as of {when(found)}" if isinstance(found, str) and found else ""
+    except ValueError:
+        return ""
+
+
+def digest(warehouse: Warehouse, report: LoadReport, filters: Filters, figures: dict[str, Any], url: str) -> Digest:
+    """The digest of the period of `filters`; `figures`: the `kpis` object of the same period
+    (figures_of); `url`: [delivery] dashboard_url."""
+    settings = warehouse.settings
+    spans = coverage(warehouse, filters.timezone)
+    frames = run_all(overview_queries(filters, spans), lambda name, period: run_metric(warehouse, name, period))
+    shown = overview(frames, filters, spans, report.counts, settings)
+    hurting = still_hurting(frames["bug_impact", filters])
+    bugs = [
+        Bug(
+            str(row.issue_key),
+            str(row.title) if settings.show_titles and not pd.isna(row.title) else "",
+            "" if pd.isna(row.product_line) else str(row.product_line),
+            days(row.age_days),
+            count(row.tickets_in_period),
+        )
+        for row in hurting.head(HURTING_SHOWN).itertuples()
+    ]
+    return Digest(
+        period=period_label(filters),
+        scope=", ".join(filters.product_lines) or ALL_LINES,
+        previous=short_period_label(filters.previous()),
+        tiles=shown.tiles,
+        changes=shown.changes,
+        compared=shown.compared,
+        hurting=bugs,
+        hurting_more=max(0, len(hurting) - HURTING_SHOWN),
+        still_hurting_days=settings.still_hurting_days,
+        as_of=as_of_text(figures),
+        revisions=revision_notes(figures),
+        link=view_link(url, filters),
+        pack=meeting_pack(warehouse, report, filters),
+        pack_name=f"product-health-{filters.start:%Y-%m}{_slug(filters.product_lines)}.html",
+    )
+
+
+def figures_of(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
+    """The `product-health kpis` object for `filters`: the one the command prints, so whatever
+    it carries (data_as_of, revisions) reaches the digest too."""
+    return kpis(warehouse, filters)
+
+
+def _slug(lines: tuple[str, ...]) -> str:
+    text = "-".join(lines).lower()
+    return "-" + "".join(c if c.isalnum() else "-" for c in text).strip("-") if text else ""
+
+
+VERDICTS = {True: ("good", "✓ better"), False: ("bad", "✗ worse"), None: ("neutral", "• change")}
+
+
+def html_body(d: Digest) -> str:
+    """The e-mail's HTML (templates/digest.html): tables and inline styles, no image, no script."""
+    changes = [(*VERDICTS[m.better], m.sentence) for m in d.changes[:SHOWN]]
+    return render("digest.html", d=d, changes=changes, more_changes=max(0, len(d.changes) - SHOWN))
+
+
+def text_body(d: Digest) -> str:
+    """The plain-text part: the same figures, one a line."""
+    lines = [d.subject, f"{d.scope}{', data ' + d.as_of if d.as_of else ''}", ""]
+    lines += [f"Revised since the last pack: {note}" for note in d.revisions] + ([""] if d.revisions else [])
+    for tile in d.tiles:
+        parts = [f"{tile.label}: {tile.value}"]
+        for change in (tile.change, tile.year_ago):
+            if change:
+                word = {"good": " better", "bad": " worse"}.get(change.tone, "")
+                parts.append(f"{change.text}{word} vs {change.against}")
+        if tile.target:
+            verdict = {True: "on target", False: "off target", None: "target"}[tile.met]
+            parts.append(f"{verdict} ({tile.target})")
+        lines.append(" · ".join(parts))
+    if d.compared:
+        lines += ["", f"What changed since {d.previous}:"]
+        lines += [f"- {VERDICTS[m.better][1]}: {m.sentence}" for m in d.changes[:SHOWN]] or ["- no significant change"]
+    lines += ["", f"Old bugs still hurting (open, older than {d.still_hurting_days} days, new tickets this period):"]
+    lines += [
+        f"- {b.key}{' ' + b.title if b.title else ''} ({b.product_line or 'no product line'}): "
+        f"{b.tickets} tickets, {b.age} old"
+        for b in d.hurting
+    ] or ["- none"]
+    if d.hurting_more:
+        lines.append(f"- and {d.hurting_more} more: see the pack")
+    lines += ["", f"The meeting pack is attached ({d.pack_name})."]
+    if d.link:
+        lines.append(f"On the dashboard: {d.link}")
+    return "\n".join(lines) + "\n"
+
+
+def email(d: Digest, sender: str, recipient: str) -> EmailMessage:
+    """One recipient's message: plain text, the HTML alternative, the pack attached."""
+    message = EmailMessage()
+    message["Subject"] = d.subject
+    message["From"] = sender
+    message["To"] = recipient
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message.set_content(text_body(d))
+    message.add_alternative(html_body(d), subtype="html")
+    message.add_attachment(d.pack.encode("utf-8"), maintype="text", subtype="html", filename=d.pack_name)
+    return message
+
+
+def _slack_text(text: str) -> str:
+    """Slack's mrkdwn escapes: a text from an export (a title, a product line) stays text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_payload(d: Digest) -> dict[str, Any]:
+    """A Slack incoming-webhook message (Block Kit): the headline tiles, What changed, a link."""
+    fields = []
+    for tile in d.tiles[:10]:  # Block Kit allows ten fields in a section
+        word = {"good": " better", "bad": " worse"}.get(tile.change.tone, "") if tile.change else ""
+        extra = f"\n{tile.change.text}{word} vs {tile.change.against}" if tile.change else ""
+        if tile.target:
+            extra += "\n" + {True: "✓ on target", False: "✗ off target", None: "target"}[tile.met] + f" {tile.target}"
+        fields.append({"type": "mrkdwn", "text": _slack_text(f"*{tile.label}*\n{tile.value}{extra}")})
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": d.subject[:150]}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": _slack_text(f"{d.scope} {d.as_of}".strip())}]},
+        {"type": "section", "fields": fields} if fields else {"type": "section", "text": _md("No tiles.")},
+    ]
+    if d.revisions:
+        blocks.append({"type": "section", "text": _md("*Revised since the last pack*\n" + "\n".join(d.revisions))})
+    if d.compared:
+        said = [f"{VERDICTS[m.better][1]} {m.sentence}" for m in d.changes[:SHOWN]] or ["No significant change."]
+        blocks.append({"type": "section", "text": _md(f"*What changed since {d.previous}*\n" + "\n".join(said))})
+    if d.link:
+        button = {"type": "button", "text": {"type": "plain_text", "text": "Open the dashboard"}, "url": d.link}
+        blocks.append({"type": "actions", "elements": [button]})
+    return {"text": d.subject, "blocks": blocks}
+
+
+def _md(text: str) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": _slack_text(text)[:3000]}
+
+
+def outbox(warehouse: Warehouse, report: LoadReport, filters: Filters, delivery: Delivery) -> Outbox:
+    """The month's digests: the company's to [delivery] to and to the chat webhook, each
+    [delivery.product_lines] line's own (filtered to that line) to its list; one e-mail per
+    recipient. Every digest is built before anything is sent."""
+    check_filters(warehouse, replace(filters, product_lines=tuple(delivery.product_lines)))
+    mails: list[EmailMessage] = []
+    chats: list[dict[str, Any]] = []
+    if delivery.to or delivery.slack_webhook_url_env:
+        company = digest(warehouse, report, filters, figures_of(warehouse, filters), delivery.dashboard_url)
+        mails += [email(company, delivery.sender, to) for to in delivery.to]
+        chats += [slack_payload(company)] if delivery.slack_webhook_url_env else []
+    for line, recipients in delivery.product_lines.items():
+        own = replace(filters, product_lines=(line,))
+        line_digest = digest(warehouse, report, own, figures_of(warehouse, own), delivery.dashboard_url)
+        mails += [email(line_digest, delivery.sender, to) for to in recipients]
+    return Outbox(f"the digest for {period_label(filters)}", mails, chats)
