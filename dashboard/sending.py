@@ -59,10 +59,12 @@ def send_command(args: argparse.Namespace, warehouse: Warehouse, report: LoadRep
 
 
 def alert_command(args: argparse.Namespace, warehouse: Warehouse, report: LoadReport) -> int:
-    from dashboard.alerts import alert, findings, scopes, state_path
+    from dashboard.alerts import alert, channels, findings, scopes, state_path
     from dashboard.digest import view_link
 
     delivery = delivery_of(warehouse)
+    if not channels(delivery):
+        raise ProductHealthError("alerts go to [delivery] to and to the Slack webhook: set to or slack_webhook_url_env")
     if args.days is not None and not 0 < args.days <= 366:
         raise ProductHealthError(f"--days {args.days}: must be 1 to 366")
     month = latest_month(warehouse, None)

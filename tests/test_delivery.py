@@ -174,6 +174,28 @@ def test_starttls_with_a_trusted_self_signed_certificate_delivers(october, certi
     assert [to for to, _ in inbox.received] == [["a@acme.com"]]
 
 
+def test_implicit_tls_delivers_and_tls_against_a_plain_server_is_one_clear_line(
+    october, certificate, smtp, monkeypatch
+) -> None:
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*certificate)
+    inbox, port = Inbox(), _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, ssl_context=context)
+    controller.start()
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    try:
+        delivery = Delivery(smtp_host="127.0.0.1", smtp_port=port, smtp_security="tls", sender=SENDER)
+        send_mails(delivery, [mail(october, SENDER, "a@acme.com")], "the digest")
+    finally:
+        controller.stop()
+    assert [to for to, _ in inbox.received] == [["a@acme.com"]]
+    plain = replace(smtp[1], smtp_security="tls")  # the plain server of `smtp` does not speak TLS
+    with pytest.raises(DeliveryError, match=r"not sent to a@acme.com: TLS with the SMTP server .* failed"):
+        send_mails(plain, [mail(october, SENDER, "a@acme.com")], "the digest")
+
+
 @pytest.fixture(scope="module")
 def auth_server(certificate):
     """An SMTP server that checks a password (over plain SMTP, as some relays on 127.0.0.1 do)."""
