@@ -19,6 +19,7 @@ from dashboard.changes import SHOWN, Movement
 from dashboard.config import Delivery
 from dashboard.db import Warehouse
 from dashboard.delivery import Outbox
+from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
 from dashboard.formatting import count, days, period_label, short_period_label, when
 from dashboard.htmlparts import render
@@ -239,7 +240,10 @@ def outbox(warehouse: Warehouse, report: LoadReport, filters: Filters, delivery:
     """The month's digests: the company's to [delivery] to and to the chat webhook, each
     [delivery.product_lines] line's own (filtered to that line) to its list; one e-mail per
     recipient. Every digest is built before anything is sent."""
-    check_filters(warehouse, replace(filters, product_lines=tuple(delivery.product_lines)))
+    try:
+        check_filters(warehouse, replace(filters, product_lines=tuple(delivery.product_lines)))
+    except ProductHealthError as exc:
+        raise ProductHealthError(f"{warehouse.settings.path}: [delivery.product_lines]: {exc}") from None
     mails: list[EmailMessage] = []
     chats: list[dict[str, Any]] = []
     if delivery.to or delivery.slack_webhook_url_env:

@@ -25,7 +25,7 @@ from dashboard.catalogue import value_at
 from dashboard.cli import main
 from dashboard.config import Delivery
 from dashboard.delivery import DeliveryError, Outbox, deliver, send_mails
-from dashboard.digest import digest, figures_of, html_body, outbox, revision_notes, slack_payload, text_body
+from dashboard.digest import as_of_text, digest, figures_of, html_body, outbox, revision_notes, slack_payload, text_body
 from dashboard.digest import email as mail
 from dashboard.formatting import shown_as
 from dashboard.pack import month_filters
@@ -196,23 +196,38 @@ def test_implicit_tls_delivers_and_tls_against_a_plain_server_is_one_clear_line(
         send_mails(plain, [mail(october, SENDER, "a@acme.com")], "the digest")
 
 
+class AuthServer:
+    """An SMTP server on 127.0.0.1 that checks a password (over plain SMTP, as some relays on
+    127.0.0.1 do); it can be stopped (its port closed) and started again on the same port."""
+
+    def __init__(self) -> None:
+        self.inbox, self.port = Inbox(), _free_port()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(
+            self.inbox, hostname="127.0.0.1", port=self.port, authenticator=_password_check, auth_require_tls=False
+        )
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
 @pytest.fixture(scope="module")
-def auth_server(certificate):
-    """An SMTP server that checks a password (over plain SMTP, as some relays on 127.0.0.1 do)."""
-    inbox, port = Inbox(), _free_port()
-    controller = Controller(
-        inbox, hostname="127.0.0.1", port=port, authenticator=_password_check, auth_require_tls=False
-    )
-    controller.start()
-    yield inbox, port, controller
-    if controller._thread is not None:  # the closed-port test stops it itself
-        controller.stop()
+def auth_server():
+    server = AuthServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")
 def settings_file(auth_server, tmp_path_factory) -> Path:
     """The sample's settings with a [delivery] to the password-checking server."""
-    _, port, _ = auth_server
+    port = auth_server.port
     folder = tmp_path_factory.mktemp("settings")
     path = folder / "health.toml"
     path.write_text(
@@ -241,7 +256,7 @@ slack_webhook_url_env = "PH_TEST_SLACK"
 def test_send_logs_in_and_a_wrong_password_or_a_closed_port_is_one_clear_line(
     auth_server, settings_file, monkeypatch, capsys
 ) -> None:
-    inbox, port, controller = auth_server
+    inbox, port = auth_server.inbox, auth_server.port
     command = ["send", "--config", str(settings_file), "--month", "2026-10"]
     monkeypatch.setenv("PH_TEST_SMTP_USER", "digest")
     monkeypatch.setenv("PH_TEST_SLACK", "http://127.0.0.1:9/never")  # a closed port: the chat fails too
@@ -260,11 +275,14 @@ def test_send_logs_in_and_a_wrong_password_or_a_closed_port_is_one_clear_line(
     assert "PH_TEST_SLACK (named by [delivery] slack_webhook_url_env) is not set" in capsys.readouterr().err
     assert sorted(to for to, _ in inbox.received) == [["leadership@acme.com"], ["mobile-leads@acme.com"]]
 
-    controller.stop()  # the port is closed now
-    assert main(command) == 3
-    err = capsys.readouterr().err.strip()
-    assert f"cannot connect to the SMTP server 127.0.0.1:{port}: connection refused" in err
-    assert err.count("\n") == 0 and "Traceback" not in err
+    auth_server.stop()  # the port is closed now
+    try:
+        assert main(command) == 3
+        err = capsys.readouterr().err.strip()
+        assert f"cannot connect to the SMTP server 127.0.0.1:{port}: connection refused" in err
+        assert err.count("\n") == 0 and "Traceback" not in err
+    finally:
+        auth_server.start()
 
 
 @pytest.mark.slow
@@ -329,6 +347,10 @@ def test_revisions_and_the_cut_off_in_the_figures_are_shown_and_their_absence_sh
     assert "Revised since the last pack: Tickets: 765 → 771 <late>" in text_body(revised)
     assert revision_notes({"revisions": ["a", 3, {"x": 1}, {"sentence": "b"}]}) == ["a", "b"]
     assert revision_notes({"revisions": {"notes": ["c"]}}) == ["c"] and revision_notes({}) == []
+    assert october.as_of == "" and "data as of" not in html_body(october)
+    cut = replace(october, as_of=as_of_text({"data_as_of": "2026-11-01T00:57:00+00:00"}))
+    assert "All product lines · data as of 1 November 2026, 00:57 UTC" in html_body(cut)
+    assert as_of_text({"data_as_of": "not a time"}) == "" and as_of_text({"data_as_of": None}) == ""
 
 
 @pytest.mark.slow
@@ -384,3 +406,29 @@ def test_the_email_body_reads_in_chromium_light_and_dark(october, tmp_path) -> N
         browser.close()
     assert colours["light"] == ["rgb(17, 24, 39)", "rgb(255, 255, 255)"]  # dark text on white
     assert colours["dark"] == ["rgb(243, 244, 246)", "rgb(17, 24, 39)"]  # light text on near-black
+
+
+@pytest.mark.slow
+def test_the_alert_command_sends_once_and_a_line_of_the_settings_that_is_not_in_the_data_is_named(
+    auth_server, settings_file, monkeypatch, capsys, tmp_path
+) -> None:
+    inbox = auth_server.inbox
+    monkeypatch.setenv("PH_TEST_SMTP_USER", "digest")
+    monkeypatch.setenv("PH_TEST_SMTP_PASSWORD", PASSWORD)
+    monkeypatch.setenv("PH_TEST_SLACK", "http://127.0.0.1:9/never")
+    command = ["alert", "--config", str(settings_file), "--days", "7"]
+    before = len(inbox.received)
+    assert main(command) == 3  # the e-mail went; the chat could not: it is not marked as sent
+    assert "cannot reach the chat webhook" in capsys.readouterr().err
+    assert len(inbox.received) == before + 1 and inbox.received[-1][0] == ["leadership@acme.com"]
+    assert main(command) == 3  # the chat is tried again; the e-mail is not sent twice
+    assert len(inbox.received) == before + 1
+    slack_less = tmp_path / "slack-less.toml"
+    text = settings_file.read_text(encoding="utf-8").replace('slack_webhook_url_env = "PH_TEST_SLACK"\n', "")
+    slack_less.write_text(text, encoding="utf-8")
+    assert main(["alert", "--config", str(slack_less), "--days", "7"]) == 0  # nothing new for the e-mail
+    assert "nothing new to send" in capsys.readouterr().out and len(inbox.received) == before + 1
+    wrong = tmp_path / "health.toml"
+    wrong.write_text(text.replace('"Mobile App" = [', '"Mobile Ap" = ['), encoding="utf-8")
+    assert main(["send", "--config", str(wrong), "--dry-run", str(tmp_path)]) == 2
+    assert "[delivery.product_lines]: unknown product line 'Mobile Ap'" in capsys.readouterr().err
