@@ -7,6 +7,7 @@ from __future__ import annotations
 import email
 import email.policy
 import glob
+import html as html_module
 import http.server
 import json
 import socket
@@ -432,3 +433,21 @@ def test_the_alert_command_sends_once_and_a_line_of_the_settings_that_is_not_in_
     wrong.write_text(text.replace('"Mobile App" = [', '"Mobile Ap" = ['), encoding="utf-8")
     assert main(["send", "--config", str(wrong), "--dry-run", str(tmp_path)]) == 2
     assert "[delivery.product_lines]: unknown product line 'Mobile Ap'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_what_changed_in_the_digest_and_the_alert_is_the_kpis_figures_own(sample) -> None:
+    """August 2026 of the sample (the v3 launch): first replies slower, Mobile App's SLA down."""
+    warehouse, report = sample
+    august = month_filters("2026-08", "UTC")
+    figures = figures_of(warehouse, august)
+    worse = [c["sentence"] for c in figures["changes"] if c["better"] is False]
+    assert len(worse) >= 2
+    d = digest(warehouse, report, august, figures, "")
+    html, text, chat = html_body(d), text_body(d), json.dumps(slack_payload(d), ensure_ascii=False)
+    for change in figures["changes"][:5]:
+        assert html_module.escape(change["sentence"], quote=False) in html and change["sentence"] in text
+        assert change["sentence"] in chat
+    assert html.count("✗ worse</td>") == len(worse) and "Open August 2026 on the dashboard" not in html
+    found = findings(warehouse, report, august, "month 2026-08")
+    assert [f.sentence for f in found if "|worse|" in f.key] == [f"August 2026: {s}" for s in worse]
