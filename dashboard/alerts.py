@@ -20,7 +20,7 @@ from dashboard.build import LoadReport
 from dashboard.catalogue import target_met, target_text
 from dashboard.config import Delivery
 from dashboard.db import Warehouse
-from dashboard.delivery import DeliveryError, Outbox, post_chat, send_mails, write_outbox
+from dashboard.delivery import DeliveryError, Outbox, post_chat, send_mails, slack_text, write_outbox
 from dashboard.filters import Filters
 from dashboard.formatting import period_label, shown_as
 from dashboard.metrics import coverage
@@ -116,9 +116,7 @@ def alert(
                 errors.append(str(exc))
                 continue
             done.append(f"{channel}: {len(new)} new")
-        else:  # forget what has cleared, so that it alerts again when it comes back
-            now = {scope: [k for k in keys if k in set(sent.get(scope, []))] for scope, keys in now.items()}
-        if dry_run is None:
+        if dry_run is None:  # what stands now, all of it sent: what has cleared is forgotten, to alert again
             state[channel] = now
             write_state(state_file, state)
     if errors:
@@ -136,17 +134,13 @@ def _send(delivery: Delivery, channel: str, subject: str, text: str, dry_run: Pa
             mail.set_content(text)
             mails.append(mail)
     else:
-        chats.append({"text": f"*{_escape(subject)}*\n{_escape(text)}"})
+        chats.append({"text": f"*{slack_text(subject)}*\n{slack_text(text)}"})
     if dry_run is not None:
         write_outbox(Outbox("an alert", mails, chats), dry_run, f"alert-{channel}")
     elif mails:
         send_mails(delivery, mails, "an alert")
     else:
         post_chat(delivery, chats[0], "an alert")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def scopes(month: Filters, days: int | None, last_day: dt.date) -> dict[str, Filters]:

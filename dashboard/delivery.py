@@ -38,6 +38,11 @@ class Outbox:
     chats: list[dict[str, Any]]
 
 
+def slack_text(text: str) -> str:
+    """Slack's mrkdwn escapes: a text from an export (a title, a product line) stays text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def secret(name: str, key: str) -> str:
     """The value of environment variable `name` (named by setting `key`)."""
     value = os.environ.get(name, "")

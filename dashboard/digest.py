@@ -18,7 +18,7 @@ from dashboard.build import LoadReport
 from dashboard.changes import SHOWN, Movement
 from dashboard.config import Delivery
 from dashboard.db import Warehouse
-from dashboard.delivery import Outbox
+from dashboard.delivery import Outbox, slack_text
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
 from dashboard.formatting import count, days, period_label, short_period_label, when
@@ -202,11 +202,6 @@ def email(d: Digest, sender: str, recipient: str) -> EmailMessage:
     return message
 
 
-def _slack_text(text: str) -> str:
-    """Slack's mrkdwn escapes: a text from an export (a title, a product line) stays text."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def slack_payload(d: Digest) -> dict[str, Any]:
     """A Slack incoming-webhook message (Block Kit): the headline tiles, What changed, a link."""
     fields = []
@@ -215,10 +210,10 @@ def slack_payload(d: Digest) -> dict[str, Any]:
         extra = f"\n{tile.change.text}{word} vs {tile.change.against}" if tile.change else ""
         if tile.target:
             extra += "\n" + {True: "✓ on target", False: "✗ off target", None: "target"}[tile.met] + f" {tile.target}"
-        fields.append({"type": "mrkdwn", "text": _slack_text(f"*{tile.label}*\n{tile.value}{extra}")})
+        fields.append({"type": "mrkdwn", "text": slack_text(f"*{tile.label}*\n{tile.value}{extra}")})
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": d.subject[:150]}},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": _slack_text(f"{d.scope} {d.as_of}".strip())}]},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": slack_text(f"{d.scope} {d.as_of}".strip())}]},
         {"type": "section", "fields": fields} if fields else {"type": "section", "text": _md("No tiles.")},
     ]
     if d.revisions:
@@ -229,11 +224,11 @@ def slack_payload(d: Digest) -> dict[str, Any]:
     if d.link:
         button = {"type": "button", "text": {"type": "plain_text", "text": "Open the dashboard"}, "url": d.link}
         blocks.append({"type": "actions", "elements": [button]})
-    return {"text": d.subject, "blocks": blocks}
+    return {"text": slack_text(d.subject), "blocks": blocks}  # the notification's text is mrkdwn too
 
 
 def _md(text: str) -> dict[str, str]:
-    return {"type": "mrkdwn", "text": _slack_text(text)[:3000]}
+    return {"type": "mrkdwn", "text": slack_text(text)[:3000]}
 
 
 def outbox(warehouse: Warehouse, report: LoadReport, filters: Filters, delivery: Delivery) -> Outbox:

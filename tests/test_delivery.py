@@ -16,6 +16,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+import markupsafe
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -26,7 +27,17 @@ from dashboard.catalogue import value_at
 from dashboard.cli import main
 from dashboard.config import Delivery
 from dashboard.delivery import DeliveryError, Outbox, deliver, send_mails
-from dashboard.digest import as_of_text, digest, figures_of, html_body, outbox, revision_notes, slack_payload, text_body
+from dashboard.digest import (
+    Bug,
+    as_of_text,
+    digest,
+    figures_of,
+    html_body,
+    outbox,
+    revision_notes,
+    slack_payload,
+    text_body,
+)
 from dashboard.digest import email as mail
 from dashboard.formatting import shown_as
 from dashboard.pack import month_filters
@@ -451,3 +462,21 @@ def test_what_changed_in_the_digest_and_the_alert_is_the_kpis_figures_own(sample
     assert html.count("✗ worse</td>") == len(worse) and "Open August 2026 on the dashboard" not in html
     found = findings(warehouse, report, august, "month 2026-08")
     assert [f.sentence for f in found if "|worse|" in f.key] == [f"August 2026: {s}" for s in worse]
+
+
+def test_text_from_exports_stays_text_in_the_email_and_the_chat_message(october) -> None:
+    hostile = '<script>alert(1)</script> <a href="http://evil">x</a> & <!here>'
+    bug = Bug("KEY-1", hostile, hostile, "100 d", "3")
+    d = replace(october, hurting=[bug], scope=hostile, revisions=[hostile])
+    html = html_body(d)
+    assert "<script>" not in html and '<a href="http://evil">' not in html
+    assert str(markupsafe.escape(hostile)) in html  # as Jinja escapes it
+    payload = slack_payload(d)
+    mrkdwn = [payload["text"]] + [  # what Slack parses: plain_text (the header) is shown as it is
+        part["text"]
+        for block in payload["blocks"]
+        for part in [block.get("text") or {}, *block.get("fields", []), *block.get("elements", [])]
+        if part.get("type") == "mrkdwn"
+    ]
+    assert len(mrkdwn) >= 4 and sum("&lt;!here&gt;" in text for text in mrkdwn) >= 2
+    assert not any("<" in text for text in mrkdwn)
