@@ -11,10 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: runs there are not serialised
+    fcntl = None  # type: ignore[assignment]
 
 from dashboard.build import LoadReport
 from dashboard.catalogue import target_met, target_text
@@ -102,7 +109,24 @@ def alert(
     delivery: Delivery, found: dict[str, list[Finding]], state_file: Path, link: str = "", dry_run: Path | None = None
 ) -> list[str]:
     """Send each channel the findings it has not been sent (`found`: scope -> findings now);
-    the state of a channel is written only after its send succeeded. Returns what was sent."""
+    the state of a channel is written only after its send succeeded. Returns what was sent.
+    One run at a time per state file: a run that overlaps the last (a slow server under an
+    hourly cron) waits for it and then sees what it sent."""
+    with _one_at_a_time(state_file):
+        return _alert(delivery, found, state_file, link, dry_run)
+
+
+@contextmanager
+def _one_at_a_time(state_file: Path) -> Iterator[None]:
+    with open(state_file.with_suffix(".lock"), "w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
+
+
+def _alert(
+    delivery: Delivery, found: dict[str, list[Finding]], state_file: Path, link: str, dry_run: Path | None
+) -> list[str]:
     state = read_state(state_file)
     done, errors = [], []
     for channel in channels(delivery):

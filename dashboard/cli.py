@@ -219,9 +219,9 @@ def main(argv: list[str] | None = None) -> int:
             from dashboard.sending import alert_command, send_command
 
             return (send_command if args.command == "send" else alert_command)(args, warehouse, report)
-        from dashboard.digest import figures_of
+        from dashboard.figures import figures_of
 
-        print(format_kpis(figures_of(warehouse, _filters(args, warehouse)), args.format))
+        print(format_kpis(figures_of(warehouse, report, _filters(args, warehouse)), args.format))
         return EXIT_OK
     except DeliveryError as exc:
         print(f"product-health: not sent: {exc}", file=sys.stderr)

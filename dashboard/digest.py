@@ -20,10 +20,11 @@ from dashboard.config import Delivery
 from dashboard.db import Warehouse
 from dashboard.delivery import Outbox, slack_text
 from dashboard.errors import ProductHealthError
+from dashboard.figures import figures_of
 from dashboard.filters import Filters
 from dashboard.formatting import count, days, period_label, short_period_label, when
 from dashboard.htmlparts import render
-from dashboard.metrics import check_filters, coverage, kpis, run_all, run_metric, still_hurting
+from dashboard.metrics import check_filters, coverage, run_all, run_metric, still_hurting
 from dashboard.pack import meeting_pack
 from dashboard.tiles import Tile, overview, overview_queries
 
@@ -103,7 +104,7 @@ def as_of_text(figures: dict[str, Any]) -> str:
 
 def digest(warehouse: Warehouse, report: LoadReport, filters: Filters, figures: dict[str, Any], url: str) -> Digest:
     """The digest of the period of `filters`; `figures`: the `kpis` object of the same period
-    (figures_of); `url`: [delivery] dashboard_url."""
+    (figures.figures_of); `url`: [delivery] dashboard_url."""
     settings = warehouse.settings
     spans = coverage(warehouse, filters.timezone)
     frames = run_all(overview_queries(filters, spans), lambda name, period: run_metric(warehouse, name, period))
@@ -135,12 +136,6 @@ def digest(warehouse: Warehouse, report: LoadReport, filters: Filters, figures: 
         pack=meeting_pack(warehouse, report, filters),
         pack_name=f"product-health-{filters.start:%Y-%m}{_slug(filters.product_lines)}.html",
     )
-
-
-def figures_of(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
-    """The `product-health kpis` object for `filters`: the one the command prints, so whatever
-    it carries (data_as_of, revisions) reaches the digest too."""
-    return kpis(warehouse, filters)
 
 
 def _slug(lines: tuple[str, ...]) -> str:
@@ -242,11 +237,11 @@ def outbox(warehouse: Warehouse, report: LoadReport, filters: Filters, delivery:
     mails: list[EmailMessage] = []
     chats: list[dict[str, Any]] = []
     if delivery.to or delivery.slack_webhook_url_env:
-        company = digest(warehouse, report, filters, figures_of(warehouse, filters), delivery.dashboard_url)
+        company = digest(warehouse, report, filters, figures_of(warehouse, report, filters), delivery.dashboard_url)
         mails += [email(company, delivery.sender, to) for to in delivery.to]
         chats += [slack_payload(company)] if delivery.slack_webhook_url_env else []
     for line, recipients in delivery.product_lines.items():
         own = replace(filters, product_lines=(line,))
-        line_digest = digest(warehouse, report, own, figures_of(warehouse, own), delivery.dashboard_url)
+        line_digest = digest(warehouse, report, own, figures_of(warehouse, report, own), delivery.dashboard_url)
         mails += [email(line_digest, delivery.sender, to) for to in recipients]
     return Outbox(f"the digest for {period_label(filters)}", mails, chats)

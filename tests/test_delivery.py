@@ -31,7 +31,6 @@ from dashboard.digest import (
     Bug,
     as_of_text,
     digest,
-    figures_of,
     html_body,
     outbox,
     revision_notes,
@@ -39,6 +38,7 @@ from dashboard.digest import (
     text_body,
 )
 from dashboard.digest import email as mail
+from dashboard.figures import figures_of
 from dashboard.formatting import shown_as
 from dashboard.pack import month_filters
 
@@ -90,7 +90,7 @@ def smtp():
 @pytest.fixture(scope="module")
 def october(sample):
     warehouse, report = sample
-    return digest(warehouse, report, OCTOBER, figures_of(warehouse, OCTOBER), "https://health.acme.com")
+    return digest(warehouse, report, OCTOBER, figures_of(warehouse, report, OCTOBER), "https://health.acme.com")
 
 
 def _tile_values(figures: dict) -> list[str]:
@@ -112,7 +112,7 @@ def test_the_digest_reaches_each_recipient_once_with_the_months_tiles_and_the_pa
     assert line["Subject"] == "Product health · October 2026 · Mobile App"
     html = company[0].get_body(("html",)).get_content()
     text = company[0].get_body(("plain",)).get_content()
-    values = _tile_values(figures_of(warehouse, OCTOBER))
+    values = _tile_values(figures_of(warehouse, report, OCTOBER))
     assert len(values) >= 8
     for value in values:
         assert f">{value}</p>" in html and f": {value}" in text, value
@@ -451,7 +451,7 @@ def test_what_changed_in_the_digest_and_the_alert_is_the_kpis_figures_own(sample
     """August 2026 of the sample (the v3 launch): first replies slower, Mobile App's SLA down."""
     warehouse, report = sample
     august = month_filters("2026-08", "UTC")
-    figures = figures_of(warehouse, august)
+    figures = figures_of(warehouse, report, august)
     worse = [c["sentence"] for c in figures["changes"] if c["better"] is False]
     assert len(worse) >= 2
     d = digest(warehouse, report, august, figures, "")
@@ -480,3 +480,19 @@ def test_text_from_exports_stays_text_in_the_email_and_the_chat_message(october)
     ]
     assert len(mrkdwn) >= 4 and sum("&lt;!here&gt;" in text for text in mrkdwn) >= 2
     assert not any("<" in text for text in mrkdwn)
+
+
+def test_two_alert_runs_at_once_send_one_message(smtp, tmp_path) -> None:
+    from dashboard.alerts import Finding
+
+    inbox, delivery = smtp
+    delivery = replace(delivery, to=("oncall@acme.com",))
+    found = {"month 2026-10": [Finding("month 2026-10|target|CSAT", "CSAT 56.7 %, off target (≥ 80.0 %)")]}
+    state = tmp_path / "alerts.json"
+    results: list[list[str]] = []
+    runs = [threading.Thread(target=lambda: results.append(alert(delivery, found, state))) for _ in range(2)]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join()
+    assert sorted(results) == [[], ["email: 1 new"]] and len(inbox.received) == 1

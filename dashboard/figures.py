@@ -1,0 +1,19 @@
+"""The `kpis` figures of a period: the one object `product-health kpis` prints and the digest
+(digest.py) reads, so whatever the figures carry (data_as_of, revisions) reaches both. No
+streamlit, no plotly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dashboard.build import LoadReport
+from dashboard.db import Warehouse
+from dashboard.filters import Filters
+from dashboard.metrics import kpis
+
+
+def figures_of(warehouse: Warehouse, report: LoadReport, filters: Filters) -> dict[str, Any]:
+    """The `product-health kpis` object for `filters` (`report`: the load the model came from)."""
+    del report  # the load's own facts (its cut-off) are not part of the figures yet
+    return kpis(warehouse, filters)
