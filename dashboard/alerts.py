@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import Any
 
 try:
     import fcntl
@@ -27,7 +28,16 @@ from dashboard.build import LoadReport
 from dashboard.catalogue import target_met, target_text
 from dashboard.config import Delivery
 from dashboard.db import Warehouse
-from dashboard.delivery import DeliveryError, Outbox, post_chat, send_mails, slack_text, write_outbox
+from dashboard.delivery import (
+    DeliveryError,
+    Outbox,
+    post_chat,
+    send_mails,
+    slack_text,
+    teams_card,
+    text_run,
+    write_outbox,
+)
 from dashboard.filters import Filters
 from dashboard.formatting import period_label, shown_as
 from dashboard.metrics import coverage
@@ -91,7 +101,7 @@ def write_state(path: Path, state: dict[str, dict[str, list[str]]]) -> None:
 
 
 def channels(delivery: Delivery) -> list[str]:
-    return (["email"] if delivery.to else []) + (["chat"] if delivery.slack_webhook_url_env else [])
+    return (["email"] if delivery.to else []) + list(delivery.webhooks())
 
 
 def message(found: list[Finding], standing: int, link: str) -> tuple[str, str]:
@@ -157,14 +167,21 @@ def _send(delivery: Delivery, channel: str, subject: str, text: str, dry_run: Pa
             mail["Date"], mail["Message-ID"] = formatdate(), make_msgid(domain=delivery.sender.rpartition("@")[2])
             mail.set_content(text)
             mails.append(mail)
+    elif channel == "slack":
+        chats.append((channel, {"text": f"*{slack_text(subject)}*\n{slack_text(text)}"}))
     else:
-        chats.append({"text": f"*{slack_text(subject)}*\n{slack_text(text)}"})
+        chats.append((channel, teams_message(subject, text)))
     if dry_run is not None:
         write_outbox(Outbox("an alert", mails, chats), dry_run, f"alert-{channel}")
     elif mails:
         send_mails(delivery, mails, "an alert")
     else:
-        post_chat(delivery, chats[0], "an alert")
+        post_chat(delivery, *chats[0], "an alert")
+
+
+def teams_message(subject: str, text: str) -> dict[str, Any]:
+    """A Teams alert: the subject in bold, then the text's lines (TextRuns: no markdown read)."""
+    return teams_card([text_run(subject, weight="Bolder"), *(text_run(line) for line in text.splitlines())])
 
 
 def scopes(month: Filters, days: int | None, last_day: dt.date) -> dict[str, Filters]:

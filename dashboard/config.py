@@ -664,6 +664,7 @@ DELIVERY_KEYS = {
     "from",
     "to",
     "slack_webhook_url_env",
+    "teams_webhook_url_env",
     "product_lines",
 }
 SMTP_SECURITY = {"starttls": 587, "tls": 465, "none": 25}  # each mode's usual port, the default
@@ -685,11 +686,17 @@ class Delivery:
     sender: str = ""  # `from` in the file
     to: tuple[str, ...] = ()
     slack_webhook_url_env: str = ""
+    teams_webhook_url_env: str = ""  # a Microsoft Teams (Workflows) webhook taking an Adaptive Card
     product_lines: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a line's own digest: its recipients
 
     @property
     def mails(self) -> bool:
         return bool(self.to or self.product_lines)
+
+    def webhooks(self) -> dict[str, str]:
+        """The chat services set, each with the variable that holds its webhook's address."""
+        found = {"slack": self.slack_webhook_url_env, "teams": self.teams_webhook_url_env}
+        return {service: variable for service, variable in found.items() if variable}
 
 
 def _addresses(value: Any, key: str, check: Checker) -> tuple[str, ...]:
@@ -756,5 +763,6 @@ def _delivery(table: Any, check: Checker) -> Delivery | None:
         sender=(sender or "").strip(),
         to=to,
         slack_webhook_url_env=_env_name(table.get("slack_webhook_url_env"), "delivery.slack_webhook_url_env", check),
+        teams_webhook_url_env=_env_name(table.get("teams_webhook_url_env"), "delivery.teams_webhook_url_env", check),
         product_lines=product_lines,
     )

@@ -31,16 +31,37 @@ class DeliveryError(ProductHealthError):
 
 @dataclass(frozen=True)
 class Outbox:
-    """What one run sends: e-mails (one per recipient) and chat payloads; `what` names it in logs."""
+    """What one run sends: e-mails (one per recipient) and chat payloads (service, payload);
+    `what` names it in logs."""
 
     what: str
     mails: list[EmailMessage]
-    chats: list[dict[str, Any]]
+    chats: list[tuple[str, dict[str, Any]]]
+
+
+SERVICES = {"slack": "Slack", "teams": "Teams"}
 
 
 def slack_text(text: str) -> str:
     """Slack's mrkdwn escapes: a text from an export (a title, a product line) stays text."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def text_run(text: str, subtle: bool = False, **style: str) -> dict[str, Any]:
+    """A line of a Teams Adaptive Card: a TextRun, which Teams shows as written (a TextBlock
+    would read markdown, e.g. a link, in a title from an export)."""
+    run = {"type": "TextRun", "text": text, **style} | ({"isSubtle": True} if subtle else {})
+    return {"type": "RichTextBlock", "inlines": [run]}
+
+
+def teams_card(body: list[dict[str, Any]], link: str = "") -> dict[str, Any]:
+    """A Teams message as a Workflows webhook takes it: one Adaptive Card, a button to `link`."""
+    card: dict[str, Any] = {"type": "AdaptiveCard", "version": "1.4", "body": body}
+    card["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json"
+    if link:
+        card["actions"] = [{"type": "Action.OpenUrl", "title": "Open the dashboard", "url": link}]
+    attachment = {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}
+    return {"type": "message", "attachments": [attachment]}
 
 
 def secret(name: str, key: str) -> str:
@@ -132,12 +153,13 @@ def send_mails(delivery: Delivery, mails: list[EmailMessage], what: str) -> None
         raise DeliveryError(f"{what} not sent to {', '.join(not_sent)}: {'; '.join(dict.fromkeys(reasons))}{got}")
 
 
-def post_chat(delivery: Delivery, payload: dict[str, Any], what: str) -> None:
-    """POST the payload to the chat webhook named by slack_webhook_url_env; an answer other than
-    2xx, or no answer, is a DeliveryError (the address holds a token: it is never shown)."""
-    variable = delivery.slack_webhook_url_env
-    url = secret(variable, "slack_webhook_url_env")
-    where = f"the chat webhook in ${variable}"
+def post_chat(delivery: Delivery, service: str, payload: dict[str, Any], what: str) -> None:
+    """POST the payload to the webhook of `service` (slack, teams) named by its *_webhook_url_env;
+    an answer other than 2xx, or no answer, is a DeliveryError (the address holds a token: it is
+    never shown)."""
+    variable = delivery.webhooks()[service]
+    url = secret(variable, f"{service}_webhook_url_env")
+    where = f"the {SERVICES[service]} webhook in ${variable}"
     if not url.startswith(("https://", "http://")):
         raise DeliveryError(f"{where} is not an http(s) address")
     request = urllib.request.Request(
@@ -164,9 +186,9 @@ def deliver(delivery: Delivery, outbox: Outbox) -> None:
             send_mails(delivery, outbox.mails, outbox.what)
         except DeliveryError as exc:
             errors.append(str(exc))
-    for payload in outbox.chats:
+    for service, payload in outbox.chats:
         try:
-            post_chat(delivery, payload, outbox.what)
+            post_chat(delivery, service, payload, outbox.what)
         except DeliveryError as exc:
             errors.append(str(exc))
     if errors:
@@ -174,7 +196,7 @@ def deliver(delivery: Delivery, outbox: Outbox) -> None:
 
 
 def write_outbox(outbox: Outbox, folder: Path, stem: str) -> list[Path]:
-    """The dry run: each e-mail as <stem>-<n>.eml, each chat payload as <stem>-chat-<n>.json."""
+    """The dry run: each e-mail as <stem>-<n>.eml, each chat payload as <stem>-<service>.json."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         written = []
@@ -182,8 +204,8 @@ def write_outbox(outbox: Outbox, folder: Path, stem: str) -> list[Path]:
             path = folder / f"{stem}-{number}.eml"
             path.write_bytes(bytes(mail))
             written.append(path)
-        for number, payload in enumerate(outbox.chats, start=1):
-            path = folder / f"{stem}-chat-{number}.json"
+        for service, payload in outbox.chats:
+            path = folder / f"{stem}-{service}.json"
             path.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
             written.append(path)
     except OSError as exc:

@@ -1,6 +1,6 @@
 """The month's digest as a message: the overview's tiles (values, changes, targets), What changed
 and the still-hurting bugs, for an e-mail (templates/digest.html, a plain-text part, the meeting
-pack attached) and a chat message (Slack Block Kit). The numbers come from dashboard.tiles (as on
+pack attached) and chat messages (Slack Block Kit, a Teams Adaptive Card). The numbers come from dashboard.tiles (as on
 the overview and in the pack) and the `kpis` figures; nothing is computed here. No streamlit.
 """
 
@@ -18,7 +18,7 @@ from dashboard.build import LoadReport
 from dashboard.changes import SHOWN, Movement
 from dashboard.config import Delivery
 from dashboard.db import Warehouse
-from dashboard.delivery import Outbox, slack_text
+from dashboard.delivery import Outbox, slack_text, teams_card, text_run
 from dashboard.errors import ProductHealthError
 from dashboard.figures import figures_of
 from dashboard.filters import Filters
@@ -222,6 +222,25 @@ def slack_payload(d: Digest) -> dict[str, Any]:
     return {"text": slack_text(d.subject), "blocks": blocks}  # the notification's text is mrkdwn too
 
 
+def teams_payload(d: Digest) -> dict[str, Any]:
+    """A Microsoft Teams message (an Adaptive Card): the headline tiles and What changed."""
+    lines = [text_run(d.subject, size="Large", weight="Bolder"), text_run(f"{d.scope} {d.as_of}".strip(), True)]
+    lines += [text_run("Revised since the last pack: " + note) for note in d.revisions]
+    for tile in d.tiles:
+        parts = [f"{tile.label}: {tile.value}"]
+        if tile.change:
+            word = {"good": " better", "bad": " worse"}.get(tile.change.tone, "")
+            parts.append(f"{tile.change.text}{word} vs {tile.change.against}")
+        if tile.target:
+            parts.append({True: "✓ on target", False: "✗ off target", None: "target"}[tile.met] + f" {tile.target}")
+        lines.append(text_run(" · ".join(parts)))
+    if d.compared:
+        lines.append(text_run(f"What changed since {d.previous}", weight="Bolder"))
+        said = [f"{VERDICTS[m.better][1]} {m.sentence}" for m in d.changes[:SHOWN]] or ["No significant change."]
+        lines += [text_run(sentence) for sentence in said]
+    return teams_card(lines, d.link)
+
+
 def _md(text: str) -> dict[str, str]:
     return {"type": "mrkdwn", "text": slack_text(text)[:3000]}
 
@@ -235,11 +254,12 @@ def outbox(warehouse: Warehouse, report: LoadReport, filters: Filters, delivery:
     except ProductHealthError as exc:
         raise ProductHealthError(f"{warehouse.settings.path}: [delivery.product_lines]: {exc}") from None
     mails: list[EmailMessage] = []
-    chats: list[dict[str, Any]] = []
-    if delivery.to or delivery.slack_webhook_url_env:
+    chats: list[tuple[str, dict[str, Any]]] = []
+    if delivery.to or delivery.webhooks():
         company = digest(warehouse, report, filters, figures_of(warehouse, report, filters), delivery.dashboard_url)
         mails += [email(company, delivery.sender, to) for to in delivery.to]
-        chats += [slack_payload(company)] if delivery.slack_webhook_url_env else []
+        payloads = {"slack": slack_payload, "teams": teams_payload}
+        chats += [(service, payloads[service](company)) for service in delivery.webhooks()]
     for line, recipients in delivery.product_lines.items():
         own = replace(filters, product_lines=(line,))
         line_digest = digest(warehouse, report, own, figures_of(warehouse, report, own), delivery.dashboard_url)

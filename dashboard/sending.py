@@ -25,8 +25,10 @@ def delivery_of(warehouse: Warehouse) -> Delivery:
     where = warehouse.settings.path or "the settings file (health.toml beside the exports)"
     if delivery is None:
         raise ProductHealthError(f"{where}: no [delivery] section: nowhere to send (see the README's Delivery)")
-    if not delivery.mails and not delivery.slack_webhook_url_env:
-        raise ProductHealthError(f"{where}: [delivery] sets neither to, product_lines nor slack_webhook_url_env")
+    if not delivery.mails and not delivery.webhooks():
+        raise ProductHealthError(
+            f"{where}: [delivery] sets neither to, product_lines, slack_webhook_url_env nor teams_webhook_url_env"
+        )
     return delivery
 
 
@@ -53,7 +55,7 @@ def send_command(args: argparse.Namespace, warehouse: Warehouse, report: LoadRep
     deliver(delivery, box)
     print(
         f"sent the digest for {period_label(filters)}: {len(box.mails)} e-mails"
-        + (f", {len(box.chats)} chat message" if box.chats else "")
+        + "".join(f", a {service} message" for service, _ in box.chats)
     )
     return 0
 
@@ -64,7 +66,7 @@ def alert_command(args: argparse.Namespace, warehouse: Warehouse, report: LoadRe
 
     delivery = delivery_of(warehouse)
     if not channels(delivery):
-        raise ProductHealthError("alerts go to [delivery] to and to the Slack webhook: set to or slack_webhook_url_env")
+        raise ProductHealthError("alerts go to [delivery] to and to the chat webhooks: set to or a *_webhook_url_env")
     if args.days is not None and not 0 < args.days <= 366:
         raise ProductHealthError(f"--days {args.days}: must be 1 to 366")
     month = latest_month(warehouse, None)

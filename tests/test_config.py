@@ -189,6 +189,11 @@ def test_delivery_settings_are_read_with_the_port_of_their_security(tmp_path: Pa
     assert delivery.product_lines == {"Mobile App": ("mobile-leads@acme.com",)}
     tls = load_settings(tmp_path, write(tmp_path, DELIVERY.replace("[delivery]", '[delivery]\nsmtp_security = "tls"')))
     assert tls.delivery.smtp_port == 465
+    teams = DELIVERY.replace("[delivery]", '[delivery]\nteams_webhook_url_env = "PH_TEAMS"')
+    assert load_settings(tmp_path, write(tmp_path, teams)).delivery.webhooks() == {
+        "slack": "PH_SLACK_WEBHOOK",
+        "teams": "PH_TEAMS",
+    }
     assert load_settings(tmp_path / "none").delivery is None
 
 

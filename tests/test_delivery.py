@@ -10,6 +10,7 @@ import glob
 import html as html_module
 import http.server
 import json
+import os
 import socket
 import subprocess
 import threading
@@ -35,6 +36,7 @@ from dashboard.digest import (
     outbox,
     revision_notes,
     slack_payload,
+    teams_payload,
     text_body,
 )
 from dashboard.digest import email as mail
@@ -278,7 +280,7 @@ def test_send_logs_in_and_a_wrong_password_or_a_closed_port_is_one_clear_line(
     assert err.count("\n") == 0 and "Traceback" not in err and PASSWORD not in err
     assert f"SMTP server 127.0.0.1:{port} refused the login of the user in $PH_TEST_SMTP_USER (535" in err
     assert "not sent to leadership@acme.com, mobile-leads@acme.com" in err
-    assert "cannot reach the chat webhook in $PH_TEST_SLACK" in err and "/never" not in err
+    assert "cannot reach the Slack webhook in $PH_TEST_SLACK" in err and "/never" not in err
     assert inbox.received == []
 
     monkeypatch.setenv("PH_TEST_SMTP_PASSWORD", PASSWORD)
@@ -302,7 +304,7 @@ def test_the_dry_run_writes_the_emails_and_the_chat_payload(settings_file, tmp_p
     out = tmp_path / "out"
     assert main(["send", "--config", str(settings_file), "--month", "2026-10", "--dry-run", str(out)]) == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["digest-2026-10-1.eml", "digest-2026-10-2.eml", "digest-2026-10-chat-1.json"]
+    assert names == ["digest-2026-10-1.eml", "digest-2026-10-2.eml", "digest-2026-10-slack.json"]
     first = email.message_from_bytes((out / names[0]).read_bytes(), policy=email.policy.default)
     assert first["To"] == "leadership@acme.com" and first["Subject"] == "Product health · October 2026"
     assert next(first.iter_attachments()).get_filename() == "product-health-2026-10.html"
@@ -317,7 +319,7 @@ class Webhook(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append(json.loads(body))
+        type(self).received.append((self.path, json.loads(body)))
         self.send_response(type(self).status)
         self.end_headers()
         self.wfile.write(b"ok" if type(self).status == 200 else b"invalid_token")
@@ -338,18 +340,26 @@ def webhook(monkeypatch):
     server.server_close()
 
 
-def test_the_chat_message_reaches_the_webhook_and_a_500_is_a_clear_error(october, webhook) -> None:
-    delivery = Delivery(slack_webhook_url_env="PH_TEST_SLACK")
-    box = Outbox("the digest", [], [slack_payload(october)])
+def test_the_chat_messages_reach_the_webhooks_and_a_500_is_a_clear_error(october, webhook, monkeypatch) -> None:
+    monkeypatch.setenv("PH_TEST_TEAMS", os.environ["PH_TEST_SLACK"].replace("/services/", "/teams/"))
+    delivery = Delivery(slack_webhook_url_env="PH_TEST_SLACK", teams_webhook_url_env="PH_TEST_TEAMS")
+    box = Outbox("the digest", [], [("slack", slack_payload(october)), ("teams", teams_payload(october))])
     deliver(delivery, box)
-    (payload,) = webhook.received
-    fields = [f["text"] for block in payload["blocks"] if block["type"] == "section" for f in block.get("fields", [])]
+    (slack_path, slack), (teams_path, teams) = webhook.received
+    assert slack_path.startswith("/services/") and teams_path.startswith("/teams/")
+    fields = [f["text"] for block in slack["blocks"] if block["type"] == "section" for f in block.get("fields", [])]
     assert any(f.startswith("*Tickets created*\n765\n") for f in fields)
+    card = teams["attachments"][0]["content"]
+    lines = [block["inlines"][0]["text"] for block in card["body"]]
+    assert lines[0] == "Product health · October 2026" and any(t.startswith("Tickets created: 765 · ") for t in lines)
+    assert card["actions"][0]["url"] == "https://health.acme.com/?from=2026-10-01&to=2026-10-31"
     webhook.status = 500
     with pytest.raises(DeliveryError) as raised:
         deliver(delivery, box)
-    assert "answered 500 Internal Server Error: invalid_token" in str(raised.value)
-    assert "SECRETTOKEN" not in str(raised.value)
+    message = str(raised.value)
+    assert "the Slack webhook in $PH_TEST_SLACK answered 500 Internal Server Error: invalid_token" in message
+    assert "the Teams webhook in $PH_TEST_TEAMS answered 500" in message  # tried although Slack failed
+    assert "SECRETTOKEN" not in message and "\n" not in message
 
 
 def test_revisions_and_the_cut_off_in_the_figures_are_shown_and_their_absence_shows_nothing(october) -> None:
@@ -431,7 +441,7 @@ def test_the_alert_command_sends_once_and_a_line_of_the_settings_that_is_not_in_
     command = ["alert", "--config", str(settings_file), "--days", "7"]
     before = len(inbox.received)
     assert main(command) == 3  # the e-mail went; the chat could not: it is not marked as sent
-    assert "cannot reach the chat webhook" in capsys.readouterr().err
+    assert "cannot reach the Slack webhook" in capsys.readouterr().err
     assert len(inbox.received) == before + 1 and inbox.received[-1][0] == ["leadership@acme.com"]
     assert main(command) == 3  # the chat is tried again; the e-mail is not sent twice
     assert len(inbox.received) == before + 1
