@@ -1,7 +1,8 @@
 """The month's digest as a message: the overview's tiles (values, changes, targets), What changed
 and the still-hurting bugs, for an e-mail (templates/digest.html, a plain-text part, the meeting
-pack attached) and chat messages (Slack Block Kit, a Teams Adaptive Card). The numbers come from dashboard.tiles (as on
-the overview and in the pack) and the `kpis` figures; nothing is computed here. No streamlit.
+pack attached) and chat messages (Slack Block Kit, a Teams Adaptive Card). The numbers come from
+dashboard.tiles (as on the overview and in the pack) and the `kpis` figures; nothing is computed
+here. No streamlit.
 """
 
 from __future__ import annotations
