@@ -1,4 +1,5 @@
-"""The command line: `product-health check | kpis | tickets | report | serve`. Exit 2 for usage errors."""
+"""The command line: `product-health check | kpis | tickets | report | send | alert | serve`. Exit 2 for
+usage errors, 3 when a message could not be sent."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from typing import Any
 from dashboard import PROJECT_ROOT, SAMPLE_DATA_DIR
 from dashboard.build import LoadReport, Progress
 from dashboard.db import Warehouse
+from dashboard.delivery import DeliveryError
 from dashboard.errors import ProductHealthError
 from dashboard.filters import BASES, Filters, parse_date
 from dashboard.mapping import field_values, format_field_values
 from dashboard.store import open_warehouse, packs_dir
 from dashboard.zones import check_zone
 
-EXIT_OK, EXIT_DATA_PROBLEM, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_DATA_PROBLEM, EXIT_USAGE, EXIT_NOT_SENT = 0, 1, 2, 3
 
 
 def _data_options(parser: argparse.ArgumentParser) -> None:
@@ -47,6 +49,17 @@ def _period_options(parser: argparse.ArgumentParser) -> None:
         choices=BASES,
         default="calendar",
         help="hours of the first-response and resolution medians: calendar, or business ([[schedules]])",
+    )
+
+
+def _dry_run_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dry-run",
+        nargs="?",
+        const=Path("."),
+        type=Path,
+        metavar="OUTDIR",
+        help="write the e-mails (.eml) and chat payloads (.json) into OUTDIR (default: here) instead of sending",
     )
 
 
@@ -79,6 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
     report.add_argument("--product-line", action="append", default=[], help="repeat for several; default all")
     report.add_argument("--timezone", help="reporting time zone (default: from the settings, else UTC)")
+
+    send = sub.add_parser(
+        "send", help="send the month's digest: e-mail with the pack attached, and/or chat ([delivery])"
+    )
+    _data_options(send)
+    send.add_argument("--month", help="the month, YYYY-MM (default: the latest complete month of the data)")
+    _dry_run_option(send)
+
+    alert = sub.add_parser("alert", help="send one message when a target is missed or a number got worse; once")
+    _data_options(alert)
+    alert.add_argument("--days", type=int, help="also the last N days of the data against the N days before")
+    _dry_run_option(alert)
 
     serve = sub.add_parser("serve", help="open the dashboard")
     _data_options(serve)
@@ -190,11 +215,17 @@ def main(argv: list[str] | None = None) -> int:
             return _report(args, warehouse, report)
         if args.command == "tickets":
             return _tickets(args, warehouse)
-        from dashboard.metrics import kpis
+        if args.command in ("send", "alert"):
+            from dashboard.sending import alert_command, send_command
 
-        packs = packs_dir(Path(report.data_dir))
-        print(format_kpis(kpis(warehouse, _filters(args, warehouse), packs), args.format))
+            return (send_command if args.command == "send" else alert_command)(args, warehouse, report)
+        from dashboard.figures import figures_of
+
+        print(format_kpis(figures_of(warehouse, report, _filters(args, warehouse)), args.format))
         return EXIT_OK
+    except DeliveryError as exc:
+        print(f"product-health: not sent: {exc}", file=sys.stderr)
+        return EXIT_NOT_SENT
     except ProductHealthError as exc:
         print(f"product-health: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -59,6 +59,7 @@ TOP_KEYS = {
     "events",
     "schedules",  # business hours (_schedules below)
     "sla",  # SLA targets (_sla below)
+    "delivery",  # e-mail and chat delivery of the digest and alerts (_delivery below)
 }
 CUSTOM_KEYS = {"name", "entity", "timezone", "columns"}
 CUSTOM_COLUMNS = {
@@ -131,6 +132,7 @@ class Settings:
     events: tuple[Event, ...] = ()
     schedules: tuple[Schedule, ...] = ()  # business hours; at most one without product_lines (the default)
     sla: Sla | None = None  # SLA targets; None: no SLA is measured
+    delivery: Delivery | None = None  # [delivery]; None: `send` and `alert` have nowhere to send
     path: Path | None = None
 
     def targets_for(self, product_lines: tuple[str, ...]) -> dict[str, float]:
@@ -300,6 +302,7 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
     events = _events(raw.get("events", []), check)
     schedules = _schedules(raw.get("schedules", []), check)
     sla = _sla(raw.get("sla"), schedules, check)
+    delivery = _delivery(raw.get("delivery"), check)
     return Settings(
         timezone=timezone,
         sources=sources,
@@ -313,6 +316,7 @@ def parse_settings(raw: dict[str, Any], path: Path, text: str = "") -> Settings:
         events=events,
         schedules=schedules,
         sla=sla,
+        delivery=delivery,
         path=path,
     )
 
@@ -646,3 +650,119 @@ def _sla(table: Any, schedules: tuple[Schedule, ...], check: Checker) -> Sla | N
         return out
 
     return Sla(basis, targets("first_response_hours"), targets("resolution_hours"))
+
+
+# -- delivery of the digest and alerts ([delivery]) ---------------------------------------
+
+DELIVERY_KEYS = {
+    "dashboard_url",
+    "smtp_host",
+    "smtp_port",
+    "smtp_security",
+    "smtp_username_env",
+    "smtp_password_env",
+    "from",
+    "to",
+    "slack_webhook_url_env",
+    "teams_webhook_url_env",
+    "product_lines",
+}
+SMTP_SECURITY = {"starttls": 587, "tls": 465, "none": 25}  # each mode's usual port, the default
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ADDRESS = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where the digest (`send`) and alerts (`alert`) go. Secrets are never in the file: the
+    *_env settings name the environment variables that hold them."""
+
+    dashboard_url: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_username_env: str = ""
+    smtp_password_env: str = ""
+    sender: str = ""  # `from` in the file
+    to: tuple[str, ...] = ()
+    slack_webhook_url_env: str = ""
+    teams_webhook_url_env: str = ""  # a Microsoft Teams (Workflows) webhook taking an Adaptive Card
+    product_lines: dict[str, tuple[str, ...]] = field(default_factory=dict)  # a line's own digest: its recipients
+
+    @property
+    def mails(self) -> bool:
+        return bool(self.to or self.product_lines)
+
+    def webhooks(self) -> dict[str, str]:
+        """The chat services set, each with the variable that holds its webhook's address."""
+        found = {"slack": self.slack_webhook_url_env, "teams": self.teams_webhook_url_env}
+        return {service: variable for service, variable in found.items() if variable}
+
+
+def _addresses(value: Any, key: str, check: Checker) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise check.fail(key, 'must be a list of e-mail addresses, e.g. ["leadership@acme.com"]')
+    for address in value:
+        if not _ADDRESS.fullmatch(address.strip()):
+            raise check.fail(key, f"'{address[:80]}' is not an e-mail address")
+    return tuple(address.strip() for address in value)
+
+
+def _env_name(value: Any, key: str, check: Checker) -> str:
+    """The name of an environment variable. Never echoes the value: a secret pasted here by
+    mistake must not end up in an error message or a log."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not _ENV_NAME.fullmatch(value):
+        raise check.fail(
+            key, "must name an environment variable (e.g. PH_SMTP_PASSWORD) that holds the secret, not the secret"
+        )
+    return value
+
+
+def _delivery(table: Any, check: Checker) -> Delivery | None:
+    """[delivery]: the SMTP server, sender and recipients, the chat webhook's variable, the
+    dashboard's address for links; [delivery.product_lines] a line's own recipients."""
+    if table is None:
+        return None
+    check.unknown(check.table(table, "delivery"), DELIVERY_KEYS, "delivery.")
+    url = table.get("dashboard_url", "")
+    if url and (not isinstance(url, str) or not _HTTP_URL.fullmatch(url.strip())):
+        raise check.fail(
+            "delivery.dashboard_url", "must be an http:// or https:// address, e.g. https://health.acme.com"
+        )
+    security = table.get("smtp_security", "starttls")
+    if security not in SMTP_SECURITY:
+        raise check.fail("delivery.smtp_security", f"must be one of: {', '.join(SMTP_SECURITY)}")
+    port = table.get("smtp_port", SMTP_SECURITY[security])
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+        raise check.fail("delivery.smtp_port", "must be a port number, 1 to 65535")
+    lines = check.table(table.get("product_lines", {}), "delivery.product_lines")
+    product_lines = {
+        line: _addresses(value, f'delivery.product_lines."{line}"', check) for line, value in lines.items()
+    }
+    to = _addresses(table["to"], "delivery.to", check) if "to" in table else ()
+    host, sender = table.get("smtp_host"), table.get("from")
+    if to or product_lines:
+        host = check.string(host, "delivery.smtp_host", note=" (needed to send e-mail)")
+        if not isinstance(sender, str) or not _ADDRESS.fullmatch(sender.strip()):
+            raise check.fail("delivery.from", "must be the sender's e-mail address (needed to send e-mail)")
+    user = _env_name(table.get("smtp_username_env"), "delivery.smtp_username_env", check)
+    password = _env_name(table.get("smtp_password_env"), "delivery.smtp_password_env", check)
+    if bool(user) != bool(password):
+        raise check.fail("delivery.smtp_password_env" if user else "delivery.smtp_username_env", "set both or neither")
+    return Delivery(
+        dashboard_url=url.strip().rstrip("/") if url else "",
+        smtp_host=(host or "").strip(),
+        smtp_port=port,
+        smtp_security=security,
+        smtp_username_env=user,
+        smtp_password_env=password,
+        sender=(sender or "").strip(),
+        to=to,
+        slack_webhook_url_env=_env_name(table.get("slack_webhook_url_env"), "delivery.slack_webhook_url_env", check),
+        teams_webhook_url_env=_env_name(table.get("teams_webhook_url_env"), "delivery.teams_webhook_url_env", check),
+        product_lines=product_lines,
+    )

@@ -166,3 +166,61 @@ def test_settings_are_read_again_when_their_holidays_file_changes(tmp_path: Path
     assert load_settings(tmp_path).schedules[0].holidays == (dt.date(2026, 12, 25),)
     _touch(holidays, "date\n2026-12-24\n2026-12-25\n", 1_700_000_002_000_000_000)
     assert load_settings(tmp_path).schedules[0].holidays == (dt.date(2026, 12, 24), dt.date(2026, 12, 25))
+
+
+DELIVERY = """
+[delivery]
+dashboard_url = "https://health.acme.com/"
+smtp_host = "smtp.acme.com"
+smtp_username_env = "PH_SMTP_USER"
+smtp_password_env = "PH_SMTP_PASSWORD"
+from = "product-health@acme.com"
+to = ["leadership@acme.com"]
+slack_webhook_url_env = "PH_SLACK_WEBHOOK"
+[delivery.product_lines]
+"Mobile App" = ["mobile-leads@acme.com"]
+"""
+
+
+def test_delivery_settings_are_read_with_the_port_of_their_security(tmp_path: Path) -> None:
+    delivery = load_settings(tmp_path, write(tmp_path, DELIVERY)).delivery
+    assert delivery is not None and delivery.smtp_security == "starttls" and delivery.smtp_port == 587
+    assert delivery.dashboard_url == "https://health.acme.com" and delivery.sender == "product-health@acme.com"
+    assert delivery.product_lines == {"Mobile App": ("mobile-leads@acme.com",)}
+    tls = load_settings(tmp_path, write(tmp_path, DELIVERY.replace("[delivery]", '[delivery]\nsmtp_security = "tls"')))
+    assert tls.delivery.smtp_port == 465
+    teams = DELIVERY.replace("[delivery]", '[delivery]\nteams_webhook_url_env = "PH_TEAMS"')
+    assert load_settings(tmp_path, write(tmp_path, teams)).delivery.webhooks() == {
+        "slack": "PH_SLACK_WEBHOOK",
+        "teams": "PH_TEAMS",
+    }
+    assert load_settings(tmp_path / "none").delivery is None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('smtp_host = "smtp.acme.com"', ""), r"line \d+: setting 'delivery.smtp_host' \(needed to send e-mail\)"),
+        (('to = ["leadership@acme.com"]', 'to = ["leadership"]'), r"setting 'delivery.to': 'leadership' is not an"),
+        (("[delivery]", '[delivery]\nsmtp_security = "ssl"'), r"'delivery.smtp_security': must be one of"),
+        (("[delivery]", "[delivery]\nsmtp_port = 70000"), r"line 3: setting 'delivery.smtp_port': must be a port"),
+        (
+            ('"Mobile App" = ["mobile-leads@acme.com"]', '"Mobile App" = "x"'),
+            r"'delivery.product_lines.\"Mobile App\"'",
+        ),
+        (('smtp_password_env = "PH_SMTP_PASSWORD"', ""), r"'delivery.smtp_password_env': set both or neither"),
+        (("[delivery]", "[delivery]\nsmtp_pasword = 1"), r"'delivery.smtp_pasword': unknown key"),
+        (("https://health.acme.com/", "javascript:alert(1)"), r"'delivery.dashboard_url': must be an http"),
+    ],
+)
+def test_a_wrong_delivery_setting_names_its_key(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    with pytest.raises(ProductHealthError, match=message):
+        load_settings(tmp_path, write(tmp_path, DELIVERY.replace(*change)))
+
+
+def test_a_secret_written_where_a_variable_name_belongs_is_refused_and_not_repeated(tmp_path: Path) -> None:
+    secret = "https://hooks.slack.com/services/T0/B0/XyZsecret"
+    path = write(tmp_path, DELIVERY.replace('"PH_SLACK_WEBHOOK"', f'"{secret}"'))
+    with pytest.raises(ProductHealthError, match="slack_webhook_url_env': must name an environment") as raised:
+        load_settings(tmp_path, path)
+    assert "XyZsecret" not in str(raised.value)
