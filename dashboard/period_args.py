@@ -46,7 +46,7 @@ def day(text: str, what: str, today: dt.date) -> dt.date:
         raise ProductHealthError(f"{what} {shown(text)} is not a date in the form YYYY-MM-DD")
     year, number, day_number = (int(part) for part in match.groups())
     if not 1 <= number <= 12:
-        raise ProductHealthError(f"{what} {shown(text)}: there is no month {number:02d}")
+        raise ProductHealthError(f"{what} {shown(text)} is not a date: there is no month {number:02d}")
     _year(year, text, what, today)
     length = calendar.monthrange(year, number)[1]
     if not 1 <= day_number <= length:
@@ -63,7 +63,7 @@ def month(text: str, what: str, today: dt.date) -> tuple[dt.date, dt.date]:
         raise ProductHealthError(f"{what} {shown(text)} is not a month in the form YYYY-MM")
     year, number = (int(part) for part in match.groups())
     if not 1 <= number <= 12:
-        raise ProductHealthError(f"{what} {shown(text)}: there is no month {number:02d}")
+        raise ProductHealthError(f"{what} {shown(text)} is not a month: there is no month {number:02d}")
     first = dt.date(_year(year, text, what, today), number, 1)
     return first, months_back(first, -1) - dt.timedelta(days=1)
 

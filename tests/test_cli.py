@@ -215,7 +215,7 @@ def test_tickets_with_an_unknown_key_exits_2_naming_the_keys(capsys) -> None:
         (["kpis", "--from", "yesterday"], "not a date in the form YYYY-MM-DD"),
         (["tickets", "--metric", "tickets_created", "--from", "2026-02-30"], "not a day of the calendar"),
         (["tickets", "--metric", "tickets_created", "--from", "2026-10-31", "--to", "2026-10-01"], "swap"),
-        (["report", "--month", "2026-13", "--out", "x.html"], "--month '2026-13': there is no month 13"),
+        (["report", "--month", "2026-13", "--out", "x.html"], "--month '2026-13' is not a month: there is no month 13"),
         (["report", "--month", "2026-1", "--out", "x.html"], "not a month in the form YYYY-MM"),
         (["report", "--month", "9999-12", "--out", "x.html"], "outside the years the dashboard reads"),
         (["report", "--month", "2001-06", "--out", "x.html"], "the period 2001-06-01 to 2001-06-30 has no data"),
