@@ -15,9 +15,9 @@ from dashboard.formatting import when
 from dashboard.metrics import Coverage
 from dashboard.settings import load_settings
 from dashboard.tiles import coverage_text
-from dashboard.views import FILTERS_KEY, MODEL_KEY, is_meeting
+from dashboard.views import FILTERS_KEY, MODEL_KEY, SCHEMES, forced_scheme, is_meeting
 
-UNBOUND_PARAMS = ("mode", "from", "to", "basis")  # URL values no widget is bound to
+UNBOUND_PARAMS = ("mode", "from", "to", "basis", "theme")  # URL values no widget is bound to
 # Meeting mode: no sidebar, page names across the top, type sized for the room by CSS (not by
 # zooming the page: plotly lays charts out at the unzoomed width, so a zoom cuts them off).
 MEETING_CSS = """
@@ -30,17 +30,48 @@ header[data-testid="stHeader"] {display: none;}
 h1, h2 {font-size: max(26px, 2.3vw) !important; padding: .1rem 0 !important;}
 h3 {font-size: max(20px, 1.5vw) !important;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {font-size: max(15px, 1.1vw) !important;
-    color: #374151 !important;}
+    color: light-dark(#374151, #d1d5db) !important; opacity: 1 !important;}
 [data-testid="stMarkdownContainer"] p, [data-testid="stExpander"] summary p {font-size: max(16px, 1.1vw);}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: max(36px, 3.2vw) !important;
     font-weight: 650;}
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {font-size: max(16px, 1.3vw) !important;}
 .st-key-ph_presenter button p {font-size: max(15px, 1vw) !important;}
+.st-key-ph_presenter kbd {opacity: .8 !important;}  /* the key's hint: Streamlit's .6 reads 3.9:1 on white */
 [role="dialog"] h2 {font-size: max(18px, 1.2vw) !important; padding: .4rem 0 0 0 !important;}
 .st-key-ph_page_keys {position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
     opacity: 0;}
 </style>
 """
+
+# ?theme=light|dark for the room: Streamlit itself takes a scheme from the page address only as
+# ?embed_options=light_theme|dark_theme, read once as the page loads (and kept out of
+# st.query_params), so the page is loaded once more with it. Its own widgets, text and the
+# project's HTML (CSS light-dark()) then follow; the viewer's stored choice is left alone.
+FORCE_SCHEME = """<script>
+(() => {
+  const url = new URL(window.location.href);
+  const options = url.searchParams.getAll("embed_options");
+  if (options.includes("OPTION")) return;  /* asked for already: never a loop */
+  url.searchParams.delete("embed_options");
+  for (const kept of options.filter(o => !o.endsWith("_theme"))) url.searchParams.append("embed_options", kept);
+  url.searchParams.append("embed_options", "OPTION");
+  window.location.replace(url.toString());
+})();
+</script>"""
+
+
+def force_scheme() -> None:
+    """The scheme a presenter chose (?theme=), when Streamlit is showing the other one."""
+    wanted = forced_scheme()
+    if wanted is not None and st.context.theme.type != wanted:
+        st.html(FORCE_SCHEME.replace("OPTION", f"{wanted}_theme"), unsafe_allow_javascript=True)
+
+
+# Everywhere: Streamlit draws captions at 60 % opacity, 3.7:1 on white; a solid grey of the scheme
+# (light-dark(): the one Streamlit shows) keeps 4.5:1 and more in both.
+READABLE_CSS = """<style>
+[data-testid="stCaptionContainer"] {opacity: 1 !important; color: light-dark(#4b5563, #b6bcc6) !important;}
+</style>"""
 
 # A local image: a material-symbol favicon would be fetched from Google's font servers.
 st.set_page_config(page_title="Product Health", page_icon=str(Path(__file__).parent / "icon.png"), layout="wide")
@@ -119,6 +150,7 @@ def url_notes(choices: dict[str, list[str]], today: dt.date) -> list[str]:
         ("preset", list(PRESETS)),
         ("priority", choices.get("priority", [])),
         ("channel", choices.get("channel", [])),
+        ("theme", list(SCHEMES)),
     ):
         bad = invalid_url_values(name, allowed)
         if bad:
@@ -270,6 +302,8 @@ def auth_configured() -> bool:
 
 
 def main() -> None:
+    force_scheme()
+    st.html(READABLE_CSS)
     styled = is_meeting()
     if styled:  # first, so the sidebar never flashes up on the shared screen
         st.html(MEETING_CSS)

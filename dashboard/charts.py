@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 from dashboard.catalogue import Kpi, target_text
 from dashboard.frames import totals
 
-PALETTE = ("#2563eb", "#f97316", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#ca8a04", "#db2777")
+# Each >= 3:1 on white (orange-600, yellow-700: the 500 tones were 2.8 and 2.9:1); ON_DARK has their dark half.
+PALETTE = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#dc2626", "#0891b2", "#a16207", "#db2777")
 
 
 def _layout(fig: go.Figure, title: str, y_title: str, height: int = 360) -> go.Figure:
@@ -146,19 +147,62 @@ def has_data(fig: go.Figure) -> bool:
     return False
 
 
-def for_the_room(fig: go.Figure, height: int) -> go.Figure:
+def for_the_room(fig: go.Figure, height: int, dark: bool = False) -> go.Figure:
     """Meeting mode: type readable from the back of the room, the chart fitted to the screen;
-    the p90 lines (legend-only toggles nobody clicks on a shared screen) left out."""
+    the p90 lines (legend-only toggles nobody clicks on a shared screen) left out. `dark`: on the
+    dark page, no white panel: a clear background, light type and a grid that still shows."""
     fig.data = [trace for trace in fig.data if trace.visible != "legendonly"]
     fig.update_layout(
-        template="plotly_white",
-        font={"size": 19, "color": "#111827"},
+        template="plotly_dark" if dark else "plotly_white",
+        font={"size": 19, "color": ON_DARK["#111827"] if dark else "#111827"},
         title_font_size=24,
         legend_font_size=19,
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
     )
+    if dark:
+        fig.update_layout(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
+        fig.update_xaxes(gridcolor=DARK_GRID, linecolor=DARK_GRID, zerolinecolor=DARK_GRID)
+        fig.update_yaxes(gridcolor=DARK_GRID, linecolor=DARK_GRID, zerolinecolor=DARK_GRID)
     fig.update_xaxes(tickfont_size=16)
+    return fig
+
+
+# The dark scheme's half of every colour this module draws with: a lighter tone of the same hue,
+# so a series keeps its colour's name and reads on a dark page (each >= 3:1 on Streamlit's dark page, #171614).
+ON_DARK = {
+    "#2563eb": "#60a5fa",
+    "#ea580c": "#fb923c",
+    "#16a34a": "#4ade80",
+    "#9333ea": "#c084fc",
+    "#dc2626": "#f87171",
+    "#0891b2": "#22d3ee",
+    "#a16207": "#facc15",
+    "#db2777": "#f472b6",
+    "#111827": "#f3f4f6",  # the total line, the deflection rate
+    "#b91c1c": "#fca5a5",  # the target line and its label
+    EVENT_COLOR: "#b6bcc6",
+    "rgba(255,255,255,0.85)": "rgba(23,22,20,0.85)",  # behind an event's label: Streamlit's dark page
+}
+DARK_GRID = "#3b3d42"
+
+
+def for_dark(fig: go.Figure) -> go.Figure:
+    """The chart for a dark page: each colour of this module swapped for its dark half (ON_DARK);
+    the template (Streamlit's, or for_the_room's) sets the background, grid and type."""
+
+    def swap(value: object) -> object:
+        return ON_DARK.get(value, value) if isinstance(value, str) else value
+
+    for trace in fig.data:
+        if getattr(trace, "line", None) is not None and trace.line.color is not None:
+            trace.line.color = swap(trace.line.color)
+        if getattr(trace, "marker", None) is not None and isinstance(trace.marker.color, str):
+            trace.marker.color = swap(trace.marker.color)
+    for shape in fig.layout.shapes:
+        shape.line.color, shape.fillcolor = swap(shape.line.color), swap(shape.fillcolor)
+    for note in fig.layout.annotations:
+        note.font.color, note.bgcolor = swap(note.font.color), swap(note.bgcolor)
     return fig
 
 

@@ -14,12 +14,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dashboard import PROJECT_ROOT, SAMPLE_DATA_DIR
+from dashboard import PROJECT_ROOT, SAMPLE_DATA_DIR, period_args
 from dashboard.build import LoadReport, Progress
 from dashboard.db import Warehouse
 from dashboard.delivery import DeliveryError
 from dashboard.errors import ProductHealthError
-from dashboard.filters import BASES, Filters, parse_date
+from dashboard.filters import BASES, Filters
 from dashboard.mapping import field_values, format_field_values
 from dashboard.store import open_warehouse, packs_dir
 from dashboard.zones import check_zone
@@ -236,11 +236,8 @@ def _filters(args: argparse.Namespace, warehouse: Warehouse) -> Filters:
     from dashboard.metrics import coverage
 
     timezone = args.timezone or warehouse.settings.timezone  # both checked against DuckDB's zones
-    start = parse_date(args.start, "--from") if args.start else None
-    end = parse_date(args.end, "--to") if args.end else None
-    if start is None or end is None:  # the last calendar month the data covers (Coverage.default_month)
-        month = coverage(warehouse, timezone).default_month(dt.date.today())
-        start, end = start or month[0], end or month[1]
+    # Each day as written, a real range, inside the data; a missing side from its last month.
+    start, end = period_args.period(args.start, args.end, coverage(warehouse, timezone), dt.date.today())
     return Filters(
         start=start,
         end=end,
@@ -269,11 +266,14 @@ def _tickets(args: argparse.Namespace, warehouse: Warehouse) -> int:
 
 
 def _report(args: argparse.Namespace, warehouse: Warehouse, report: LoadReport) -> int:
-    from dashboard.metrics import check_filters
+    from dashboard.metrics import check_filters, coverage
     from dashboard.pack import month_filters, pack_with_record
     from dashboard.revisions import save
 
-    filters = month_filters(args.month, args.timezone or warehouse.settings.timezone, tuple(args.product_line))
+    timezone = args.timezone or warehouse.settings.timezone
+    first, last = period_args.month(args.month, "--month", dt.date.today())
+    period_args.in_the_data(first, last, coverage(warehouse, timezone))
+    filters = month_filters(args.month, timezone, tuple(args.product_line))
     check_filters(warehouse, filters)
     html, recorded = pack_with_record(warehouse, report, filters)
     try:

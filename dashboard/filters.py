@@ -98,13 +98,6 @@ class Filters:
         }
 
 
-def parse_date(text: str, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except (TypeError, ValueError):
-        raise ProductHealthError(f"{what} '{text}' is not a date in the form YYYY-MM-DD") from None
-
-
 def months_back(day: dt.date, months: int) -> dt.date:
     """The first day of the month `months` calendar months before `day`'s month."""
     index = day.year * 12 + day.month - 1 - months

@@ -19,6 +19,13 @@ SKIPPED_NAMES = {CONFIG_FILE_NAME, ".DS_Store", "Thumbs.db"}
 # Documentation and code kept beside exports; listed in the report as ignored, never read.
 IGNORED_SUFFIXES = {".md", ".markdown", ".rst", ".toml", ".yaml", ".yml", ".py", ".sql", ".pdf", ".png", ".jpg"}
 
+# A folder with an export's name (tickets.csv/) is walked like any folder; when it holds nothing
+# to read, the report says so rather than showing nothing.
+EXPORT_LIKE_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".gz", ".zip", ".bz2", ".xz", ".zst")
+EMPTY_EXPORT_FOLDER = (
+    "a folder named like an export file, with nothing in it to read: put the export itself in the data folder"
+)
+
 
 def shown(path: Path | str) -> str:
     """A path as text that can always be printed: bytes that are not UTF-8 as \\x escapes."""
@@ -88,7 +95,10 @@ def scan_folder(data_dir: Path) -> list[tuple[Path, os.stat_result] | Skipped]:
             if stat_module.S_ISDIR(st.st_mode):
                 if (st.st_dev, st.st_ino) not in seen:  # a link loop or a second path to one folder
                     seen.add((st.st_dev, st.st_ino))
+                    before = len(found)
                     visit(path)
+                    if len(found) == before and name.lower().endswith(EXPORT_LIKE_SUFFIXES):
+                        found.append(Skipped(shown(path), EMPTY_EXPORT_FOLDER))
             elif stat_module.S_ISREG(st.st_mode):
                 found.append((path, st))
             else:

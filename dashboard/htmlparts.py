@@ -42,7 +42,8 @@ def render(template: str, **context: Any) -> str:
     return _ENV.get_template(template).render(**context)
 
 
-TONE_COLOUR = {"good": "#15803d", "bad": "#b91c1c", "neutral": "#4b5563"}
+# An <img> cannot read the page's scheme: mid tones that keep 3:1 on a light and on a dark tile.
+TONE_COLOUR = {"good": "#16a34a", "bad": "#dc2626", "neutral": "#6b7280"}
 
 
 def sparkline_svg(
@@ -78,7 +79,7 @@ def sparkline_svg(
     )
     lines = (
         "".join(
-            f'<line x1="{i * step:.1f}" y1="0" x2="{i * step:.1f}" y2="32" stroke="#9ca3af" stroke-width="1.5" '
+            f'<line x1="{i * step:.1f}" y1="0" x2="{i * step:.1f}" y2="32" stroke="#8b93a1" stroke-width="1.5" '
             'stroke-dasharray="3,3" vector-effect="non-scaling-stroke"/>'
             for i in marks
             if 0 <= i < len(values)

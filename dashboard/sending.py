@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from dashboard import period_args
 from dashboard.build import LoadReport
 from dashboard.config import Delivery
 from dashboard.db import Warehouse
@@ -36,6 +37,8 @@ def latest_month(warehouse: Warehouse, month: str | None) -> Filters:
     """`--month`, else the latest complete month of the data (as `kpis` and the dashboard open on)."""
     timezone = warehouse.settings.timezone
     if month:
+        first, last = period_args.month(month, "--month", dt.date.today())
+        period_args.in_the_data(first, last, coverage(warehouse, timezone))
         return month_filters(month, timezone)
     start, _ = coverage(warehouse, timezone).default_month(dt.date.today())
     return month_filters(f"{start:%Y-%m}", timezone)

@@ -66,6 +66,7 @@ DEFAULT_MEMORY_LIMIT = "4GB"
 LOAD_PATH = (
     "db.py",
     "folder.py",
+    "compressed.py",  # what a compressed file is reported as
     "build.py",
     "settings_tables.py",
     "ingest.py",

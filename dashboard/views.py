@@ -167,6 +167,22 @@ def with_target(fig: go.Figure, path: str, filters: Filters, yref: str = "y") ->
     return fig
 
 
+SCHEMES = ("light", "dark")
+
+
+def forced_scheme() -> str | None:
+    """The scheme a presenter chose for the room (?theme=light|dark), if a valid one."""
+    value = st.query_params.get("theme")
+    return value if value in SCHEMES else None
+
+
+def scheme() -> str:
+    """The colour scheme on screen: the forced one, else the one Streamlit reports for this
+    browser (its system setting or its settings menu, as of this run); light if not known yet.
+    The project's HTML follows the scheme by itself (CSS light-dark()); charts need this."""
+    return forced_scheme() or st.context.theme.type or "light"
+
+
 def is_meeting() -> bool:
     """Meeting mode (?mode=meeting): the shared screen."""
     return st.query_params.get("mode") == "meeting"
@@ -191,8 +207,11 @@ def chart(fig: go.Figure, empty: str, height: int = 360, narrow: bool = False, d
         return
     if fig.layout.xaxis.dtick == "M1":  # a trend: the launches and incidents of its months
         charts.events(fig, data.metric("events", current_filters().trailing_months(12), current_model().fingerprint))
+    dark = scheme() == "dark"
+    if dark:
+        charts.for_dark(fig)
     if is_meeting():
-        charts.for_the_room(fig, height)
+        charts.for_the_room(fig, height, dark)
         if narrow and fig.layout.xaxis.dtick == "M1":
             fig.update_xaxes(dtick="M2")
         options = {"theme": None, "config": {"displaylogo": False, "displayModeBar": False}}

@@ -323,3 +323,26 @@ def test_twelve_months_are_compared_with_the_twelve_before_once() -> None:
     overview = next(h.value for h in at.html if "ph-tile" in h.value)
     # the change a year earlier would be the same change again: shown once
     assert "vs Nov 2024 – Oct 2025" in overview and "ph-delta ph-year" not in overview
+
+
+def _scripts(at: AppTest) -> str:
+    return " ".join(element.proto.body for element in at.get("html"))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_scheme_from_the_link_asks_streamlit_to_show_it(scheme: str) -> None:
+    """?theme= for the room: the page is loaded once more with Streamlit's own embed option (AppTest
+    reports no scheme for the browser, so the request is always made here)."""
+    at = run({"theme": scheme, "mode": "meeting"})
+    assert f'"embed_options", "{scheme}_theme"' in _scripts(at)
+    assert not at.warning
+
+
+def test_no_scheme_in_the_link_leaves_the_viewers_own() -> None:
+    assert "embed_options" not in _scripts(run({"mode": "meeting"}))
+
+
+def test_an_unknown_scheme_in_the_link_is_named_and_ignored() -> None:
+    at = run({"theme": "<b>sepia</b>"})
+    assert "embed_options" not in _scripts(at)
+    assert any("Ignored theme from the link: <b>sepia</b>" in w.value for w in at.warning)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.compressed import compression_of
 from dashboard.store import open_warehouse
 from tests.conftest import file_report
 
@@ -317,3 +318,114 @@ def test_old_mac_and_mixed_line_endings_are_read_row_by_row(load_files, endings)
         ["b", 3],
         ["c", 4],
     ]
+
+
+# -- round three: compressed files named like exports, and other odd files of the folder -------------
+
+
+def _compressed(kind: str, data: bytes) -> bytes:
+    import bz2
+    import gzip
+    import lzma
+    import tarfile
+
+    if kind == "gzip":
+        return gzip.compress(data)
+    if kind == "bzip2":
+        return bz2.compress(data)
+    if kind == "xz":
+        return lzma.compress(data)
+    if kind == "zip":
+        return zip_bytes()
+    if kind == "tar":
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as archive:
+            info = tarfile.TarInfo("tickets.csv")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+        return buffer.getvalue()
+    # zstd (RFC 8878): a frame of one raw block, written by hand (the standard library has no zstd
+    # before 3.14): magic, a single-segment header with a one-byte size, the last raw block.
+    assert kind == "zstd" and len(data) < 256
+    return b"\x28\xb5\x2f\xfd" + bytes([0x20, len(data)]) + (len(data) << 3 | 1).to_bytes(3, "little") + data
+
+
+COMPRESSED = [
+    # (file name, compression, what the error says, the command it suggests)
+    ("tickets.csv", "gzip", "gzip-compressed data", "gzip -dc tickets.csv > tickets-unpacked.csv"),
+    ("tickets.csv.gz", "gzip", "gzip-compressed data", "gzip -dc tickets.csv.gz > tickets.csv"),
+    ("issues.json", "gzip", "gzip-compressed data", "gzip -dc issues.json > issues-unpacked.json"),
+    ("tickets.csv", "bzip2", "bzip2-compressed data", "bzip2 -dc tickets.csv"),
+    ("tickets.csv.bz2", "bzip2", "bzip2-compressed data", "bzip2 -dc tickets.csv.bz2 > tickets.csv"),
+    ("tickets.csv", "xz", "xz-compressed data", "xz -dc tickets.csv"),
+    ("tickets.csv.xz", "xz", "xz-compressed data", "xz -dc tickets.csv.xz > tickets.csv"),
+    ("tickets.csv", "zstd", "zstd-compressed data", "zstd -dc tickets.csv"),
+    ("tickets.csv.zst", "zstd", "zstd-compressed data", "zstd -dc tickets.csv.zst > tickets.csv"),
+    ("tickets.csv", "zip", "a zip archive", "unzip tickets.csv"),
+    ("export.zip", "zip", "a zip archive", "unzip export.zip"),
+    ("tickets.csv", "tar", "a tar archive", "tar -xf tickets.csv"),
+    ("my tickets.csv", "gzip", "gzip-compressed data", "gzip -dc 'my tickets.csv' > 'my tickets-unpacked.csv'"),
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "what", "command"), COMPRESSED, ids=[f"{n}-{k}" for n, k, *_ in COMPRESSED])
+def test_a_compressed_file_is_named_for_what_it_is_whatever_its_name_and_the_rest_loads(
+    load_files, name: str, kind: str, what: str, command: str
+) -> None:
+    """Found by its first bytes: the error names the file, the compression and the command that
+    gives the export itself; the other files load and nothing else is dropped."""
+    export = (ZENDESK_HEADER + "1,Open,Mail,2024-03-01 10:00:00,,5\n").encode()
+    w, report = load_files({name: _compressed(kind, export), "good.csv": GOOD_SESSIONS})
+    bad = file_report(report, name)
+    assert bad.error.startswith(f"{bad.path}: this is {what}, not a CSV or JSON export"), bad.error
+    assert f"({command}" in bad.error and "\n" not in bad.error
+    assert report.failed and [f.path for f in report.files if f.error] == [bad.path]
+    assert file_report(report, "good.csv").rows_loaded == 1
+    assert (
+        w.sql("select count(*) n from self_service")["n"][0] == 1
+        and w.sql("select count(*) n from tickets")["n"][0] == 0
+    )
+
+
+@pytest.mark.parametrize("text", [b"BZh9,status\n1,open\n", b"PK,name\n1,x\n", b"7z,Rar!\n", b"\x1f"])
+def test_text_that_only_starts_like_a_compressed_file_is_not_taken_for_one(text: bytes) -> None:
+    assert compression_of(text) is None
+
+
+@pytest.mark.parametrize(
+    ("files", "name", "message"),
+    [
+        ({"empty.csv": b""}, "empty.csv", "the file is empty"),
+        ({"blank.json": b"  \n\n  "}, "blank.json", "the file is empty (only blank space)"),
+        ({"tickets.csv/.keep": b""}, "tickets.csv", "a folder named like an export file, with nothing in it"),
+        ({"nobom.csv": ZENDESK_HEADER.encode("utf-16-le")}, "nobom.csv", "UTF-16 text without a byte-order mark"),
+    ],
+)
+def test_odd_files_of_the_folder_each_say_what_they_are(load_files, files, name: str, message: str) -> None:
+    _, report = load_files({**files, "good.csv": GOOD_SESSIONS})
+    assert message in file_report(report, name).error and file_report(report, "good.csv").rows_loaded == 1
+
+
+def test_a_folder_named_like_an_export_is_read_for_the_exports_in_it(load_files) -> None:
+    w, report = load_files({"sessions.csv/march.csv": GOOD_SESSIONS})
+    assert not report.failed and w.sql("select count(*) n from self_service")["n"][0] == 1
+
+
+def test_a_utf8_bom_export_is_read(load_files) -> None:
+    w, report = load_files({"bom.csv": codecs.BOM_UTF8 + GOOD_SESSIONS.encode()})
+    assert not report.failed and w.sql("select session_id from self_service")["session_id"].tolist() == ["a"]
+
+
+def test_links_that_loop_are_named_and_the_rest_loads(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "good.csv").write_text(GOOD_SESSIONS)
+    (folder / "a.csv").symlink_to("b.csv")
+    (folder / "b.csv").symlink_to("a.csv")
+    (folder / "itself").symlink_to(".")
+    (folder / "me.csv").symlink_to("me.csv")
+    _, report = open_warehouse(folder, persist=False)
+    errors = {Path(f.path).name: f.error for f in report.files if f.error}
+    assert set(errors) == {"a.csv", "b.csv", "me.csv"}
+    assert all("cannot be opened (Too many levels of symbolic links)" in e for e in errors.values())
+    assert file_report(report, "good.csv").rows_loaded == 1

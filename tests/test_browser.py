@@ -504,3 +504,105 @@ def test_a_click_on_a_number_opens_the_tickets_behind_it(app_url, browser, width
     listed.wait_for(timeout=60_000)
     assert listed.inner_text().startswith("765 tickets created in October 2026")  # the overview's tile
     page.close()
+
+
+# Every visible text against its effective background (the first ancestor with a background, blended
+# through translucent ones), by WCAG 2 relative luminance: 4.5:1, 3:1 for large text (24 px, or
+# 18.66 px bold; an icon 3:1). Plotly's SVG text is read by its fill. Disabled controls are exempt
+# (WCAG 1.4.3).
+# On a dark page, a light panel larger than 200x120 px (a tile, table, chart) is a problem too.
+CONTRAST_PROBLEMS = """() => {
+  const parse = s => {
+    const m = s.match(/rgba?\\(([^)]+)\\)/);
+    if (!m) return null;
+    const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3])).concat([1]);
+  const lum = c => {
+    const [r, g, b] = c.slice(0, 3).map(v => v / 255).map(v => v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+  const background = el => {
+    const layers = [];
+    for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    let colour = [255, 255, 255, 1];
+    for (const layer of layers.reverse()) colour = over(layer, colour);
+    return colour;
+  };
+  // An ancestor's opacity (Streamlit's captions: 0.6) fades the text over whatever is behind it.
+  const faded = el => {
+    let alpha = 1;
+    for (let e = el; e && e.nodeType === 1; e = e.parentElement) alpha *= Number(getComputedStyle(e).opacity);
+    return alpha;
+  };
+  const name = el => (el.getAttribute('data-testid') || el.className.baseVal || el.className || el.tagName)
+                     .toString().slice(0, 40);
+  const out = [], seen = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement, text = node.textContent.trim();
+    if (!text || !el || seen.has(el) || el.closest('script, style, [disabled], [aria-disabled="true"]')) continue;
+    seen.add(el);
+    if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width < 1 || box.height < 1 || box.bottom < 0 || box.top > innerHeight) continue;
+    const style = getComputedStyle(el), svg = el instanceof SVGElement;
+    let colour = parse(svg ? style.fill : style.color);
+    if (!colour) continue;
+    if (svg) colour[3] *= Number(style.fillOpacity || 1);
+    colour[3] *= faded(el);
+    const back = background(el);
+    colour = over(colour, back);
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const icon = el.closest('[data-testid="stIconMaterial"]');  // a glyph, not words: 3:1 as a graphic (1.4.11)
+    const need = icon || size >= 24 || (size >= 18.66 && bold) ? 3 : 4.5;
+    const r = ratio(colour, back);
+    if (r < need) out.push(`${r.toFixed(2)}:1 < ${need} "${text.slice(0, 50)}" (${name(el)})`);
+  }
+  const page = background(document.querySelector('[data-testid="stMain"]') || document.body);
+  if (lum(page) < 0.2)
+    for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+      const c = parse(getComputedStyle(el).backgroundColor), box = el.getBoundingClientRect();
+      if (c && c[3] > 0.5 && lum(over(c, page)) > 0.4 && box.width > 200 && box.height > 120)
+        out.push(`a light box ${Math.round(box.width)}x${Math.round(box.height)} on the dark page (${name(el)})`);
+    }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize(
+    "scheme, forced",
+    [("light", ""), ("dark", ""), ("light", "dark"), ("dark", "light")],
+    ids=["light", "dark", "light-forced-dark", "dark-forced-light"],
+)
+def test_meeting_mode_reads_in_both_schemes_on_every_page(app_url, browser, scheme, forced) -> None:
+    """Issue 26: in the viewer's scheme (emulated), or the one ?theme= forces for the room, every
+    page of meeting mode at 1920x1080 and 1366x768 has every text at 4.5:1 (large 3:1) and, dark,
+    no light box; ?theme= stays in the URL from page to page."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    shown = forced or scheme
+    page = browser.new_page(viewport={"width": 1920, "height": 1080}, color_scheme=scheme)
+    theme = f"&theme={forced}" if forced else ""
+    page.goto(app_url + f"/?mode=meeting&from=2026-10-01&to=2026-10-31{theme}", wait_until="domcontentloaded")
+    for index, (path, title, charts) in enumerate(MEETING_PAGES):
+        for width, height in ((1920, 1080), (1366, 768)):
+            page.set_viewport_size({"width": width, "height": height})
+            _settled(page, title, charts)
+            app = page.evaluate("getComputedStyle(document.querySelector('.stApp')).colorScheme")
+            assert app == shown, f"{title}: Streamlit shows {app}, wanted {shown}"
+            assert page.evaluate(CONTRAST_PROBLEMS) == [], f"{title} at {width}x{height}, {scheme} {forced}"
+            if path in ("", "first_response"):
+                page.screenshot(path=str(ARTIFACTS / f"scheme-{shown}-{path or 'overview'}-{width}x{height}.png"))
+        if index + 1 < len(MEETING_PAGES):
+            page.keyboard.press("ArrowRight")
+            page.wait_for_url(f"**/{MEETING_PAGES[index + 1][0]}?**", timeout=30_000)
+            assert (f"theme={forced}" in page.url) == bool(forced)
+    page.goto(app_url + f"/?from=2026-10-01&to=2026-10-31{theme}", wait_until="domcontentloaded")  # the desk view
+    _settled(page, "Overview")
+    assert page.evaluate(CONTRAST_PROBLEMS) == [], f"the desk view's overview, {scheme} {forced}"
+    page.close()

@@ -189,3 +189,57 @@ def test_tickets_with_an_unknown_key_exits_2_naming_the_keys(capsys) -> None:
     err = capsys.readouterr().err
     assert "no rows for 'first_response.p99_hours'" in err
     assert "sla.resolution.pending" in err and "first_response.median_hours" in err and "Traceback" not in err
+
+
+# Issue 25's third bad-input round, class "date ranges the command line accepts": each day, month
+# and range is checked as written, as a day of the calendar, in the dashboard's years and against
+# the data (the sample covers 2019-03-14 to 2026-10-31), with one error line and exit 2.
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["kpis", "--from", "2026-10-31", "--to", "2026-10-01"], "before it starts (2026-10-31); swap --from and --to"),
+        (["kpis", "--from", "2026-10-02", "--to", "2026-10-01"], "before it starts"),
+        (["kpis", "--from", "2026-02-30", "--to", "2026-03-31"], "not a day of the calendar: 2026-02 has 28 days"),
+        (["kpis", "--from", "2024-02-29", "--to", "2025-02-29"], "--to '2025-02-29' is not a day of the calendar"),
+        (["kpis", "--from", "2026-13-01", "--to", "2026-12-31"], "there is no month 13"),
+        (["kpis", "--from", "2026-00-10"], "there is no month 00"),
+        (["kpis", "--from", "9999-01-01", "--to", "9999-12-31"], "outside the years the dashboard reads"),
+        (["kpis", "--from", "0000-01-01", "--to", "0001-01-31"], "outside the years the dashboard reads"),
+        (["kpis", "--from", "1066-10-14", "--to", "1066-10-14"], "outside the years the dashboard reads"),
+        (["kpis", "--from", "2000-01-01", "--to", "2000-12-31"], "no data: the exports cover 2019-03-14 to 2026-10-31"),
+        (["kpis", "--from", "2026-11-01"], "give --to too"),
+        (["kpis", "--to", "2025-01-31"], "give --from too"),
+        (["kpis", "--from", "20261001", "--to", "20261031"], "not a date in the form YYYY-MM-DD"),
+        (["kpis", "--from", "2026-W40-1"], "not a date in the form YYYY-MM-DD"),
+        (["kpis", "--from", ""], "--from '' is not a date in the form YYYY-MM-DD"),
+        (["kpis", "--from", "2026-10-01\n\x1b[2J"], "--from '2026-10-01\\n\\x1b[2J' is not a date"),
+        (["kpis", "--from", "٢٠٢٦-١٠-٠١"], "not a date in the form YYYY-MM-DD"),
+        (["kpis", "--from", "yesterday"], "not a date in the form YYYY-MM-DD"),
+        (["tickets", "--metric", "tickets_created", "--from", "2026-02-30"], "not a day of the calendar"),
+        (["tickets", "--metric", "tickets_created", "--from", "2026-10-31", "--to", "2026-10-01"], "swap"),
+        (["report", "--month", "2026-13", "--out", "x.html"], "--month '2026-13' is not a month: there is no month 13"),
+        (["report", "--month", "2026-1", "--out", "x.html"], "not a month in the form YYYY-MM"),
+        (["report", "--month", "9999-12", "--out", "x.html"], "outside the years the dashboard reads"),
+        (["report", "--month", "2001-06", "--out", "x.html"], "the period 2001-06-01 to 2001-06-30 has no data"),
+        (["report", "--month", "", "--out", "x.html"], "not a month in the form YYYY-MM"),
+    ],
+)
+def test_every_day_month_and_range_the_commands_take_is_checked_with_one_line(
+    capsys, tmp_path, args: list[str], message: str
+) -> None:
+    args = [arg.replace("x.html", str(tmp_path / "x.html")) for arg in args]
+    assert main([args[0], "--data", str(SAMPLE_DATA_DIR), *args[1:]]) == 2
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if line.startswith("product-health: error:")]
+    assert len(errors) == 1 and message in errors[0], err
+    assert "Traceback" not in err and not (tmp_path / "x.html").exists()
+
+
+def test_a_period_that_overlaps_the_data_and_a_one_day_period_are_answered(capsys) -> None:
+    assert main(["kpis", "--data", str(SAMPLE_DATA_DIR), "--from", "2026-10-15", "--to", "2027-01-31"]) == 0
+    assert main(["kpis", "--data", str(SAMPLE_DATA_DIR), "--from", "2026-10-31", "--to", "2026-10-31"]) == 0
+    assert main(["kpis", "--data", str(SAMPLE_DATA_DIR), "--from", "2024-02-29", "--to", "2024-03-01"]) == 0
+
+
+def test_an_empty_folder_answers_any_period_in_the_years_with_its_empty_figures(capsys, tmp_path) -> None:
+    assert main(["kpis", "--data", str(tmp_path), "--from", "2020-01-01", "--to", "2020-01-31"]) == 0

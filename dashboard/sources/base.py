@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from dashboard.compressed import refuse_compressed
 from dashboard.errors import ProductHealthError
 
 SNIFF_BYTES = 1 << 20
@@ -233,8 +234,7 @@ def sniff(path: Path) -> Sniffed:
     if not raw.strip():
         what = "the file is empty" if not skipped and not raw else "the file is empty (only blank space)"
         raise ProductHealthError(f"{path}: {what}")
-    if raw.startswith(b"PK\x03\x04"):
-        raise ProductHealthError(f"{path}: this is a zip archive, not an export; unzip it into the data folder")
+    refuse_compressed(path, raw)  # gzip, zip, bzip2, xz, zstd, ... by their first bytes
     is_utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not is_utf16:
         _refuse_nul_bytes(path, raw, tail, size, skipped)
