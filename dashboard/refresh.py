@@ -98,6 +98,7 @@ class Refresh:
         self.added: list[str] = []  # files read now
         self.changed: set[str] = set()  # the raw tables that lost rows
         self.spans: list[tuple[str, str]] = []  # (fact table, table of its rows that changed)
+        self.scratch: set[str] = set()  # work tables to drop at the end
         for entity in ("tickets", "issues"):
             keys = ", ".join(f"{k} varchar" for k in KEYED[f"stg_{entity}"].keys)
             con.execute(f"create or replace table ph_keys_{entity} ({keys})")
@@ -146,14 +147,15 @@ class Refresh:
                 self._whole(relation)
                 changed.add(relation.name)
         self._precomputed(old_cutoff)
-        for name in ("ph_new_files", "ph_keys_tickets", "ph_keys_issues", *{s for _, s in self.spans}):
+        for name in ("ph_new_files", "ph_keys_tickets", "ph_keys_issues", *{s for _, s in self.spans}, *self.scratch):
             con.execute(f"drop table if exists {name}")
 
     def _keyed(self, relation: Relation, keyed: Keyed) -> bool:
         """Recompute the rows of `relation` for the changed keys; False when there are none."""
-        con, name, keys = self.con, relation.name, keyed.keys
+        con, name = self.con, relation.name
         keyset, cols = f"ph_keys_{keyed.entity}", ", ".join(keyed.keys)
-        if keyed.reads.startswith("stg_union_"):  # a staged table: the new files' rows, staged once
+        staged = keyed.reads.startswith("stg_union_")
+        if staged:  # a staged table: the new files' rows, staged once
             con.execute(
                 f"create or replace table ph_rows as select * from {keyed.reads} "
                 "where _file in (select _file from ph_new_files)"
@@ -162,36 +164,47 @@ class Refresh:
         if not con.execute(f"select exists (select 1 from {keyset})").fetchone()[0]:
             con.execute("drop table if exists ph_rows")
             return False
-        if keyed.reads.startswith("stg_union_"):
-            # The key's rows of the files kept (their rank is recomputed) and the new files' rows.
+        # The key's rows now in the table: a narrow look first (new tickets have none).
+        self._rows_of_keys(name, keyed, staged)
+        if staged:  # the key's rows of the files kept (ranked again) and the new files' rows
             con.execute(
-                f"create or replace table ph_input as select * exclude (version_rank) from {name} as t "
-                f"semi join {keyset} as k on {_match(keys, 't', 'k')} where t.reject_reason is null "
+                "create or replace table ph_input as select * exclude (version_rank) from ph_old "
                 "union all by name select * from ph_rows"
             )
-            match = _match(keys, "t", "k")
-            con.execute(f"delete from {name} as t using {keyset} as k where t.reject_reason is null and {match}")
         else:
-            con.execute(
-                f"create or replace table ph_input as select * from {keyed.reads} as t "
-                f"semi join {keyset} as k on {_match(keys, 't', 'k')}"
-            )
-            if name in MONTH_SPANS:
-                con.execute(
-                    f"create or replace table ph_old_{name} as select * from {name} as t "
-                    f"semi join {keyset} as k on {_match(keys, 't', 'k')}"
-                )
-            con.execute(f"delete from {name} as t using {keyset} as k where {_match(keys, 't', 'k')}")
-        con.execute(f"insert into {name} by name {_narrowed(relation.sql, keyed.reads, 'ph_input')}")
+            # The keys' staged rows as the staged table's refresh just computed them: the marts
+            # read the ranked rows (version_rank = 1) of a key, all of which it recomputed.
+            con.execute(f"create or replace table ph_input as select * from ph_staged_{keyed.entity}")
+        target = f"ph_staged_{keyed.entity}" if staged else f"ph_new_{name}"
+        con.execute(f"create or replace table {target} as {_narrowed(relation.sql, keyed.reads, 'ph_input')}")
+        con.execute(f"insert into {name} by name select * from {target}")
         if name in MONTH_SPANS:
-            con.execute(
-                f"create or replace table ph_new_{name} as select * from {name} as t "
-                f"semi join {keyset} as k on {_match(keys, 't', 'k')}"
-            )
+            con.execute(f"alter table ph_old rename to ph_old_{name}")
             self._diff(name)
-        for table in ("ph_rows", "ph_input", f"ph_new_{name}"):
+        for table in ("ph_rows", "ph_input", "ph_old", f"ph_new_{name}"):
             con.execute(f"drop table if exists {table}")
+        self.scratch.add(f"ph_staged_{keyed.entity}")
         return True
+
+    def _rows_of_keys(self, name: str, keyed: Keyed, staged: bool) -> None:
+        """Move the rows of `name` with a changed key into ph_old (of a staged table, its
+        rows that are not rejected: the rejected rows of the files kept stay)."""
+        con, keyset = self.con, f"ph_keys_{keyed.entity}"
+        match = _match(keyed.keys, "t", "k")
+        where = "t.reject_reason is null" if staged else "true"
+        cols = ", ".join(f"t.{k}" for k in (*keyed.keys, *(["reject_reason"] if staged else [])))
+        found = con.execute(
+            f"select exists (select 1 from (select {cols} from {name} as t) as t "
+            f"semi join {keyset} as k on {match} where {where})"
+        ).fetchone()[0]
+        if not found:
+            con.execute(f"create or replace table ph_old as select * from {name} limit 0")
+            return
+        con.execute(
+            f"create or replace table ph_old as select * from {name} as t "
+            f"semi join {keyset} as k on {match} where {where}"
+        )
+        con.execute(f"delete from {name} as t using {keyset} as k where {match} and {where}")
 
     def _whole(self, relation: Relation) -> None:
         """Recompute a table whole (something it reads changed)."""
