@@ -164,3 +164,46 @@ def test_a_settings_change_is_a_full_build_with_its_reason(tmp_path, logged) -> 
     settings.write_text(settings.read_text() + "\n# edited\n")
     open_warehouse(data)[0].close()
     assert any("full build of the model" in line and "the settings changed" in line for line in logged)
+
+
+def test_while_a_refresh_runs_the_previous_model_answers(tmp_path, monkeypatch) -> None:
+    import threading
+
+    import streamlit as st
+
+    from dashboard import data
+    from dashboard.refresh import Refresh
+
+    st.cache_resource.clear()
+    data._LAST_GOOD.clear()
+    folder = tmp_path / "data"
+    write_exports(folder, 300)
+    monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(folder))
+    first, failure = data.model()
+    assert failure is None and data.refreshing() is None
+    count = first.warehouse.sql("select count(*) as n from tickets")["n"][0]
+
+    release = threading.Event()
+    apply = Refresh.apply
+
+    def held(self) -> None:  # the refresh waits here until the test has looked
+        release.wait(60)
+        apply(self)
+
+    monkeypatch.setattr(Refresh, "apply", held)
+    write_tickets(folder / "zendesk" / "new.csv", 10_000, 25, "2026-10-01", 30, "2026-11-01")
+    served, failure = data.model()
+    assert failure is None
+    assert served is first  # the previous model answers meanwhile
+    assert served.warehouse.sql("select count(*) as n from tickets")["n"][0] == count
+    progress = data.refreshing()
+    assert progress is not None and progress.stage in ("reading", "building")
+    release.set()
+    for _ in range(600):  # until the loader thread is done (no clock asserted)
+        if data.refreshing() is None:
+            break
+        threading.Event().wait(0.1)
+    new, failure = data.model()
+    assert failure is None and new is not first
+    assert new.warehouse.sql("select count(*) as n from tickets")["n"][0] == count + 25
+    assert data.refreshing() is None
