@@ -59,8 +59,12 @@ from dashboard.sources.base import FileReport, Reject
 from dashboard.sources.formats import ALL_FORMATS
 
 STORE_DIR_NAME = ".product-health"
-# DuckDB's buffer memory per model; it spills to disk beyond. PRODUCT_HEALTH_MEMORY_LIMIT overrides.
-DEFAULT_MEMORY_LIMIT = "4GB"
+# DuckDB's buffer memory per model (it spills to disk beyond): a share of the machine's memory,
+# at least MIN and at most MAX, so that a build's peak RSS (DuckDB's buffers plus Python and
+# DuckDB's own overhead) stays within 6 GB. PRODUCT_HEALTH_MEMORY_LIMIT overrides.
+MEMORY_SHARE = 0.6
+MIN_MEMORY_LIMIT_MB = 1024
+MAX_MEMORY_LIMIT_MB = 5 * 1024
 
 
 # The modules whose code decides what a model holds (with sources/*.py and queries/**/*.sql).
@@ -95,7 +99,15 @@ CODE_VERSION = _code_version()
 
 
 def memory_limit() -> str:
-    return os.environ.get("PRODUCT_HEALTH_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+    """DuckDB's memory_limit for a model: PRODUCT_HEALTH_MEMORY_LIMIT, else MEMORY_SHARE of the
+    machine's memory within [MIN_MEMORY_LIMIT_MB, MAX_MEMORY_LIMIT_MB]."""
+    if os.environ.get("PRODUCT_HEALTH_MEMORY_LIMIT"):
+        return os.environ["PRODUCT_HEALTH_MEMORY_LIMIT"]
+    try:
+        machine_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):  # not on this system: the floor
+        machine_mb = 0
+    return f"{min(max(int(MEMORY_SHARE * machine_mb), MIN_MEMORY_LIMIT_MB), MAX_MEMORY_LIMIT_MB)}MB"
 
 
 def store_dir(data_dir: Path) -> Path:
