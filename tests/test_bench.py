@@ -44,7 +44,7 @@ def smoke(tmp_path_factory):
 
 
 def test_the_smoke_run_prints_every_figure(smoke) -> None:
-    result, printed, _ = smoke
+    result, printed, data = smoke
     assert result["rows_loaded"] == 10_000 + 1_000 + 10_000 + 200
     for figure in (
         "cold load",
@@ -54,8 +54,17 @@ def test_the_smoke_run_prints_every_figure(smoke) -> None:
         "overview / fair floor",
         "peer / overview",
         "peak RSS",
+        "cold load / cold floor",
+        "refresh: add 2 %",
+        "refresh: replace newest",
+        "drill_s",
     ):
         assert figure in printed
+    for figure in ("cold_over_floor", "refresh_add_over_cold", "refresh_replace_over_cold"):
+        assert result[figure] > 0
+    assert result["drill_s"]["max"] > 0
+    # the refresh phases leave the folder as generated
+    assert not (data / "zendesk" / "tickets-refresh.csv").exists()
     # 9 for the period (8 KPI queries and the still-hurting list), 8 each for the month before
     # and a year earlier, 8 trends; What changed and the events
     assert result["queries_per_refresh"] == 35
@@ -79,6 +88,10 @@ def test_the_overview_numbers_agree_with_the_cli_and_the_peer(smoke, capsys) -> 
             assert floor[key] == pytest.approx(ours[key], abs=1e-3)
         assert ours["open_bugs"] == cli["bug_age"]["open_bugs"] == peer["open_bugs"]
         assert ours["deflection_rate_pct"] == pytest.approx(peer["deflection_rate_pct"], abs=1e-3)
+        assert ours["open_at_end"] == cli["backlog"]["open_at_end"] == peer["open_at_end"]
+        for key in ("sla_first_response_met_pct", "csat_score_pct"):  # the bench exports have no CSAT: None
+            assert ours[key] == pytest.approx(peer[key], abs=1e-3)
+        assert ours["sla_first_response_met_pct"] == pytest.approx(cli["sla"]["first_response"]["met_pct"], abs=1e-3)
 
 
 def test_the_fair_floor_gives_the_overviews_figures(sample) -> None:
