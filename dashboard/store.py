@@ -13,11 +13,13 @@ The model of a folder is `model-<key>.duckdb`, where the key is a hash of the fo
 fingerprint (every export's path and identity, see folder.py), the settings file, and the
 code that reads and models them. Opening a folder whose key has a model opens that file
 read-only (the warm start).
-Otherwise a new model is built into a temporary file: the raw rows of every export that is
-unchanged since the newest earlier model are copied from it, only new and changed files are
-read, the staging and marts layers are rebuilt, and the file is renamed into place (an atomic
-rename: readers see the old model or the new one, never half of one). Older models are then
-removed; a process still reading one keeps its open file until it is done.
+Otherwise the newest earlier model of the same settings and code is copied to a temporary file
+and refreshed there (refresh.py: only new and changed files are read, and only the rows and
+months they touch recomputed), or, when there is none or most of the exports' bytes changed, a
+full build is made there (the raw rows of unchanged files still copied from an earlier model);
+either way the reason is logged, and the file is renamed into place (an atomic rename: readers
+see the old model or the new one, never half of one). Older models are then removed; a process
+still reading one keeps its open file until it is done.
 
 Each file's identity (size, modification and change times, inode) is recorded as it was
 *before* the file was read, so a file that changes during a build is read again by the next one. One build at a
@@ -76,6 +78,7 @@ LOAD_PATH = (
     "ingest.py",
     "layers.py",
     "precomputed.py",
+    "refresh.py",
     "catalogue.py",  # which trends are kept with the model
     "report.py",
     "store.py",
