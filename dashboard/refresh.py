@@ -79,6 +79,11 @@ MONTH_SPANS = {
 }
 
 
+# The candidates for the data's cut-off (the newest of each kind of ticket instant): whichever
+# the SLA verdict is judged at, it moved only if one of these did (_touched).
+CUTOFFS = "select max(created_at), max(updated_at), max(solved_at), max(first_reply_at) from fct_tickets"
+
+
 def _narrowed(sql: str, relation: str, replacement: str) -> str:
     """`sql` reading `replacement` wherever it read `relation` (after from or join)."""
     return re.sub(rf"\b(from|join)(\s+){relation}\b", rf"\1\2{replacement}", sql, flags=re.IGNORECASE)
@@ -132,7 +137,7 @@ class Refresh:
                 ).fetchone()[0]
             ):
                 changed.add(fmt.table)
-        old_cutoff = con.execute("select max(updated_at) from fct_tickets").fetchone()[0]
+        old_cutoff = con.execute(CUTOFFS).fetchone()
         relations = model_relations()
         existing = {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
         for relation in build_order(relations, existing - relations.keys()):
@@ -227,13 +232,13 @@ class Refresh:
         self.con.execute(f"drop table ph_old_{name}")
         self.spans.append((name, f"ph_diff_{name}"))
 
-    def _touched(self, first: dt.date, last: dt.date, old_cutoff: dt.datetime | None) -> set[dt.date]:
+    def _touched(self, first: dt.date, last: dt.date, old_cutoff: tuple) -> set[dt.date]:
         """The months whose precomputed rows may have changed (MONTH_SPANS over the changed rows).
 
-        The SLA verdict may depend on the data's cut-off (the newest ticket update): when the
-        cut-off moved, a ticket's verdict can change if one of its deadlines is after the
+        The SLA verdict may depend on the data's cut-off (the newest ticket instant, CUTOFFS):
+        when it moved, a ticket's verdict can change only if one of its deadlines is after the
         earlier of the two cut-offs, so the months from the first such ticket's creation to the
-        last are touched too (whatever the verdict's exact rule, no other ticket's can move)."""
+        last are touched too (whatever the verdict's exact rule: no other ticket's can move)."""
         con, tz = self.con, self.timezone
         ranges: set[tuple[dt.date | None, dt.date | None]] = set()
         for fact, diff in self.spans:
@@ -245,9 +250,10 @@ class Refresh:
                     {"tz": tz},
                 ).fetchall()
             )
-        cutoff = con.execute("select max(updated_at) from fct_tickets").fetchone()[0]
+        cutoff = con.execute(CUTOFFS).fetchone()
         if cutoff != old_cutoff:
-            earlier = min(c for c in (cutoff, old_cutoff) if c is not None) if cutoff or old_cutoff else None
+            known = [c for c in (*cutoff, *old_cutoff) if c is not None]
+            earlier = min(known) if known else None
             found = con.execute(
                 "select min(date_trunc('month', timezone($tz, created_at)))::date from fct_tickets "
                 "where $cut is null or greatest(first_response_due_at, resolution_due_at) > $cut",
@@ -262,7 +268,7 @@ class Refresh:
                 month = months_back(month, -1)
         return months
 
-    def _precomputed(self, old_cutoff: dt.datetime | None) -> None:
+    def _precomputed(self, old_cutoff: tuple) -> None:
         """Recompute the precomputed trends' touched months (and the months the range gained)."""
         con, tz = self.con, self.timezone
         old = con.execute("select first_month, last_month from pre_range").fetchone()
