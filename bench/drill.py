@@ -19,9 +19,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from run import _filters, filter_choices  # bench/run.py, beside this script
-
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(ROOT))
+
+from bench.run import _filters, filter_choices  # noqa: E402
 
 
 def measure(data: Path, choices: int, threads: int) -> dict[str, Any]:

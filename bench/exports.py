@@ -36,9 +36,9 @@ copy (
         select
             i,
             line_of(u(i, 1)) as line,
-            ts(i, 2) as created,
+            $from::timestamp + to_seconds(cast(u(i, 2) * $span as bigint)) as created,
             u(i, 5) < 0.06 as unanswered
-        from range(1, $n + 1) as r(i)
+        from range($first, $first + $n) as r(i)
     ),
     d as (
         select
@@ -52,7 +52,7 @@ copy (
         select
             *,
             created + to_seconds(cast((work_h + reply_h) * 3600 as bigint)) as solved,
-            created + to_seconds(cast((work_h + reply_h) * 3600 as bigint)) < timestamp '2026-11-01'
+            created + to_seconds(cast((work_h + reply_h) * 3600 as bigint)) < $cutoff::timestamp
                 and u(i, 8) < 0.93 as is_solved
         from d
     )
@@ -170,6 +170,22 @@ copy (
 """
 
 
+# The tickets of the main export: ids 1..N created over the two years before 2026-11-01.
+TWO_YEARS = {"first": 1, "from": "2024-11-01", "span": 63072000, "cutoff": "2026-11-01"}
+
+
+def write_tickets(path: Path, first: int, count: int, start: str, days: int, cutoff: str) -> Path:
+    """A Zendesk tickets export of ids first..first+count-1 created over `days` days from
+    `start`, as the help desk showed them at `cutoff` (a later cut-off: more of them solved,
+    later updates: a newer export of the same tickets). The refresh benchmark's new files."""
+    params = {"n": count, "first": first, "from": start, "span": days * 86400, "cutoff": cutoff}
+    with duckdb.connect() as con:
+        con.execute(_MACROS)
+        statement = TICKETS_SQL.replace("{path}", str(path).replace("'", "''"))
+        con.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
+    return path
+
+
 def export_paths(folder: Path) -> dict[str, Path]:
     return {
         "tickets": folder / "zendesk" / "tickets-export.csv",
@@ -188,7 +204,12 @@ def write_exports(folder: Path, tickets: int) -> dict[str, Path]:
     for path in files.values():
         path.parent.mkdir(parents=True, exist_ok=True)
     (folder / "health.toml").write_text(HEALTH_TOML, encoding="utf-8")
-    params = {"n": tickets, "issues": max(tickets // 10, 10), "links": max(tickets // 50, 10)}
+    params = {
+        "n": tickets,
+        "issues": max(tickets // 10, 10),
+        "links": max(tickets // 50, 10),
+        **TWO_YEARS,
+    }
     with duckdb.connect() as con:
         con.execute(_MACROS)
         for name, sql in (

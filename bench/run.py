@@ -4,13 +4,23 @@ Generates vendor-shaped exports for N tickets into bench/scratch/<N>/ (kept for 
 run), then measures, each phase in a fresh process so its peak memory is its own:
 
   cold      exports -> query-ready persisted model (the store is deleted before each run)
+  cold floor  the same model content by five hand-written DuckDB statements (bench/cold_floor.py),
+            persisted and checkpointed: cold_over_floor = cold load / cold floor
   warm      the same folder again, files unchanged: the persisted model is opened
+  refresh   a new Zendesk export with 2 % new tickets (the last month's) dropped into the folder,
+            then the persisted model opened (refresh_add_s); that newest export replaced by a
+            newer one overlapping half of it (refresh_replace_s); each / the cold load's median;
+            the file is then removed again (refresh_remove_s) so the folder is as generated
+  drill     bench/drill.py: the rows behind every number (drill_s: the dialog's read)
   overview  every query the overview page runs for one filter state, for 20 seeded
             filter choices, with no result cache (tiles.overview with an uncached runner)
   floor     the same figures by the fewest hand-written DuckDB statements (bench/floor.py):
             one per fact table for all periods at once, What changed, the events
   peer      the overview's numbers the way a user would without this project: pandas reads
             the same export files once, then filters and aggregates in memory per choice
+            (tickets, first response, resolution, open bugs, deflection, the SLA of first
+            replies with business-hours deadlines from the settings' schedules, the backlog at
+            the period's end, CSAT where the export has a satisfaction column)
   browser   with --browser: bench/latency.py, sidebar changes in Chromium timed to the new
             tile values painted, right after the first paint and again once the
             dashboard's background warm-up of the preset periods is done
@@ -25,6 +35,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import resource
 import shutil
@@ -38,8 +49,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import cold_floor  # noqa: E402
 from bench import floor as fair_floor  # noqa: E402
-from bench.exports import export_paths, write_exports  # noqa: E402
+from bench.exports import export_paths, write_exports, write_tickets  # noqa: E402
 from dashboard.filters import months_back  # noqa: E402
 
 PRODUCT_LINES = ("Billing", "Mobile App", "Analytics", "Integrations")
@@ -51,6 +63,9 @@ TARGETS = {  # figure: (1M target, 10M target, "max" | "min"); issue #16 where i
     "overview_over_fair_floor": (2, 2, "max"),
     "peer_over_overview": (5, 10, "min"),
     "cold_load_s": (4, 45, "max"),
+    "cold_over_floor": (2, 2, "max"),
+    "refresh_add_over_cold": (0.15, 0.15, "max"),
+    "refresh_replace_over_cold": (0.25, 0.25, "max"),
     "warm_start_s": (1, 3, "max"),
     "browser_median_s": (0.5, 1, "max"),
     "browser_p90_s": (1, 2, "max"),
@@ -119,7 +134,53 @@ def phase_warm(data: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "peak_rss_gb": _peak_rss_gb()}
 
 
+def phase_cold_floor(data: Path) -> dict[str, Any]:
+    database = data.parent / f"cold-floor-{data.name}.duckdb"  # beside the folder: not an export
+    try:
+        seconds = cold_floor.build(data, database)
+    finally:
+        database.unlink(missing_ok=True)
+        Path(f"{database}.wal").unlink(missing_ok=True)
+    return {"seconds": seconds, "peak_rss_gb": _peak_rss_gb()}
+
+
+REFRESH_FILE = Path("zendesk") / "tickets-refresh.csv"
+
+
+def refresh_file(data: Path, tickets: int, step: str) -> None:
+    """The refresh phases' change to the folder: `add` a new export of 2 % new tickets created in
+    the last month; `replace` it by a newer export (a later cut-off) overlapping half of it and
+    adding as many new ones; `remove` it."""
+    path = data / REFRESH_FILE
+    count = max(tickets // 50, 10)
+    if step == "remove":
+        path.unlink(missing_ok=True)
+        return
+    first = tickets + 1 + (count // 2 if step == "replace" else 0)
+    cutoff = "2026-11-15" if step == "replace" else "2026-11-01"
+    part = path.with_name(path.name + ".part")  # written beside, then renamed: one new identity
+    write_tickets(part, first, count, "2026-10-01", 31, cutoff)
+    os.replace(part, path)
+
+
+def phase_refresh(data: Path) -> dict[str, Any]:
+    """Open the persisted model of the folder as it is now (a refresh of the previous model)."""
+    from dashboard.store import open_warehouse
+
+    started = time.perf_counter()
+    warehouse, report = open_warehouse(data)
+    return {"seconds": time.perf_counter() - started, "peak_rss_gb": _peak_rss_gb()}
+
+
+def phase_drill(data: Path, choices: int) -> dict[str, Any]:
+    from bench import drill
+
+    result = drill.measure(data, choices, threads=2)
+    return {"drill_s": result["drill_s"], "full_s": result["full_s"], "peak_rss_gb": _peak_rss_gb()}
+
+
 def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
+    from dashboard.catalogue import value_at
     from dashboard.metrics import coverage, run_metric
     from dashboard.store import open_warehouse
     from dashboard.tiles import overview_of
@@ -153,6 +214,9 @@ def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
                 "median_first_response_hours": shown.now["first_response"]["median_hours"],
                 "open_bugs": shown.now["bug_age"]["open_bugs"],
                 "deflection_rate_pct": shown.now["deflection"]["rate_pct"],
+                "sla_first_response_met_pct": value_at(shown.now, "sla.first_response.met_pct"),
+                "open_at_end": value_at(shown.now, "backlog.open_at_end"),
+                "csat_score_pct": value_at(shown.now, "csat.score_pct"),
                 "floor": {
                     "tickets_created": floor.get("tickets_created", 0),
                     "median_first_response_hours": floor.get("first_response.median_hours"),
@@ -170,9 +234,67 @@ def phase_overview(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def phase_peer(files: dict[str, Path], choices: list[dict[str, Any]]) -> dict[str, Any]:
+def _peer_open_time(data: Path) -> tuple[dict[int, Any], dict[str, int], int, Any]:
+    """The pandas peer's business calendar: per schedule of the folder's settings, its open
+    intervals (nanoseconds since the epoch, sorted) and the open time before each; and a
+    function giving the open time before instants (numpy searchsorted)."""
+    import numpy as np
+    import pandas as pd
+
+    from dashboard.settings import load_settings
+
+    settings = load_settings(data, None)
+    days = pd.date_range("2024-10-01", "2028-01-01", freq="D")
+    calendars = {}
+    for sid, schedule in enumerate(settings.schedules, 1):
+        working = days[~days.to_series().dt.date.isin(set(schedule.holidays)).to_numpy()]
+        opens, closes = [], []
+        for dow, open_minute, close_minute in schedule.hours:
+            day = working[working.dayofweek + 1 == dow]
+            opens.append(day + pd.to_timedelta(open_minute, "min"))
+            closes.append(day + pd.to_timedelta(close_minute, "min"))
+
+        start, end = (
+            pd.DatetimeIndex(np.concatenate([p.to_numpy() for p in parts]))
+            .tz_localize(schedule.timezone, ambiguous=False, nonexistent="shift_forward")
+            .as_unit("ns")
+            .asi8
+            for parts in (opens, closes)
+        )
+        order = np.argsort(start)
+        start, length = start[order], (end - start)[order]
+        calendars[sid] = (start, length, np.cumsum(length) - length)
+    lines = {line: sid for sid, s in enumerate(settings.schedules, 1) for line in s.product_lines}
+    default = next(sid for sid, s in enumerate(settings.schedules, 1) if not s.product_lines)
+    return calendars, lines, default, settings.sla
+
+
+def _peer_due(tickets: Any, data: Path) -> Any:
+    """Each ticket's first-reply deadline (ns since the epoch): the instant its schedule's open
+    time since creation reaches its priority's target."""
+    import numpy as np
+
+    calendars, lines, default, sla = _peer_open_time(data)
+    targets = {p.lower(): h for p, h in sla.first_response_hours.items()}
+    hours = tickets["Priority"].str.lower().map(targets).fillna(targets.get("default", np.nan))
+    created = tickets["created"].to_numpy().astype("datetime64[ns]").astype(np.int64)
+    due = np.full(len(tickets), np.iinfo(np.int64).max)
+    schedule = tickets["line"].map(lines).fillna(default).to_numpy()
+    for sid, (start, length, before) in calendars.items():
+        mask = schedule == sid
+        at = created[mask]
+        i = np.searchsorted(start, at, side="right") - 1
+        opened = before[i] + np.clip(at - start[i], 0, length[i])
+        goal = opened + np.round(hours.to_numpy()[mask] * 3600e9).astype(np.int64)
+        j = np.searchsorted(before, goal, side="left") - 1
+        due[mask] = start[j] + (goal - before[j])
+    return due
+
+
+def phase_peer(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
     """What a capable analyst does without this project: pandas.read_csv, then masks and
     groupbys in memory for the same numbers as the overview."""
+    files = export_paths(data)
     import pandas as pd
 
     started = time.perf_counter()
@@ -187,6 +309,14 @@ def phase_peer(files: dict[str, Path], choices: list[dict[str, Any]]) -> dict[st
     tickets["resolution_h"] = (tickets["solved"] - tickets["created"]).dt.total_seconds() / 3600
     tickets["is_solved"] = tickets["Status"].isin(["Solved", "Closed"]) & tickets["solved"].notna()
     tickets["month"] = tickets["created"].dt.to_period("M")
+    tickets["reply_at"] = tickets["created"] + pd.to_timedelta(tickets["First reply time in minutes"], unit="min")
+    tickets["due"] = pd.to_datetime(_peer_due(tickets, data), unit="ns")
+    tickets["closed"] = tickets["solved"].where(tickets["is_solved"])
+    tickets["closed"] = tickets["closed"].fillna(
+        pd.to_datetime(tickets["Updated at"]).where(tickets["Status"].isin(["Solved", "Closed"]))
+    )
+    rating = tickets.get("Satisfaction Score", pd.Series(index=tickets.index, dtype="object")).str.lower()
+    tickets["satisfied"] = rating.map({"good": True, "bad": False})
     issues["created"] = pd.to_datetime(issues["Created"], format="%d/%b/%y %I:%M %p")
     issues["resolved"] = pd.to_datetime(issues["Resolved"], format="%d/%b/%y %I:%M %p")
     issues["line"] = issues["Project key"].map(
@@ -210,6 +340,13 @@ def phase_peer(files: dict[str, Path], choices: list[dict[str, Any]]) -> dict[st
             s, b = s[s["product_line"].isin(lines)], b[b["line"].isin(lines)]
         open_bugs = b[(b["created"] < end) & (b["resolved"].isna() | (b["resolved"] >= end))]
         resolved = int((s["outcome"] == "resolved").sum())
+        # First replies within SLA, judged at the period's end: met / breached / still pending.
+        replied = t["reply_at"] < end
+        met = int((replied & (t["reply_at"] <= t["due"])).sum())
+        breached = int((replied & (t["reply_at"] > t["due"])).sum() + (~replied & (t["due"] <= end)).sum())
+        every = tickets if not lines else tickets[tickets["line"].isin(lines)]
+        backlog = every[(every["created"] < end) & (every["closed"].isna() | (every["closed"] >= end))]
+        rated = solved["satisfied"].dropna()
         return {
             "tickets_created": len(t),
             "median_first_response_hours": t["reply_h"].median(),
@@ -219,6 +356,9 @@ def phase_peer(files: dict[str, Path], choices: list[dict[str, Any]]) -> dict[st
             "median_bug_age_days": ((end - open_bugs["created"]).dt.total_seconds() / 86400).median(),
             "deflection_rate_pct": 100 * resolved / (resolved + len(t)) if resolved + len(t) else None,
             "bug_tickets": int(t["about_bug"].sum()),
+            "sla_first_response_met_pct": 100 * met / (met + breached) if met + breached else None,
+            "open_at_end": len(backlog),
+            "csat_score_pct": 100 * rated.astype(bool).mean() if len(rated) else None,
             "per_line": t.groupby("line")["reply_h"].agg(["count", "median"]).to_dict(),
             "resolution_per_line": solved.groupby("line")["resolution_h"].median().to_dict(),
         }
@@ -237,7 +377,18 @@ def phase_peer(files: dict[str, Path], choices: list[dict[str, Any]]) -> dict[st
             period(month.start_time, (month + 1).start_time, choice["product_lines"])
         compute_s.append(time.perf_counter() - started)
         answers.append(
-            {k: now[k] for k in ("tickets_created", "median_first_response_hours", "open_bugs", "deflection_rate_pct")}
+            {
+                k: now[k]
+                for k in (
+                    "tickets_created",
+                    "median_first_response_hours",
+                    "open_bugs",
+                    "deflection_rate_pct",
+                    "sla_first_response_met_pct",
+                    "open_at_end",
+                    "csat_score_pct",
+                )
+            }
         )
     return {"read_s": read_s, "compute_s": compute_s, "answers": answers, "peak_rss_gb": _peak_rss_gb()}
 
@@ -263,6 +414,26 @@ def _run_latency(data: Path, changes: int, after_warm_up: bool = False) -> dict[
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _refreshes(data: Path, tickets: int, repeat: int) -> dict[str, Any]:
+    """`repeat` rounds of: a new export added, replaced by a newer overlapping one, removed; the
+    persisted model opened (refreshed) after each, in its own process. The folder is left as
+    generated (the file removed) whatever happens."""
+    seconds: dict[str, list[float]] = {"add": [], "replace": [], "remove": []}
+    peak = 0.0
+    try:
+        for _ in range(repeat):
+            for step in ("add", "replace", "remove"):
+                refresh_file(data, tickets, step)
+                done = _run_phase(["--phase", "refresh", "--data", str(data)])
+                seconds[step].append(done["seconds"])
+                peak = max(peak, done["peak_rss_gb"])
+    finally:
+        if (data / REFRESH_FILE).exists():
+            refresh_file(data, tickets, "remove")
+            _run_phase(["--phase", "refresh", "--data", str(data)])
+    return {**seconds, "peak_rss_gb": peak}
+
+
 def _stats(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
@@ -276,7 +447,10 @@ def run(tickets: int, repeat: int, choices: int, scratch: Path, peer: bool, brow
     picks = filter_choices(choices)
     common = ["--data", str(data)]
     cold = [_run_phase(["--phase", "cold", *common]) for _ in range(repeat)]
+    floors = [_run_phase(["--phase", "cold_floor", *common]) for _ in range(repeat)]
     warm = [_run_phase(["--phase", "warm", *common]) for _ in range(repeat)]
+    refreshes = _refreshes(data, tickets, repeat)
+    drilled = _run_phase(["--phase", "drill", *common, "--choices", str(choices)])
     refresh = _run_phase(["--phase", "overview", *common, "--choices", str(choices)])
     peer_result = _run_phase(["--phase", "peer", *common, "--choices", str(choices)]) if peer else None
     latency = warmed = None
@@ -292,7 +466,14 @@ def run(tickets: int, repeat: int, choices: int, scratch: Path, peer: bool, brow
         "machine": machine(),
         "cold_load_s": _stats([c["seconds"] for c in cold]),
         "cold_rows_per_s": rows / statistics.median(c["seconds"] for c in cold),
+        "cold_floor_s": _stats([f["seconds"] for f in floors]),
         "warm_start_s": _stats([w["seconds"] for w in warm]),
+        "refresh_add_s": _stats(refreshes["add"]),
+        "refresh_replace_s": _stats(refreshes["replace"]),
+        "refresh_remove_s": _stats(refreshes["remove"]),
+        "refresh_peak_rss_gb": refreshes["peak_rss_gb"],
+        "drill_s": drilled["drill_s"],
+        "drill_full_s": drilled["full_s"],
         "overview_s": _stats(refresh["overview_s"]),
         "queries_per_refresh": refresh["queries_per_refresh"],
         "fair_floor_s": _stats(refresh["fair_floor_s"]),
@@ -306,6 +487,11 @@ def run(tickets: int, repeat: int, choices: int, scratch: Path, peer: bool, brow
         "choices": picks,
     }
     result["overview_over_fair_floor"] = result["overview_s"]["median"] / result["fair_floor_s"]["median"]
+    cold_median = result["cold_load_s"]["median"]
+    result["cold_over_floor"] = cold_median / result["cold_floor_s"]["median"]
+    result["refresh_add_over_cold"] = result["refresh_add_s"]["median"] / cold_median
+    result["refresh_replace_over_cold"] = result["refresh_replace_s"]["median"] / cold_median
+    result["peak_rss_gb"] = max(result["peak_rss_gb"], refreshes["peak_rss_gb"])
     if latency:
         result["browser_filter_change_s"] = {k: latency[k] for k in ("median", "p90", "max", "changes", "each")}
         result["browser_after_warm_up_s"] = {
@@ -353,6 +539,13 @@ def table(result: dict[str, Any]) -> str:
         f"{'figure':<28} {'measured':<46} target",
         f"{'cold load':<28} {span(result['cold_load_s']):<46} {target('cold_load_s')} s",
         f"{'  rows per second':<28} {result['cold_rows_per_s']:<46,.0f}",
+        f"{'cold floor (cold_floor.py)':<28} {span(result['cold_floor_s']):<46}",
+        f"{'cold load / cold floor':<28} {result['cold_over_floor']:<46.2f} {target('cold_over_floor')}",
+        f"{'refresh: add 2 % (add_s)':<28} {span(result['refresh_add_s']):<46}",
+        f"{'  / cold load':<28} {result['refresh_add_over_cold']:<46.3f} {target('refresh_add_over_cold')}",
+        f"{'refresh: replace newest':<28} {span(result['refresh_replace_s']):<46}",
+        f"{'  / cold load':<28} {result['refresh_replace_over_cold']:<46.3f} {target('refresh_replace_over_cold')}",
+        f"{'refresh: remove it':<28} {span(result['refresh_remove_s']):<46}",
         f"{'warm start':<28} {span(result['warm_start_s']):<46} {target('warm_start_s')} s",
         f"{'overview refresh':<28} {span(result['overview_s']):<46} median {target('overview_median_s')} s, "
         f"max {target('overview_max_s')} s",
@@ -360,6 +553,8 @@ def table(result: dict[str, Any]) -> str:
         f"{'fair floor (bench/floor.py)':<28} {span(result['fair_floor_s']):<46}",
         f"{'overview / fair floor':<28} {result['overview_over_fair_floor']:<46.1f} "
         f"{target('overview_over_fair_floor')}",
+        f"{'drill_s (rows behind a number)':<28} "
+        f"{result['drill_s']['median']:.3f} s median of keys, max {result['drill_s']['max']:.3f} s",
     ]
     if "peer_s" in result:
         lines += [
@@ -392,7 +587,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--browser", action="store_true", help="also time filter changes in Chromium (bench/latency.py)"
     )
-    parser.add_argument("--phase", choices=("generate", "cold", "warm", "overview", "peer"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--phase",
+        choices=("generate", "cold", "cold_floor", "warm", "refresh", "drill", "overview", "peer"),
+        help=argparse.SUPPRESS,
+    )
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.phase:
@@ -403,12 +602,18 @@ def main(argv: list[str] | None = None) -> int:
             out = {"seconds": time.perf_counter() - started}
         elif args.phase == "cold":
             out = phase_cold(args.data)
+        elif args.phase == "cold_floor":
+            out = phase_cold_floor(args.data)
         elif args.phase == "warm":
             out = phase_warm(args.data)
+        elif args.phase == "refresh":
+            out = phase_refresh(args.data)
+        elif args.phase == "drill":
+            out = phase_drill(args.data, args.choices)
         elif args.phase == "overview":
             out = phase_overview(args.data, picks)
         else:
-            out = phase_peer(export_paths(args.data), picks)
+            out = phase_peer(args.data, picks)
         print(json.dumps(out, default=str))
         return 0
     result = run(args.tickets, args.repeat, args.choices, args.scratch, not args.no_peer, args.browser)

@@ -301,6 +301,21 @@ def auth_configured() -> bool:
         return False
 
 
+@st.fragment(run_every=1.0)
+def refresh_note(as_of: str) -> None:
+    """While new exports are loaded, the last model answers: a note, the load's progress, and
+    a rerun of the whole page once the new model is ready (or failed: main() says so)."""
+    progress = data.refreshing()
+    if progress is None:
+        st.rerun()
+    st.info(
+        f"New exports are being loaded; the dashboard shows the data as of {as_of} UTC until they are ready.",
+        icon=":material/sync:",
+    )
+    st.progress(progress.fraction)
+    st.text(progress.text())  # plain text: file names are the user's, not markdown
+
+
 def main() -> None:
     force_scheme()
     st.html(READABLE_CSS)
@@ -320,6 +335,8 @@ def main() -> None:
             "remove the file and the dashboard picks it up on the next click.",
             icon=":material/sync_problem:",
         )
+    elif data.refreshing() is not None:
+        refresh_note((model.report.data_as_of or "-")[:16].replace("T", " "))
     filters = sidebar(model)
     st.session_state[MODEL_KEY] = model
     st.session_state[FILTERS_KEY] = filters

@@ -7,6 +7,8 @@ them in order on one new, writable Warehouse:
     layers.py           queries/ -> staging views and tables, marts, canonical and report views,
                         in the order worked out from what each reads
     precomputed.py      the trends kept per month
+    refresh.py          instead of the layers and trends: bring a copy of the previous model up
+                        to date by what changed (store.py decides which)
     report.py           the data report (LoadReport), filled from the report's views
 
 Imports db and folder; never store (which calls this) and never streamlit.
@@ -23,6 +25,7 @@ from dashboard.folder import FolderState
 from dashboard.ingest import Ingest
 from dashboard.layers import create_layers
 from dashboard.progress import Progress
+from dashboard.refresh import Refresh
 from dashboard.report import LoadReport, describe, log_rejects
 from dashboard.settings_tables import create_settings_tables
 from dashboard.sources import FileReport
@@ -33,13 +36,17 @@ __all__ = ["Build", "LoadReport", "Progress"]
 class Build:
     """One build of a model into a new, writable Warehouse (in memory or a file store.py names)."""
 
-    def __init__(self, warehouse: Warehouse) -> None:
+    def __init__(self, warehouse: Warehouse, refresh: bool = False) -> None:
+        """refresh=True: `warehouse` is a copy of the previous model, brought up to date by
+        refresh.py (its settings tables and macros are kept: the settings are the same)."""
         self.warehouse = warehouse
         self.con = warehouse.con
         self.settings = warehouse.settings
         self._stage = "opening the model"
-        self.con.execute(read_sql("macros"))
-        self.sources = create_settings_tables(self.con, self.settings)  # the cfg_sources rows
+        self.refresh = Refresh(self.con, self.settings.timezone) if refresh else None
+        if self.refresh is None:
+            self.con.execute(read_sql("macros"))
+            self.sources = create_settings_tables(self.con, self.settings)  # the cfg_sources rows
         self.ingest = Ingest(self.con, self.settings)
 
     @property
@@ -86,6 +93,9 @@ class Build:
         times = [(f.path, f.modified_ns) for f in report.files if f.error is None]
         if times:
             self.con.executemany("insert into ph_file_times values (?, ?)", times)
-        create_layers(self.con, self.sources)
-        precomputed.write(self.con, self.settings.timezone)
+        if self.refresh is not None:
+            self.refresh.apply()
+        else:
+            create_layers(self.con, self.sources)
+            precomputed.write(self.con, self.settings.timezone)
         describe(self.con, report)

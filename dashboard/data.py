@@ -89,6 +89,17 @@ _LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="product-health-l
 _READY: set[tuple[str, str | None, str]] = set()  # loaded into _load's cache by this process
 
 
+def _job(folder: str, config: str | None, key: str, state: FolderState) -> tuple[Future, Progress]:
+    """The load of (folder, settings, fingerprint) running on the loader thread, started if needed."""
+    with _LOADING_LOCK:
+        job = _LOADING.get((folder, config, key))
+        if job is None:
+            progress = Progress()
+            future = _LOADER.submit(_open, folder, config, key, state, progress)  # no st.* on that thread
+            job = _LOADING[(folder, config, key)] = (future, progress)
+    return job
+
+
 def _load_with_progress(folder: str, config: str | None, key: str, state: FolderState) -> Model:
     """_load, showing which file is being read and how far the load has got (a first open of a
     large folder takes a minute) instead of one spinner: the load runs on a worker thread while
@@ -96,13 +107,7 @@ def _load_with_progress(folder: str, config: str | None, key: str, state: Folder
     job_key = (folder, config, key)
     if job_key in _READY:
         return _load(folder, config, key)  # cached: no thread, no progress bar
-    with _LOADING_LOCK:
-        job = _LOADING.get(job_key)
-        if job is None:
-            progress = Progress()
-            future = _LOADER.submit(_open, folder, config, key, state, progress)  # no st.* on that thread
-            job = _LOADING[job_key] = (future, progress)
-    future, progress = job
+    future, progress = _job(folder, config, key, state)
     bar = None
     while not future.done():
         if progress.stage != "starting":  # a warm open (the persisted model) shows nothing
@@ -120,6 +125,18 @@ def _load_with_progress(folder: str, config: str | None, key: str, state: Folder
     return model
 
 
+# Per data folder (and settings file): the refresh running while its last good model is served.
+_REFRESHING: dict[tuple[str, str | None], tuple[Future, Progress]] = {}
+
+
+def refreshing() -> Progress | None:
+    """How far the refresh of the current folder's model has got while the previous model is
+    served (None when none runs): the entry script shows a note and this progress."""
+    config = config_path()
+    job = _REFRESHING.get((str(data_dir()), str(config) if config else None))
+    return job[1] if job is not None and not job[0].done() else None
+
+
 def _model(key: str) -> Model:
     """The model of fingerprint `key` (already loaded: the entry script asked for it)."""
     config = config_path()
@@ -133,10 +150,12 @@ def _warehouse(key: str) -> Warehouse:
 def model() -> tuple[Model, RefreshFailure | None]:
     """The model of the current data folder; rebuilt when its files change.
 
-    When a rebuild stops halfway (a file vanishes, memory or disk runs out), the last good
-    model keeps being served with the failure, and that state of the folder is not retried
-    until its files change again. The entry script calls this once per rerun (it walks the
-    folder for the fingerprint); pages take the model from views.current_model().
+    While a rebuild runs, the last good model is served (refreshing() says how far it got);
+    the first rerun after it is done switches to the new one. When a rebuild stops halfway (a
+    file vanishes, memory or disk runs out), the last good model keeps being served with the
+    failure, and that state of the folder is not retried until its files change again. The
+    entry script calls this once per rerun (it walks the folder for the fingerprint); pages
+    take the model from views.current_model().
     """
     folder, config = data_dir(), config_path()
     place = (str(folder), str(config) if config else None)
@@ -145,6 +164,17 @@ def model() -> tuple[Model, RefreshFailure | None]:
     failed = _FAILED.get((*place, key))
     if failed is not None and place in _LAST_GOOD:
         return _LAST_GOOD[place], failed
+    last = _LAST_GOOD.get(place)
+    if last is not None and last.fingerprint != key and (*place, key) not in _READY:
+        # New exports: the model is brought up to date on the loader thread while the last good
+        # one keeps answering (a model another server built opens at once: waited for briefly).
+        future, progress = _job(*place, key, state)
+        if not future.done():
+            wait([future], timeout=0.5)
+        if not future.done():
+            _REFRESHING[place] = (future, progress)
+            return last, None
+    _REFRESHING.pop(place, None)
     try:
         loaded = _load_with_progress(*place, key, state)
     except Exception as exc:

@@ -13,11 +13,13 @@ The model of a folder is `model-<key>.duckdb`, where the key is a hash of the fo
 fingerprint (every export's path and identity, see folder.py), the settings file, and the
 code that reads and models them. Opening a folder whose key has a model opens that file
 read-only (the warm start).
-Otherwise a new model is built into a temporary file: the raw rows of every export that is
-unchanged since the newest earlier model are copied from it, only new and changed files are
-read, the staging and marts layers are rebuilt, and the file is renamed into place (an atomic
-rename: readers see the old model or the new one, never half of one). Older models are then
-removed; a process still reading one keeps its open file until it is done.
+Otherwise the newest earlier model of the same settings and code is copied to a temporary file
+and refreshed there (refresh.py: only new and changed files are read, and only the rows and
+months they touch recomputed), or, when there is none or most of the exports' bytes changed, a
+full build is made there (the raw rows of unchanged files still copied from an earlier model);
+either way the reason is logged, and the file is renamed into place (an atomic rename: readers
+see the old model or the new one, never half of one). Older models are then removed; a process
+still reading one keeps its open file until it is done.
 
 Each file's identity (size, modification and change times, inode) is recorded as it was
 *before* the file was read, so a file that changes during a build is read again by the next one. One build at a
@@ -32,6 +34,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -58,8 +61,12 @@ from dashboard.sources.base import FileReport, Reject
 from dashboard.sources.formats import ALL_FORMATS
 
 STORE_DIR_NAME = ".product-health"
-# DuckDB's buffer memory per model; it spills to disk beyond. PRODUCT_HEALTH_MEMORY_LIMIT overrides.
-DEFAULT_MEMORY_LIMIT = "4GB"
+# DuckDB's buffer memory per model (it spills to disk beyond): a share of the machine's memory,
+# at least MIN and at most MAX, so that a build's peak RSS (DuckDB's buffers plus Python and
+# DuckDB's own overhead) stays within 6 GB. PRODUCT_HEALTH_MEMORY_LIMIT overrides.
+MEMORY_SHARE = 0.6
+MIN_MEMORY_LIMIT_MB = 1024
+MAX_MEMORY_LIMIT_MB = 5 * 1024
 
 
 # The modules whose code decides what a model holds (with sources/*.py and queries/**/*.sql).
@@ -72,6 +79,7 @@ LOAD_PATH = (
     "ingest.py",
     "layers.py",
     "precomputed.py",
+    "refresh.py",
     "catalogue.py",  # which trends are kept with the model
     "report.py",
     "store.py",
@@ -95,7 +103,15 @@ CODE_VERSION = _code_version()
 
 
 def memory_limit() -> str:
-    return os.environ.get("PRODUCT_HEALTH_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+    """DuckDB's memory_limit for a model: PRODUCT_HEALTH_MEMORY_LIMIT, else MEMORY_SHARE of the
+    machine's memory within [MIN_MEMORY_LIMIT_MB, MAX_MEMORY_LIMIT_MB]."""
+    if os.environ.get("PRODUCT_HEALTH_MEMORY_LIMIT"):
+        return os.environ["PRODUCT_HEALTH_MEMORY_LIMIT"]
+    try:
+        machine_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):  # not on this system: the floor
+        machine_mb = 0
+    return f"{min(max(int(MEMORY_SHARE * machine_mb), MIN_MEMORY_LIMIT_MB), MAX_MEMORY_LIMIT_MB)}MB"
 
 
 def store_dir(data_dir: Path) -> Path:
@@ -132,6 +148,9 @@ def model_key(state: FolderState, settings: Settings) -> tuple[str, str]:
     settings_path = settings.path or state.data_dir / CONFIG_FILE_NAME
     if settings_path.is_file():
         base.update(settings_path.read_bytes())
+    for schedule in settings.schedules:  # a holidays file is part of the settings
+        if schedule.holidays_file is not None and schedule.holidays_file.is_file():
+            base.update(schedule.holidays_file.read_bytes())
     base_key = base.hexdigest()[:16]
     return hashlib.sha256(f"{base_key}\0{state.fingerprint}".encode()).hexdigest()[:16], base_key
 
@@ -255,8 +274,8 @@ def _open(path: Path, settings: Settings, threads: int | None) -> tuple[Warehous
         raise
 
 
-def _previous(folder: Path, target: Path, base_key: str) -> Path | None:
-    """The newest earlier model built with the same settings and code."""
+def _previous(folder: Path, target: Path, base_key: str) -> tuple[Path | None, str]:
+    """The newest earlier model built with the same settings and code, or why there is none."""
 
     def modified(path: Path) -> float:
         try:
@@ -264,16 +283,24 @@ def _previous(folder: Path, target: Path, base_key: str) -> Path | None:
         except OSError:  # removed meanwhile by another process's build
             return 0.0
 
+    reason = "no earlier model of this folder"
     for path in sorted(folder.glob("model-*.duckdb"), key=modified, reverse=True):
         if path == target or not path.is_file():
             continue
         try:
             with duckdb.connect(str(path), read_only=True) as con:
-                if con.execute("select base_key from ph_meta").fetchone()[0] == base_key:
-                    return path
-        except duckdb.Error:
+                meta = con.execute("select * from ph_meta").df().to_dict("records")[0]
+        except (duckdb.Error, IndexError):
             continue
-    return None
+        if meta["base_key"] == base_key:
+            return path, ""
+        if reason.startswith("no earlier"):  # the newest one's: why it cannot be refreshed
+            reason = (
+                "the code version changed"
+                if meta.get("code") != CODE_VERSION
+                else "the settings changed (health.toml, a schedule, its holidays)"
+            )
+    return None, reason
 
 
 def _build(
@@ -286,39 +313,30 @@ def _build(
     threads: int | None,
     progress: Progress | None = None,
 ) -> None:
+    """Build the model of `state` into `target`: a refresh of a copy of the previous model when
+    there is one of the same settings and code (refresh.py), else a full build (logged with why)."""
     data_dir = state.data_dir
     handle, name = tempfile.mkstemp(dir=folder, prefix=f".model-{key}-", suffix=".tmp")
     os.close(handle)
     os.unlink(name)  # DuckDB creates the file itself
     tmp = Path(name)
     started = time.monotonic()
-    log.info("building the model of %s", data_dir)
+    previous, reason = _previous(folder, target, base_key)
+    known = _known_files(previous) if previous is not None else {}
+    reason = reason or _too_much_changed(known, state)
+    refresh = previous is not None and not reason
+    if refresh:
+        log.info("refreshing the model of %s from %s", data_dir, previous.name)
+    else:
+        log.info("full build of the model of %s: %s", data_dir, reason)
     try:
-        build = Build(Warehouse(settings, threads=threads, path=tmp, memory_limit=memory_limit()))
+        if refresh:
+            shutil.copyfile(previous, tmp)  # the previous model stays open for readers meanwhile
+        build = Build(Warehouse(settings, threads=threads, path=tmp, memory_limit=memory_limit()), refresh=refresh)
         try:
-            reuse = _Reuser(build, _previous(folder, target, base_key))
-            try:
-                report = build.load_folder(state, reuse=reuse, progress=progress)
-            except ProductHealthError:
-                raise
-            except Exception as exc:  # e.g. out of memory or disk: say where it stopped
-                detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
-                raise ProductHealthError(
-                    f"loading stopped while {build.stage}: {type(exc).__name__}" + (f": {detail}" if detail else "")
-                ) from exc
-            con = build.con
-            con.execute("create table ph_meta (key varchar, base_key varchar, report varchar)")
-            con.execute(
-                "insert into ph_meta values ($key, $base, $report)",
-                {"key": key, "base": base_key, "report": _report_json(report)},
-            )
-            con.execute("create table ph_files (path varchar, identity varchar, reader varchar)")
-            # Identities as taken before each file was read: one that changed since is read again.
-            rows = [(f.path, reuse.states.get(f.path, ""), reuse.readers.get(f.path, "")) for f in report.files]
-            if rows:
-                con.executemany("insert into ph_files values (?, ?, ?)", rows)
-            con.execute("detach database if exists previous")
-            con.execute("checkpoint")
+            reuse = _Keeper(build, known, state) if refresh else _Reuser(build, previous)
+            report = _load(build, state, reuse, progress)
+            _record(build.con, key, base_key, report, reuse)
         finally:
             build.close()
         os.replace(tmp, target)
@@ -330,15 +348,104 @@ def _build(
             old.unlink(missing_ok=True)
             Path(f"{old}.wal").unlink(missing_ok=True)
     log.info(
-        "built the model of %s: %d files (%d read, %d unchanged and copied), %d failed, %d rows rejected (%.1f s)",
+        "%s the model of %s: %d files (%d read, %d unchanged and %s), %d failed, %d rows rejected (%.1f s)",
+        "refreshed" if refresh else "built",
         data_dir,
         len(report.files),
         reuse.read,
         reuse.copied,
+        "kept" if refresh else "copied",
         sum(1 for f in report.files if f.error),
         sum(f.rows_rejected for f in report.files),
         time.monotonic() - started,
     )
+
+
+def _load(build: Build, state: FolderState, reuse: Callable[[Path], FileReport | None], progress: Progress | None):
+    """build.load_folder, an unexpected failure (out of memory or disk) saying where it stopped."""
+    try:
+        return build.load_folder(state, reuse=reuse, progress=progress)
+    except ProductHealthError:
+        raise
+    except Exception as exc:
+        detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+        raise ProductHealthError(
+            f"loading stopped while {build.stage}: {type(exc).__name__}" + (f": {detail}" if detail else "")
+        ) from exc
+
+
+def _record(con: duckdb.DuckDBPyConnection, key: str, base_key: str, report: LoadReport, reuse: Any) -> None:
+    """ph_meta (keys, code version, the data report) and ph_files (each file's identity and
+    reader report, for the next build), then a checkpoint."""
+    con.execute("create or replace table ph_meta (key varchar, base_key varchar, code varchar, report varchar)")
+    con.execute(
+        "insert into ph_meta values ($key, $base, $code, $report)",
+        {"key": key, "base": base_key, "code": CODE_VERSION, "report": _report_json(report)},
+    )
+    con.execute("create or replace table ph_files (path varchar, identity varchar, reader varchar)")
+    # Identities as taken before each file was read: one that changed since is read again.
+    rows = [(f.path, reuse.states.get(f.path, ""), reuse.readers.get(f.path, "")) for f in report.files]
+    if rows:
+        con.executemany("insert into ph_files values (?, ?, ?)", rows)
+    con.execute("detach database if exists previous")
+    con.execute("checkpoint")
+
+
+def _known_files(previous: Path) -> dict[str, tuple[str, str]]:
+    """path -> (identity, reader report) of every file of the model `previous`."""
+    with duckdb.connect(str(previous), read_only=True) as con:
+        return {p: (i, r) for p, i, r in con.execute("select path, identity, reader from ph_files").fetchall()}
+
+
+# A refresh does the work of what changed; past this share of the exports' bytes new or
+# changed, a full build (which reads those bytes anyway) is quicker.
+FULL_BUILD_SHARE = 0.5
+
+
+def _too_much_changed(known: dict[str, tuple[str, str]], state: FolderState) -> str:
+    """Why a refresh is not worth it ('' when it is)."""
+    if not known:
+        return ""
+    sizes = {path: int(identity.split(":")[0]) for path, identity in state.identities.items()}
+    changed = sum(size for path, size in sizes.items() if known.get(path, ("", ""))[0] != state.identities[path])
+    if changed > FULL_BUILD_SHARE * sum(sizes.values()):
+        return f"{changed:,} of the exports' {sum(sizes.values()):,} bytes are new or changed"
+    return ""
+
+
+class _Keeper:
+    """For a refresh: the files unchanged since the previous model keep their rows (in its
+    copy); the rows of files gone or changed are dropped, and new and changed files read."""
+
+    def __init__(self, build: Build, known: dict[str, tuple[str, str]], state: FolderState) -> None:
+        self.build, self.known = build, known
+        self.refresh = build.refresh
+        self.readers: dict[str, str] = {}
+        self.states: dict[str, str] = {}  # each file's identity before it was read
+        self.read = self.copied = 0
+        present = {str(e) for e in state.entries if isinstance(e, Path)}
+        for path in sorted(set(known) - present):  # gone from the folder
+            self.refresh.drop_file(path)
+
+    def __call__(self, path: Path) -> FileReport | None:
+        known = self.known.get(str(path))
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        if stat is not None:
+            self.states[str(path)] = file_identity(stat)
+        if known and stat and known[0] == file_identity(stat) and known[1]:
+            self.readers[str(path)] = known[1]
+            self.copied += 1
+            return _file_report(json.loads(known[1]))
+        if known is not None:
+            self.refresh.drop_file(str(path))
+        self.read += 1
+        report = self.build.load_file(path)
+        self.refresh.added.append(str(path))
+        self.readers[str(path)] = json.dumps(dataclasses.asdict(report))
+        return report
 
 
 class _Reuser:

@@ -44,7 +44,7 @@ def smoke(tmp_path_factory):
 
 
 def test_the_smoke_run_prints_every_figure(smoke) -> None:
-    result, printed, _ = smoke
+    result, printed, data = smoke
     assert result["rows_loaded"] == 10_000 + 1_000 + 10_000 + 200
     for figure in (
         "cold load",
@@ -54,8 +54,17 @@ def test_the_smoke_run_prints_every_figure(smoke) -> None:
         "overview / fair floor",
         "peer / overview",
         "peak RSS",
+        "cold load / cold floor",
+        "refresh: add 2 %",
+        "refresh: replace newest",
+        "drill_s",
     ):
         assert figure in printed
+    for figure in ("cold_over_floor", "refresh_add_over_cold", "refresh_replace_over_cold"):
+        assert result[figure] > 0
+    assert result["drill_s"]["max"] > 0
+    # the refresh phases leave the folder as generated
+    assert not (data / "zendesk" / "tickets-refresh.csv").exists()
     # 9 for the period (8 KPI queries and the still-hurting list), 8 each for the month before
     # and a year earlier, 8 trends; What changed and the events
     assert result["queries_per_refresh"] == 35
@@ -79,6 +88,10 @@ def test_the_overview_numbers_agree_with_the_cli_and_the_peer(smoke, capsys) -> 
             assert floor[key] == pytest.approx(ours[key], abs=1e-3)
         assert ours["open_bugs"] == cli["bug_age"]["open_bugs"] == peer["open_bugs"]
         assert ours["deflection_rate_pct"] == pytest.approx(peer["deflection_rate_pct"], abs=1e-3)
+        assert ours["open_at_end"] == cli["backlog"]["open_at_end"] == peer["open_at_end"]
+        for key in ("sla_first_response_met_pct", "csat_score_pct"):  # the bench exports have no CSAT: None
+            assert ours[key] == pytest.approx(peer[key], abs=1e-3)
+        assert ours["sla_first_response_met_pct"] == pytest.approx(cli["sla"]["first_response"]["met_pct"], abs=1e-3)
 
 
 def test_the_fair_floor_gives_the_overviews_figures(sample) -> None:
@@ -131,3 +144,46 @@ def test_the_fair_floor_gives_the_overviews_figures(sample) -> None:
                 "csat.score_pct",
             ):
                 assert mine.get(key) == pytest.approx(row[key], abs=1e-4, nan_ok=True), (choice, key)
+
+
+def test_the_cold_floor_builds_the_models_numbers(tmp_path) -> None:
+    """bench/cold_floor.py must hold what the model holds, or its time is no floor: each
+    ticket's product line, calendar and business hours, deadlines and first-reply SLA verdict at
+    the data's cut-off; the issues, bugs, sessions and links."""
+    from bench import cold_floor
+    from bench.exports import write_exports
+    from dashboard.store import open_warehouse
+
+    data = tmp_path / "data"
+    write_exports(data, 3000)
+    assert cold_floor.build(data, tmp_path / "floor.duckdb") > 0
+    warehouse, _ = open_warehouse(data, persist=False)
+    con = warehouse.con
+    con.execute("attach $path as floor (read_only)", {"path": str(tmp_path / "floor.duckdb")})
+    differing = con.execute(
+        """
+        select count(*), count(*) filter (where m.ticket_id is null or f.ticket_id is null
+            or m.product_line is distinct from f.product_line
+            or m.first_reply_at is distinct from f.first_reply_at
+            or m.first_response_due_at is distinct from f.first_response_due_at
+            or m.resolution_due_at is distinct from f.resolution_due_at
+            or ph_sla_first_response_status(m.first_response_due_at, m.has_response_data, m.first_reply_at,
+                m.first_response_hours, (select max(updated_at) from fct_tickets)) is distinct from f.first_response_sla
+            or abs(coalesce(m.first_response_hours, -1) - coalesce(f.first_response_hours, -1)) > 1e-9
+            or abs(coalesce(m.resolution_hours, -1) - coalesce(f.resolution_hours, -1)) > 1e-9
+            or abs(coalesce(m.first_response_business_hours, -1) - coalesce(f.first_response_business_hours, -1)) > 1e-9
+            or abs(coalesce(m.resolution_business_hours, -1) - coalesce(f.resolution_business_hours, -1)) > 1e-9)
+        from fct_tickets as m full join floor.tickets as f using (ticket_id)
+        """
+    ).fetchone()
+    assert differing == (3000, 0)
+    verdicts = dict(con.execute("select first_response_sla, count(*) from floor.tickets group by all").fetchall())
+    assert verdicts.get("met") and verdicts.get("breached")  # both kinds compared
+    counts = con.execute(
+        "select (select count(*) from fct_issues), (select count(*) from floor.issues), "
+        "(select count(*) from fct_issues where is_bug), (select count(*) from floor.issues where is_bug), "
+        "(select count(*) from fct_self_service), (select count(*) from floor.sessions), "
+        "(select count(*) from fct_ticket_issue_links), (select count(*) from floor.links)"
+    ).fetchone()
+    assert counts[0::2] == counts[1::2] and all(counts)
+    warehouse.close()
