@@ -27,7 +27,7 @@ def contrast(a: str, b: str) -> float:
 
 def palette() -> dict[str, dict[str, str]]:
     """style.css's variables: {'light': {'--ph-text': '#374151', ...}, 'dark': {...}}."""
-    pairs = re.findall(r"(--ph-[a-z]+): light-dark\((#[0-9a-f]{6}), (#[0-9a-f]{6})\)", STYLE)
+    pairs = re.findall(r"(--ph-[a-z-]+): light-dark\((#[0-9a-f]{6}), (#[0-9a-f]{6})\)", STYLE)
     return {"light": {n: a for n, a, _ in pairs}, "dark": {n: b for n, _, b in pairs}}
 
 
@@ -39,7 +39,7 @@ def test_the_css_takes_every_colour_from_the_scheme_palette() -> None:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("text", ["--ph-strong", "--ph-text", "--ph-muted", "--ph-faint", "--ph-good", "--ph-bad"])
-@pytest.mark.parametrize("background", ["--ph-box", "--ph-head", "page"])
+@pytest.mark.parametrize("background", ["--ph-box", "--ph-head", "--ph-warn-box", "page"])
 def test_every_text_colour_reads_at_4_5_to_1_on_every_background(scheme: str, text: str, background: str) -> None:
     colours = palette()[scheme]
     behind = STREAMLIT_BACKGROUND[scheme] if background == "page" else colours[background]
@@ -47,7 +47,7 @@ def test_every_text_colour_reads_at_4_5_to_1_on_every_background(scheme: str, te
 
 
 def test_the_dark_page_has_no_light_box() -> None:
-    for name in ("--ph-box", "--ph-head"):
+    for name in ("--ph-box", "--ph-head", "--ph-warn-box"):
         assert luminance(palette()["dark"][name]) < 0.05
 
 
