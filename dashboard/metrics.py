@@ -247,10 +247,10 @@ def kpis(warehouse: Warehouse, filters: Filters) -> dict[str, Any]:
             **period_summary(warehouse, period),
         }
     summary = period_summary(warehouse, filters)
-    targets = warehouse.settings.targets_for(filters.product_lines)
+    targets = warehouse.settings.targets_for(filters.lines)
     return {
         "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "timezone": filters.timezone},
-        "product_lines": list(filters.product_lines),
+        "product_lines": list(filters.lines),
         **summary,
         "targets": {
             path: {

@@ -95,7 +95,7 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
         still_hurting_days=warehouse.settings.still_hurting_days,
         hurting=_hurting_html(frames["bug_impact", filters], warehouse.settings.show_titles),
         lines=Markup("".join(lines)) if len(shown.table) else "",
-        charts=_charts_html(frames, trailing, report, warehouse.settings.targets_for(filters.product_lines)),
+        charts=_charts_html(frames, trailing, report, warehouse.settings.targets_for(filters.lines)),
         definitions=[plain_definition(name) for name in catalogue_definitions()],
         kpis=_kpis_json(filters, shown),
     )
@@ -156,7 +156,7 @@ def _kpis_json(filters: Filters, shown: Overview) -> Markup:
             "from": filters.start.isoformat(),
             "to": filters.end.isoformat(),
             "timezone": filters.timezone,
-            "product_lines": list(filters.product_lines),
+            "product_lines": list(filters.lines),
         },
         **shown.now,
         "changes": [movement.as_dict() for movement in shown.changes],
