@@ -164,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(args)
         if getattr(args, "timezone", None):
             check_zone(args.timezone, "--timezone")
+        if args.command == "check" and args.access:
+            return _check_access(args)
         if args.command == "tickets":  # before the load: a wrong key is answered at once
             from dashboard.rows import kpi_of
 
@@ -210,6 +212,17 @@ def main(argv: list[str] | None = None) -> int:
     except ProductHealthError as exc:
         print(f"product-health: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _check_access(args: argparse.Namespace) -> int:
+    """`check --access`: the sign-in set-up against the provider (access_check.py); exit 1 on a problem."""
+    from dashboard.access_check import check_access, read_auth
+    from dashboard.settings import load_settings
+
+    settings = load_settings(args.data, args.config)
+    findings = check_access(read_auth(secrets_files(args.secrets)), settings)
+    print("\n".join(map(str, findings)))
+    return EXIT_OK if all(finding.ok for finding in findings) else EXIT_DATA_PROBLEM
 
 
 def _filters(args: argparse.Namespace, warehouse: Warehouse) -> Filters:

@@ -189,7 +189,7 @@ class Settings:
 
 
 _HEADER = re.compile(r"^\[(\[)?\s*([^\]]+?)\s*\]\]?")  # [table] or [[array]]: group 1 tells which
-_ASSIGNMENT = re.compile(r"^([A-Za-z0-9_\-\"'. ]+?)\s*=")
+_ASSIGNMENT = re.compile(r"^([A-Za-z0-9_\-\"'. :@+]+?)\s*=")  # quoted keys may hold : @ + (e-mails, group:)
 
 
 def key_parts(dotted: str) -> list[str]:

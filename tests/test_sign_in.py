@@ -110,7 +110,7 @@ def site(tmp_path_factory):
     try:
         _wait_for(f"{provider}/.well-known/openid-configuration", node, "the provider")
         _wait_for(f"{app}/_stcore/health", serve, "the app")
-        yield {"app": app, "provider": provider, "secrets": secrets, "log": log, "client": client}
+        yield {"app": app, "provider": provider, "secrets": secrets, "log": log, "client": client, "settings": settings}
     finally:
         for process in (serve, node):
             process.terminate()
@@ -367,3 +367,54 @@ def test_a_failed_sign_in_says_why(site, browser) -> None:
         context.close()
     finally:
         secrets.write_text(kept)
+
+
+def test_check_access_says_what_is_missing(site, tmp_path: Path, capsys) -> None:
+    from dashboard.cli import main
+
+    options = ["--data", str(SAMPLE_DATA_DIR), "--config", str(site["settings"])]
+    assert main(["check", "--access", "--secrets", str(site["secrets"]), *options]) == 0
+    assert "a sign-in starts (redirect URI and prompt 'login' accepted)" in capsys.readouterr().out
+    elsewhere = site["app"].rsplit(":", 1)[0] + ":1"  # an address the provider does not know
+    for secrets, problem in (
+        (_secrets(site["app"], site["provider"], site["client"], prompt=None), "set client_kwargs = { prompt"),
+        (_secrets(elsewhere, site["provider"], site["client"], prompt="login"), "registered as a redirect URI"),
+        (
+            _secrets(site["app"], site["provider"], site["client"], prompt="login").replace(" groups", ""),
+            "scope does not ask for 'groups'",
+        ),
+    ):
+        path = tmp_path / "secrets.toml"
+        path.write_text(secrets)
+        assert main(["check", "--access", "--secrets", str(path), *options]) == 1
+        assert problem in capsys.readouterr().out
+
+
+def test_serve_without_a_secrets_file_says_so_in_the_app(tmp_path: Path, browser) -> None:
+    """Real st.user has no is_logged_in without [auth] (AppTest's fake has): the app's own
+    message, never a traceback."""
+    settings = tmp_path / "health.toml"
+    settings.write_text(ACCESS)
+    port = _free_port()
+    env = dict(
+        os.environ, HOME=str(tmp_path), PRODUCT_HEALTH_CACHE=str(tmp_path / "cache"), PYTHONPATH=str(PROJECT_ROOT)
+    )
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.cli", "serve", "--data", str(SAMPLE_DATA_DIR), "--config", str(settings)]
+        + ["--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/_stcore/health", serve, "the app")
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}/first_response")
+        _wait_text(page, "no secrets file with an [auth] section was found")
+        text = _main_text(page)
+        assert "Traceback" not in text and "AttributeError" not in text and page.locator(".ph-tile").count() == 0
+        page.close()
+    finally:
+        serve.terminate()
+        serve.wait(timeout=20)
