@@ -109,7 +109,8 @@ def signed_in_site(data: Path, sessions: int, folder: Path) -> tuple[list[subpro
         f'[auth]\nredirect_uri = "{app}/oauth2callback"\ncookie_secret = "bench-only-secret-0123456789"\n'
         f'client_id = "bench"\nclient_secret = "bench-only"\n'
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
-        'client_kwargs = { prompt = "login", scope = "openid email profile groups" }\n'
+        # timeout: the token exchange's (Authlib's httpx client; its 5 s default failed under this load)
+        'client_kwargs = { prompt = "login", scope = "openid email profile groups", timeout = 30 }\n'
     )
     oidc = ROOT / "tests" / "oidc"
     node = subprocess.Popen(
@@ -121,13 +122,16 @@ def signed_in_site(data: Path, sessions: int, folder: Path) -> tuple[list[subpro
 
 
 async def sign_in(page: Page, url: str, provider: str, login: str) -> None:
-    await page.goto(url, wait_until="domcontentloaded", timeout=180_000)
-    await page.get_by_role("button", name="Sign in").click(timeout=180_000)
-    await page.wait_for_url(provider + "/**", timeout=60_000)
+    """Sign in at the provider's own form; as patient as the first load (20 browsers start at once)."""
+    page.set_default_timeout(180_000)
+    await page.goto(url, wait_until="domcontentloaded")
+    await page.get_by_role("button", name="Sign in").click()
+    await page.wait_for_url(provider + "/**")
     await page.fill("input[name=login]", login)
     await page.fill("input[name=password]", "any")
     await page.click("button[type=submit]")
-    await page.wait_for_url(url + "/**", timeout=60_000)
+    await page.wait_for_url(url + "/**")
+    page.set_default_timeout(30_000)
 
 
 async def tickets_tile(page: Page) -> str:
@@ -227,17 +231,19 @@ def main() -> int:
 
     processes: list[subprocess.Popen] = []
     url, provider = args.url, ""
-    with tempfile.TemporaryDirectory(prefix="product-health-load-") as folder:
-        if args.signed_in:
-            processes, url, provider = signed_in_site(args.data, args.sessions, Path(folder))
-        elif not url:
-            process, url = serve(args.data)
-            processes = [process]
-        try:
-            result = asyncio.run(run(url, args.sessions, args.seconds, provider))
-        finally:
-            for process in processes:
-                process.terminate()
+    folder = Path(tempfile.mkdtemp(prefix="product-health-load-"))  # kept: the app's log is there
+    if args.signed_in:
+        processes, url, provider = signed_in_site(args.data, args.sessions, folder)
+    elif not url:
+        process, url = serve(args.data, folder / "app.log")
+        processes = [process]
+    try:
+        result = asyncio.run(run(url, args.sessions, args.seconds, provider))
+    finally:
+        for process in processes:
+            process.terminate()
+    if processes:
+        print(f"the dashboard's log: {folder / 'app.log'}")
     print(
         f"{result['sessions']} sessions for {result['seconds']:.0f} s: {result['requests']} filter changes, "
         f"{result['errors']} errors"
