@@ -40,6 +40,8 @@ h3 {font-size: max(20px, 1.5vw) !important;}
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {font-size: max(16px, 1.3vw) !important;}
 .st-key-ph_presenter button p {font-size: max(15px, 1vw) !important;}
 [role="dialog"] h2 {font-size: max(18px, 1.2vw) !important; padding: .4rem 0 0 0 !important;}
+.st-key-ph_meeting_sign_out button [data-testid="stMarkdownContainer"] {position: absolute; width: 1px; height: 1px;
+    overflow: hidden; clip-path: inset(50%);}
 .st-key-ph_page_keys {position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
     opacity: 0;}
 </style>
@@ -233,7 +235,7 @@ def presenter_bar(current: st.Page) -> None:
             del st.query_params["mode"]
             st.rerun()
         if PERSON_KEY in st.session_state:
-            sign_out_button(*st.session_state[PERSON_KEY], key="ph_meeting_sign_out")
+            sign_out_button(*st.session_state[PERSON_KEY], key="ph_meeting_sign_out")  # its icon only (CSS)
     with st.container(key="ph_page_keys"):  # out of sight: a presenter clicker sends Page Up / Page Down
         if st.button("Previous page", shortcut="PageUp", disabled=index == 0):
             target = index - 1
@@ -306,7 +308,7 @@ def sign_out_button(person: access.Person, book: access.SessionBook, key: str = 
         access.record(book, person, "sign-out")
         st.logout()
 
-    st.button("Sign out", on_click=sign_out, icon=":material/logout:", key=key)
+    st.button("Sign out", on_click=sign_out, icon=":material/logout:", key=key, help="Sign out")
 
 
 def url_lines_refused(lines: tuple[str, ...]) -> None:
