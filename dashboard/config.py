@@ -447,8 +447,11 @@ def _access(access: dict[str, Any], check: Checker) -> dict[str, Any]:
     hours = access.get("max_session_hours")
     if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= 720):
         raise check.fail("access.max_session_hours", "must be a number of hours above 0, at most 720 (30 days)")
+    require = check.boolean(access.get("require_sign_in", False), "access.require_sign_in")
+    if access.get("product_lines") and not require:
+        raise check.fail("access.product_lines", "needs require_sign_in = true: without sign-in nobody has lines")
     return {
-        "require_sign_in": check.boolean(access.get("require_sign_in", False), "access.require_sign_in"),
+        "require_sign_in": require,
         "allowed_email_domains": check.strings(access.get("allowed_email_domains", []), "access.allowed_email_domains"),
         "allowed_groups": check.strings(access.get("allowed_groups", []), "access.allowed_groups"),
         "max_session_hours": float(hours) if hours is not None else None,

@@ -85,7 +85,7 @@ def meeting_pack(warehouse: Warehouse, report: LoadReport, filters: Filters) -> 
         previous=previous,
         comparison=comparison_caption(filters, shown.coverage),
         timezone=filters.timezone,
-        note=_data_note(report),
+        note=_data_note(report, totals=not filters.restricted or warehouse.settings.show_company_totals),
         generated=when(dt.datetime.now(dt.UTC).isoformat()),
         tiles=Markup(tiles_html(shown.tiles, shown.sparks, marks=shown.event_months)),
         compared=shown.compared,
@@ -123,9 +123,13 @@ def _hurting_html(bugs: pd.DataFrame, show_titles: bool) -> Markup | str:
     return Markup(table_html(table, formats, "hurting"))
 
 
-def _data_note(report: LoadReport) -> dict[str, str]:
-    """'Data as of …', the files and rows read, and how many files had problems ('' for none)."""
+def _data_note(report: LoadReport, totals: bool = True) -> dict[str, str]:
+    """'Data as of …', the files and rows read (company-wide: left out, '', for a viewer
+    restricted to some product lines unless [access] show_company_totals), and how many
+    files had problems ('' for none)."""
     failed = [f for f in report.files if f.failed]
+    if not totals:
+        return {"as_of": when(report.data_as_of), "files": "", "tickets": "", "issues": "", "failed": ""}
     return {
         "as_of": when(report.data_as_of),
         "files": plural(len(report.files), "export file"),

@@ -87,7 +87,10 @@ def _failure(request: Request, response: Response) -> str | None:
     set_cookies = response.headers.getlist("set-cookie")
     if any(c.startswith("_streamlit_user=") and not c.startswith('_streamlit_user="";') for c in set_cookies):
         return None
-    return "The provider's answer could not be checked (the token exchange failed): see the server's log."
+    return (
+        "The provider's answer could not be used (the token exchange failed, or the sign-in was started in "
+        "another tab or too long ago): see the server's log."
+    )
 
 
 class AccessMiddleware(BaseHTTPMiddleware):

@@ -16,6 +16,7 @@ from dashboard.errors import ProductHealthError
 from dashboard.filters import NO_LINE, Filters
 from dashboard.settings import load_settings
 
+SIGN_IN = "[access]\nrequire_sign_in = true\n"
 LINES = '[access.product_lines]\n"group:support-billing" = ["Billing"]\n"group:support-leads" = "*"\n'
 SETTINGS = Settings(
     require_sign_in=True,
@@ -115,12 +116,10 @@ def test_product_lines_are_read_from_the_settings(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (
-            '[access.product_lines]\n"support-billing" = ["Billing"]\n',
-            r"line 2: .*must be \"group:<name>\" or an e-mail",
-        ),
-        ('[access.product_lines]\n"group:x" = "Billing"\n', r'line 2: .*a list of product lines, or "\*"'),
+        (SIGN_IN + '[access.product_lines]\n"support-billing" = ["Billing"]\n', r"line 4: .*must be \"group:<name>\""),
+        (SIGN_IN + '[access.product_lines]\n"group:x" = "Billing"\n', r'line 4: .*a list of product lines, or "\*"'),
         ("[access]\nmax_session_hours = 0\n", r"line 2: setting 'access.max_session_hours'"),
+        (LINES, r"line 1: setting 'access.product_lines': needs require_sign_in = true"),
     ],
 )
 def test_bad_access_settings_name_their_line(tmp_path: Path, text: str, message: str) -> None:
@@ -174,3 +173,17 @@ def test_serve_reads_the_secrets_where_it_is_started_or_given(tmp_path: Path, mo
     assert secrets_files(given, start) == [given]
     with pytest.raises(ProductHealthError, match="--secrets .*nothing.toml: no such file"):
         secrets_files(tmp_path / "nothing.toml", start)
+
+
+@pytest.mark.slow
+def test_a_restricted_viewers_pack_has_their_lines_and_no_company_counts(sample) -> None:
+    from dataclasses import replace
+
+    from dashboard.pack import meeting_pack, month_filters
+
+    warehouse, report = sample
+    billing = replace(month_filters("2026-10", "UTC"), allowed_lines=("Billing",))
+    html = meeting_pack(warehouse, report, billing)
+    assert "Billing" in html and "Mobile App" not in html and "Analytics" not in html
+    assert "export file" not in html
+    assert "export file" in meeting_pack(warehouse, report, month_filters("2026-10", "UTC"))

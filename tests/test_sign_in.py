@@ -203,6 +203,7 @@ def test_a_billing_lead_sees_only_billing_and_keeps_the_deep_link(site, browser)
     machine = json.loads(re.search(r'<script type="application/json"[^>]*>(.*?)</script>', html, re.S).group(1))
     assert machine["period"]["product_lines"] == ["Billing"]
     assert "Mobile App" not in html and "Analytics" not in html
+    assert "export file" not in html  # the data note's company-wide counts are left out
     context.close()
 
 
@@ -284,6 +285,7 @@ def test_sign_out_ends_the_session_everywhere_and_its_files(site, browser) -> No
     assert stranger.request.get(media).status == 403  # a browser that never signed in
     cookies = context.cookies()
     _sign_out(page, site)
+    assert "Sign-in failed" not in _main_text(page)  # the provider's way back after sign-out is no failure
     replay = _context(browser)
     replay.add_cookies(cookies)
     assert replay.request.get(media).status == 403
