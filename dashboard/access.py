@@ -106,7 +106,12 @@ def verdict(settings: Settings, person: Person, book: SessionBook, now: float | 
         at = dt.datetime.fromtimestamp(end, dt.UTC).strftime("%d %b %Y %H:%M UTC")
         return Verdict(False, f"Your session ended at {at}: sign in again to continue.", ended=True)
     if not settings.allows(person.email, person.groups, person.email_verified):
-        if person.email_verified is False and settings.allowed_email_domains:
+        if not person.email and not person.groups:
+            reason = (
+                "The provider's ID token carries neither your e-mail address nor your groups, so the allow-list "
+                "cannot be checked: the provider must put them in the ID token (README, 'Who may open it')."
+            )
+        elif person.email_verified is False and settings.allowed_email_domains:
             reason = "Your provider says your e-mail address is not verified, so its domain does not let you in."
         else:
             reason = "Your account is not on this dashboard's allow-list (e-mail domain or group)."

@@ -60,6 +60,11 @@ def test_an_unverified_address_passes_neither_the_domain_nor_its_own_lines(book)
     assert not as_text.admitted
 
 
+def test_an_id_token_without_email_or_groups_says_the_provider_must_send_them(book) -> None:
+    found = verdict(SETTINGS, person(), book, 2000)
+    assert not found.admitted and "carries neither your e-mail address nor your groups" in found.reason
+
+
 def test_a_session_ends_at_the_id_tokens_expiry_or_after_max_session_hours(book) -> None:
     ann = person(email="ann@acme.com", groups=["support-billing"])
     assert verdict(SETTINGS, ann, book, 4599).admitted

@@ -367,6 +367,16 @@ def test_a_failed_sign_in_says_why(site, browser) -> None:
         assert 'prompt = "login"' in _main_text(page)
         page.screenshot(path=str(ARTIFACTS / "sign-in-failed-prompt.png"))
         context.close()
+        # A client that asks only for `openid`: the ID token carries no e-mail or groups (the
+        # provider's default for claims not asked for): the refusal names that, not the allow-list.
+        secrets.write_text(kept.replace('scope = "openid email profile groups"', 'scope = "openid"'))
+        time.sleep(1.5)
+        context = _context(browser)
+        page = context.new_page()
+        _sign_in(page, site, "lee")
+        _wait_text(page, "carries neither your e-mail address nor your groups")
+        assert page.locator(".ph-tile").count() == 0
+        context.close()
     finally:
         secrets.write_text(kept)
 
