@@ -12,6 +12,7 @@ Streamlit's own routes leave out when [access] require_sign_in is set. No page c
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from pathlib import Path
 
@@ -77,9 +78,9 @@ def _return_path(request: Request) -> str | None:
 
 def _failure(request: Request, response: Response) -> str | None:
     """Why the provider's answer did not sign the user in, in one sentence; None when it did."""
-    error = request.query_params.get("error")
+    error = _plain(request.query_params.get("error") or "")
     if error:
-        described = request.query_params.get("error_description") or ""
+        described = _plain(request.query_params.get("error_description") or "")
         text = f"The provider refused the sign-in: {error}" + (f" ({described})" if described else "")
         if "prompt" in described:
             text += '; set client_kwargs = { prompt = "login" } under [auth] in secrets.toml'
@@ -91,6 +92,12 @@ def _failure(request: Request, response: Response) -> str | None:
         "The provider's answer could not be used (the token exchange failed, or the sign-in was started in "
         "another tab or too long ago): see the server's log."
     )
+
+
+def _plain(text: str) -> str:
+    """The provider's words as plain text: anyone can send a browser to /oauth2callback with any
+    `error_description`, so no markdown (links, emphasis) reaches the sign-in screen."""
+    return re.sub(r"[^\w .,:;'-]", " ", text)[:150].strip()
 
 
 class AccessMiddleware(BaseHTTPMiddleware):

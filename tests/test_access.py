@@ -192,3 +192,17 @@ def test_a_restricted_viewers_pack_has_their_lines_and_no_company_counts(sample)
     assert "Billing" in html and "Mobile App" not in html and "Analytics" not in html
     assert "export file" not in html
     assert "export file" in meeting_pack(warehouse, report, month_filters("2026-10", "UTC"))
+
+
+def test_a_forged_failure_reaches_the_sign_in_screen_as_plain_text() -> None:
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from dashboard.server import _failure
+
+    query = b"state=x&error=access_denied&error_description=%5Bclick%5D(https%3A%2F%2Fevil.example)%20**now**"
+    scope = {"type": "http", "method": "GET", "path": "/oauth2callback", "query_string": query, "headers": []}
+    text = _failure(Request(scope), Response())
+    assert text.startswith("The provider refused the sign-in: access_denied (")
+    said = text[text.index("(") + 1 : text.rindex(")")]
+    assert said.split() == ["click", "https:", "evil.example", "now"]
