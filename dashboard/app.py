@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import urllib.parse
 from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import access, data
+from dashboard.access import ERROR_COOKIE
 from dashboard.errors import ProductHealthError
 from dashboard.filters import PRESETS, Filters
 from dashboard.formatting import when
 from dashboard.metrics import Coverage
 from dashboard.settings import load_settings
+from dashboard.store import store_dir
 from dashboard.tiles import coverage_text
-from dashboard.views import FILTERS_KEY, MODEL_KEY, SCHEMES, forced_scheme, is_meeting
+from dashboard.views import COMPANY_TOTALS_KEY, FILTERS_KEY, MODEL_KEY, PERSON_KEY, SCHEMES, forced_scheme, is_meeting
 
 UNBOUND_PARAMS = ("mode", "from", "to", "basis", "theme")  # URL values no widget is bound to
 # Meeting mode: no sidebar, page names across the top, type sized for the room by CSS (not by
@@ -38,6 +41,8 @@ h3 {font-size: max(20px, 1.5vw) !important;}
 .st-key-ph_presenter button p {font-size: max(15px, 1vw) !important;}
 .st-key-ph_presenter kbd {opacity: .8 !important;}  /* the key's hint: Streamlit's .6 reads 3.9:1 on white */
 [role="dialog"] h2 {font-size: max(18px, 1.2vw) !important; padding: .4rem 0 0 0 !important;}
+.st-key-ph_meeting_sign_out button [data-testid="stMarkdownContainer"] {position: absolute; width: 1px; height: 1px;
+    overflow: hidden; clip-path: inset(50%);}
 .st-key-ph_page_keys {position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
     opacity: 0;}
 </style>
@@ -108,18 +113,25 @@ def url_period(today: dt.date, notes: list[str]) -> tuple[dt.date, dt.date] | No
     return start, end
 
 
-def sidebar(model: data.Model) -> Filters:
-    """The shared filters (each bound to the URL), meeting mode, a link to this view and what
-    the data covers; a value from the link that is not valid is named in a warning."""
+def sidebar(model: data.Model, lines: tuple[str, ...] | None = None) -> Filters:
+    """The shared filters (each bound to the URL), meeting mode, a link to this view, what the
+    data covers and sign-out; a value from the link that is not valid is named in a warning.
+    `lines`: the product lines this viewer may see (None: every line)."""
     choices = data.choices(model.fingerprint)
+    if lines is not None:
+        choices = choices | {"product_line": [line for line in choices.get("product_line", []) if line in lines]}
     timezone = model.warehouse.settings.timezone
     coverage = data.coverage(timezone, model.fingerprint)
     today = dt.date.today()
     notes = url_notes(choices, today)
     with st.sidebar:
         st.title("Product Health")
+        if PERSON_KEY in st.session_state:  # at the top: always in sight
+            with st.container(horizontal=True, vertical_alignment="center", key="ph_signed_in"):
+                st.caption(f"Signed in as {st.session_state[PERSON_KEY][0].email or 'you'}")
+                sign_out_button(*st.session_state[PERSON_KEY])
         start, end = period_picker(coverage, today)
-        product_lines, priorities, channels = value_filters(choices)
+        product_lines, priorities, channels = value_filters(choices, restricted=lines is not None)
         meeting_toggle()
         with st.expander("Link to this view", icon=":material/link:"):
             st.caption("Pins the period, so the link shows the same months whenever it is opened.")
@@ -134,6 +146,7 @@ def sidebar(model: data.Model) -> Filters:
         product_lines=tuple(product_lines),
         priorities=tuple(priorities),
         channels=tuple(channels),
+        allowed_lines=lines,
     )
 
 
@@ -177,14 +190,15 @@ def period_picker(coverage: Coverage, today: dt.date) -> tuple[dt.date, dt.date]
     return start, end
 
 
-def value_filters(choices: dict[str, list[str]]) -> tuple[list[str], list[str], list[str]]:
-    """Product lines, and priority and channel where the data has more than one of them."""
+def value_filters(choices: dict[str, list[str]], restricted: bool = False) -> tuple[list[str], list[str], list[str]]:
+    """Product lines (a restricted viewer's own only), and priority and channel where the data
+    has more than one of them."""
     product_lines = st.multiselect(
         "Product lines",
         choices.get("product_line", []),
         key="product_line",
         bind="query-params",
-        placeholder="All product lines",
+        placeholder=f"Yours: {', '.join(choices.get('product_line', []))}"[:60] if restricted else "All product lines",
     )
     priorities, channels = [], []
     if len(choices.get("priority", [])) > 1:
@@ -252,6 +266,8 @@ def presenter_bar(current: st.Page) -> None:
         if st.button("Leave", icon=":material/close_fullscreen:", shortcut="Esc", help="Leave meeting mode (Esc)"):
             del st.query_params["mode"]
             st.rerun()
+        if PERSON_KEY in st.session_state:
+            sign_out_button(*st.session_state[PERSON_KEY], key="ph_meeting_sign_out")  # its icon only (CSS)
     with st.container(key="ph_page_keys"):  # out of sight: a presenter clicker sends Page Up / Page Down
         if st.button("Previous page", shortcut="PageUp", disabled=index == 0):
             target = index - 1
@@ -263,34 +279,82 @@ def presenter_bar(current: st.Page) -> None:
         st.switch_page(PAGES[target], query_params=keep)
 
 
-def sign_in_gate() -> None:
-    """With [access] require_sign_in, only signed-in (and, with an allow-list, allowed) users
-    get past this point. Sign-in is Streamlit's OIDC (st.login), configured in secrets.toml."""
+def sign_in_gate() -> tuple[str, ...] | None:
+    """With [access] require_sign_in, only signed-in, allowed users in a live session get past
+    this point; returns the product lines they may see (None: every line). Sign-in is
+    Streamlit's OIDC (st.login), configured in secrets.toml; sessions end by access.py."""
     try:
         settings = load_settings(data.data_dir(), data.config_path())
     except ProductHealthError as exc:
         st.error(f"The settings could not be read: {exc}")
         st.stop()
+    st.session_state[COMPANY_TOTALS_KEY] = True
     if not settings.require_sign_in:
-        return
-    if not st.user.is_logged_in:
-        st.title("Product Health")
-        if not auth_configured():
-            st.error(
-                "Sign-in is required ([access] require_sign_in in health.toml), but .streamlit/secrets.toml "
-                "has no [auth] section. See the README's 'Who may open it'."
-            )
-            st.stop()
-        st.write("Sign in with your company account to see the dashboard.")
-        st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:")
-        st.stop()
-    if not settings.allows(st.user.get("email"), st.user.get("groups")):
+        return None
+    if not auth_configured():  # before st.user: without [auth] it has no is_logged_in at all
         st.title("Product Health")
         st.error(
-            "Your account is not allowed to open this dashboard. Ask its owner to add your e-mail "
-            "domain or group to [access] in health.toml."
+            "Sign-in is required ([access] require_sign_in in health.toml), but no secrets file with an [auth] "
+            "section was found (looked for .streamlit/secrets.toml where `product-health serve` was started, "
+            "~/.streamlit/secrets.toml, or the file given with --secrets). See the README's 'Who may open it'."
         )
-        st.button("Sign out", on_click=st.logout)
+        st.stop()
+    if not st.user.get("is_logged_in", False):
+        sign_in_screen("Sign in with your company account to see the dashboard.")
+    person = access.Person.from_claims(st.user.to_dict())
+    book = access.book_at(store_dir(data.data_dir()))
+    verdict = access.verdict(settings, person, book)
+    access.record(book, person, verdict)
+    if not verdict.admitted:
+        st.title("Product Health")
+        st.error(verdict.reason, icon=":material/block:")
+        if verdict.ended:
+            st.button("Sign in again", on_click=st.login, type="primary", icon=":material/login:")
+        else:
+            st.caption("Ask the dashboard's owner to add your e-mail domain or group to [access] in health.toml.")
+            sign_out_button(person, book)
+        st.stop()
+    st.session_state[PERSON_KEY] = (person, book)
+    st.session_state[COMPANY_TOTALS_KEY] = verdict.lines is None or settings.show_company_totals
+    return verdict.lines
+
+
+def sign_in_screen(message: str) -> None:
+    """The signed-out screen: why a sign-in just failed (server.py leaves the reason in a
+    cookie), and the button."""
+    st.title("Product Health")
+    failed = st.context.cookies.get(ERROR_COOKIE)
+    if failed:
+        st.error(f"Sign-in failed. {urllib.parse.unquote(failed)[:300]}", icon=":material/error:")
+    st.write(message)
+    st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:")
+    st.stop()
+
+
+def sign_out_button(person: access.Person, book: access.SessionBook, key: str = "ph_sign_out") -> None:
+    """Sign out: this session is recorded as ended (its cookie, replayed anywhere, no longer
+    opens anything), then Streamlit's own sign-out (the cookie, the provider's session)."""
+
+    def sign_out() -> None:
+        book.sign_out(person.session)
+        access.record(book, person, "sign-out")
+        st.logout()
+
+    st.button("Sign out", on_click=sign_out, icon=":material/logout:", key=key, help="Sign out")
+
+
+def url_lines_refused(lines: tuple[str, ...]) -> None:
+    """A link asking for a product line outside the viewer's is refused, not widened or narrowed."""
+    asked = [*st.query_params.get_all("product_line"), *st.query_params.get_all("drill_line")]
+    outside = [value for value in dict.fromkeys(asked) if value not in lines]
+    if outside:
+        named = ", ".join("'" + re.sub(r"[^\w .,&/+-]", "?", value[:40]) + "'" for value in outside)
+        st.title("Product Health")
+        st.error(
+            f"This link asks for product line {named}, which your account may not see. Open the dashboard "
+            f"without it: you see {', '.join(lines)}.",
+            icon=":material/block:",
+        )
         st.stop()
 
 
@@ -322,7 +386,9 @@ def main() -> None:
     styled = is_meeting()
     if styled:  # first, so the sidebar never flashes up on the shared screen
         st.html(MEETING_CSS)
-    sign_in_gate()
+    lines = sign_in_gate()
+    if lines is not None:
+        url_lines_refused(lines)
     try:
         model, failure = data.model()
     except ProductHealthError as exc:
@@ -337,7 +403,7 @@ def main() -> None:
         )
     elif data.refreshing() is not None:
         refresh_note((model.report.data_as_of or "-")[:16].replace("T", " "))
-    filters = sidebar(model)
+    filters = sidebar(model, lines)
     st.session_state[MODEL_KEY] = model
     st.session_state[FILTERS_KEY] = filters
     meeting = is_meeting()

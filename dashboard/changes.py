@@ -86,7 +86,7 @@ def movements(
     covers both periods (Coverage.covers)."""
     previous_label = short_period_label(filters.previous())
     current_label = short_period_label(filters)
-    lines_chosen = filters.product_lines
+    lines_chosen = filters.lines
     out = []
     declared = changes()
     for row in frame[frame["is_significant"]].itertuples():

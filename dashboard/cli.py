@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="what each export file was read as; exits 1 if any file failed")
     _data_options(check)
     check.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    check.add_argument(
+        "--access",
+        action="store_true",
+        help="check the sign-in set-up instead: the secrets file's [auth] against the provider's discovery document",
+    )
+    check.add_argument("--secrets", type=Path, default=None, help="with --access: the secrets file (as for serve)")
 
     kpis = sub.add_parser("kpis", help="the four KPIs for a period, with the previous period")
     _data_options(kpis)
@@ -108,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="open the dashboard")
     _data_options(serve)
     serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument(
+        "--secrets",
+        type=Path,
+        default=None,
+        help="the sign-in settings (secrets.toml with [auth]); default: ./.streamlit/secrets.toml where serve is "
+        "started, then ~/.streamlit/secrets.toml",
+    )
     return parser
 
 
@@ -176,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(args)
         if getattr(args, "timezone", None):
             check_zone(args.timezone, "--timezone")
+        if args.command == "check" and args.access:
+            return _check_access(args)
         if args.command == "tickets":  # before the load: a wrong key is answered at once
             from dashboard.rows import kpi_of
 
@@ -229,6 +244,17 @@ def main(argv: list[str] | None = None) -> int:
     except ProductHealthError as exc:
         print(f"product-health: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _check_access(args: argparse.Namespace) -> int:
+    """`check --access`: the sign-in set-up against the provider (access_check.py); exit 1 on a problem."""
+    from dashboard.access_check import check_access, read_auth
+    from dashboard.settings import load_settings
+
+    settings = load_settings(args.data, args.config)
+    findings = check_access(read_auth(secrets_files(args.secrets)), settings)
+    print("\n".join(map(str, findings)))
+    return EXIT_OK if all(finding.ok for finding in findings) else EXIT_DATA_PROBLEM
 
 
 def _filters(args: argparse.Namespace, warehouse: Warehouse) -> Filters:
@@ -310,19 +336,36 @@ def _terminal_progress() -> Progress | None:
     return Progress(on_change=show)
 
 
+def secrets_files(given: Path | None, start: Path | None = None) -> list[Path]:
+    """The secrets files (sign-in settings) the dashboard reads: `given` (--secrets), else the
+    ones that exist of ~/.streamlit/secrets.toml and ./.streamlit/secrets.toml in the folder
+    `serve` is started from (`start`; the later one wins a key both set). `serve` moves to the
+    project's folder before Streamlit starts, so Streamlit alone would look there instead."""
+    if given is not None:
+        if not given.is_file():
+            raise ProductHealthError(f"--secrets {given}: no such file")
+        return [given.resolve()]
+    found = [Path.home() / ".streamlit" / "secrets.toml", (start or Path.cwd()) / ".streamlit" / "secrets.toml"]
+    return list(dict.fromkeys(path.resolve() for path in found if path.is_file()))
+
+
 def _serve(args: argparse.Namespace) -> int:
     env = dict(os.environ, PRODUCT_HEALTH_DATA=str(args.data.resolve()))
     if args.config:
         env["PRODUCT_HEALTH_CONFIG"] = str(args.config.resolve())
+    secrets = secrets_files(args.secrets)
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(PROJECT_ROOT / "dashboard" / "app.py"),
+        str(PROJECT_ROOT / "dashboard" / "server.py"),
         "--server.port",
         str(args.port),
     ]
+    # Always named, so that the project folder's own .streamlit/ is never read by accident.
+    for path in secrets or [Path.cwd() / ".streamlit" / "secrets.toml"]:
+        command += ["--secrets.files", str(path)]
     # Streamlit takes this process's place, so a stop signal (Ctrl-C, `kill`, a service
     # manager) reaches the server itself instead of leaving it running without its parent.
     os.chdir(PROJECT_ROOT)

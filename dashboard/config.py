@@ -74,7 +74,15 @@ CUSTOM_COLUMNS = {
 }
 PRIVACY_KEYS = {"show_titles"}
 LINKS_KEYS = {"key_pattern", "still_hurting_days"}
-ACCESS_KEYS = {"require_sign_in", "allowed_email_domains", "allowed_groups"}
+ACCESS_KEYS = {
+    "require_sign_in",
+    "allowed_email_domains",
+    "allowed_groups",
+    "max_session_hours",
+    "product_lines",
+    "show_company_totals",
+}
+EVERY_LINE = "*"  # [access.product_lines]: this person or group sees every product line
 EVENT_KEYS = {"date", "label", "product_line", "end_date"}
 # A Jira issue key: project key (a capital letter, then capitals or digits), a dash, a number.
 DEFAULT_KEY_PATTERN = r"[A-Z][A-Z0-9]+-[0-9]+"
@@ -127,6 +135,11 @@ class Settings:
     require_sign_in: bool = False
     allowed_email_domains: tuple[str, ...] = ()
     allowed_groups: tuple[str, ...] = ()
+    max_session_hours: float | None = None  # None: a session ends when its ID token expires
+    # [access.product_lines]: "group:<name>" or an e-mail -> its product lines, or ("*",) for all;
+    # empty: everyone admitted sees every line.
+    line_access: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    show_company_totals: bool = False  # whether a restricted user sees company-wide totals
     targets: dict[str, float] = field(default_factory=dict)  # kpis JSON path -> target, company-wide
     line_targets: dict[str, dict[str, float]] = field(default_factory=dict)  # product line -> overrides
     events: tuple[Event, ...] = ()
@@ -142,15 +155,34 @@ class Settings:
             return self.targets | self.line_targets.get(product_lines[0], {})
         return dict(self.targets)
 
-    def allows(self, email: str | None, groups: list[str] | tuple[str, ...] | None) -> bool:
+    def allows(
+        self, email: str | None, groups: list[str] | tuple[str, ...] | None, email_verified: bool | None = None
+    ) -> bool:
         """Whether a signed-in user may see the dashboard: anyone when no allow-list is set,
-        else an e-mail in an allowed domain or membership of an allowed group."""
+        else an e-mail in an allowed domain (not when the provider says the address is not
+        verified: where people set their own address, anyone could claim the domain) or
+        membership of an allowed group."""
         if not self.allowed_email_domains and not self.allowed_groups:
             return True
-        domain = (email or "").rpartition("@")[2].lower()
+        domain = (email or "").rpartition("@")[2].lower() if email_verified is not False else ""
         if domain and domain in {d.lower().lstrip("@") for d in self.allowed_email_domains}:
             return True
         return bool(set(groups or ()) & set(self.allowed_groups))
+
+    def lines_for(self, email: str | None, groups: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | None:
+        """The product lines a signed-in user may see under [access.product_lines]: None for
+        every line (no such table, or "*" for the user or one of their groups), else the union
+        of the lines given for their e-mail and groups (empty: none)."""
+        if not self.line_access:
+            return None
+        keys = [f"group:{g}" for g in groups or ()] + ([email.lower()] if email else [])
+        lines: list[str] = []
+        for key in keys:
+            given = self.line_access.get(key, ())
+            if EVERY_LINE in given:
+                return None
+            lines += [line for line in given if line not in lines]
+        return tuple(lines)
 
     def source(self, name: str) -> SourceSettings:
         """The settings of source `name`. Loaded settings (settings.py) have a row for every
@@ -159,7 +191,7 @@ class Settings:
 
 
 _HEADER = re.compile(r"^\[(\[)?\s*([^\]]+?)\s*\]\]?")  # [table] or [[array]]: group 1 tells which
-_ASSIGNMENT = re.compile(r"^([A-Za-z0-9_\-\"'. ]+?)\s*=")
+_ASSIGNMENT = re.compile(r"^([A-Za-z0-9_\-\"'. :@+]+?)\s*=")  # quoted keys may hold : @ + (e-mails, group:)
 
 
 def key_parts(dotted: str) -> list[str]:
@@ -414,12 +446,42 @@ def _links(links: dict[str, Any], check: Checker) -> dict[str, Any]:
 
 
 def _access(access: dict[str, Any], check: Checker) -> dict[str, Any]:
-    """[access]: whether signing in is required, and who may see the dashboard."""
+    """[access]: whether signing in is required, who may see the dashboard, how long a session
+    lasts, and who sees which product lines ([access.product_lines])."""
+    hours = access.get("max_session_hours")
+    if hours is not None and (isinstance(hours, bool) or not isinstance(hours, int | float) or not 0 < hours <= 720):
+        raise check.fail("access.max_session_hours", "must be a number of hours above 0, at most 720 (30 days)")
+    require = check.boolean(access.get("require_sign_in", False), "access.require_sign_in")
+    if access.get("product_lines") and not require:
+        raise check.fail("access.product_lines", "needs require_sign_in = true: without sign-in nobody has lines")
     return {
-        "require_sign_in": check.boolean(access.get("require_sign_in", False), "access.require_sign_in"),
+        "require_sign_in": require,
         "allowed_email_domains": check.strings(access.get("allowed_email_domains", []), "access.allowed_email_domains"),
         "allowed_groups": check.strings(access.get("allowed_groups", []), "access.allowed_groups"),
+        "max_session_hours": float(hours) if hours is not None else None,
+        "line_access": _line_access(access.get("product_lines", {}), check),
+        "show_company_totals": check.boolean(access.get("show_company_totals", False), "access.show_company_totals"),
     }
+
+
+def _line_access(table: Any, check: Checker) -> dict[str, tuple[str, ...]]:
+    """[access.product_lines]: `"group:support-billing" = ["Billing"]`, `"alice@acme.com" =
+    ["Mobile App"]`, `"group:support-leads" = "*"` (every line). E-mails are compared in
+    lower case."""
+    table = check.table(table, "access.product_lines")
+    lines: dict[str, tuple[str, ...]] = {}
+    for who, given in table.items():
+        key = f"access.product_lines.{who}"
+        parts = ["access", "product_lines", who]
+        if not who.startswith("group:") and "@" not in who:
+            raise check.fail(key, 'must be "group:<name>" or an e-mail address', parts=parts)
+        if given == EVERY_LINE:
+            lines[who if who.startswith("group:") else who.lower()] = (EVERY_LINE,)
+            continue
+        if not isinstance(given, list) or not all(isinstance(v, str) and v.strip() for v in given):
+            raise check.fail(key, 'must be a list of product lines, or "*" for every line', parts=parts)
+        lines[who if who.startswith("group:") else who.lower()] = tuple(given)
+    return lines
 
 
 def _targets(table: Any, check: Checker) -> tuple[dict[str, float], dict[str, dict[str, float]]]:

@@ -97,7 +97,7 @@ def show(filters: Filters) -> None:
     line = st.query_params.get("drill_line")
     if line is not None:
         known = data.choices(current_model().fingerprint).get("product_line", [])
-        if line not in known or (filters.product_lines and line not in filters.product_lines):
+        if line not in known or (filters.lines and line not in filters.lines):
             st.warning("The link's product line is not one of the chosen ones.", icon=":material/link_off:")
             return
         filters = replace(filters, product_lines=(line,))

@@ -14,6 +14,9 @@ from dashboard.zones import check_zone
 # open hours of the ticket's schedule (business; [[schedules]] in the settings).
 BASES = ("calendar", "business")
 
+# Bound as the product lines of a user who may see none: matches no row (an empty list means all).
+NO_LINE = "\x00no product line"
+
 # The sidebar's periods: the first four counted back from the data (preset_period), or picked.
 PRESETS = ("Last month", "Last quarter", "Year to date", "Last 12 months", "Custom")
 
@@ -29,15 +32,34 @@ class Filters:
     priorities: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     basis: str = "calendar"  # the hours of the headline medians: calendar or business (see BASES)
+    # The product lines this viewer may see ([access.product_lines]); None: every line (operators,
+    # the command line, no such table). Queries read only these (params), whatever is chosen.
+    allowed_lines: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         check_zone(self.timezone, "timezone")
+        if self.allowed_lines is not None:
+            outside = [line for line in self.product_lines if line not in self.allowed_lines]
+            if outside:
+                raise ProductHealthError(f"product line {', '.join(outside)} is not one you may see")
         if self.basis not in BASES:
             raise ProductHealthError(f"basis '{self.basis}' is not one of: {', '.join(BASES)}")
         if self.end < self.start:
             raise ProductHealthError(
                 f"the period ends ({self.end}) before it starts ({self.start}); swap --from and --to"
             )
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The product lines the queries read: the chosen ones, else (a restricted viewer) the
+        allowed ones, else () for every line."""
+        if self.product_lines or self.allowed_lines is None:
+            return self.product_lines
+        return self.allowed_lines or (NO_LINE,)
+
+    @property
+    def restricted(self) -> bool:
+        return self.allowed_lines is not None
 
     @property
     def days(self) -> int:
@@ -91,7 +113,7 @@ class Filters:
             "prev_start_at": before.start_at,
             "prev_end_at": before.end_at,
             "tz": self.timezone,
-            "product_lines": list(self.product_lines),
+            "product_lines": list(self.lines),  # the one place filters become the lines a query reads
             "priorities": list(self.priorities),
             "channels": list(self.channels),
             "basis": self.basis,

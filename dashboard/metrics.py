@@ -265,10 +265,10 @@ def kpis(warehouse: Warehouse, filters: Filters, packs: Path | None = None) -> d
         return results[name]
 
     summary = summarise(metric, filters, warehouse.settings.still_hurting_days)
-    targets = warehouse.settings.targets_for(filters.product_lines)
+    targets = warehouse.settings.targets_for(filters.lines)
     return {
         "period": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "timezone": filters.timezone},
-        "product_lines": list(filters.product_lines),
+        "product_lines": list(filters.lines),
         "data_as_of": data_as_of(warehouse),
         **summary,
         "targets": {

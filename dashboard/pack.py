@@ -105,7 +105,7 @@ def pack_with_record(warehouse: Warehouse, report: LoadReport, filters: Filters)
         previous=previous,
         comparison=comparison_caption(filters, shown.coverage),
         timezone=filters.timezone,
-        note=_data_note(report, as_of),
+        note=_data_note(report, as_of, totals=not filters.restricted or warehouse.settings.show_company_totals),
         generated=when(generated),
         revisions=Markup(revisions_html(revisions.note(found, moves, as_of))),
         tiles=Markup(tiles_html(shown.tiles, shown.sparks, marks=shown.event_months)),
@@ -116,7 +116,7 @@ def pack_with_record(warehouse: Warehouse, report: LoadReport, filters: Filters)
         still_hurting_days=warehouse.settings.still_hurting_days,
         hurting=_hurting_html(frames["bug_impact", filters], warehouse.settings.show_titles),
         lines=Markup("".join(lines)) if len(shown.table) else "",
-        charts=_charts_html(frames, trailing, report, warehouse.settings.targets_for(filters.product_lines)),
+        charts=_charts_html(frames, trailing, report, warehouse.settings.targets_for(filters.lines)),
         definitions=[plain_definition(name) for name in catalogue_definitions()],
         kpis=_kpis_json(filters, shown, moves),
         record=_script_json(recorded) if recorded else "",
@@ -146,10 +146,17 @@ def _hurting_html(bugs: pd.DataFrame, show_titles: bool) -> Markup | str:
     return Markup(table_html(table, formats, "hurting"))
 
 
-def _data_note(report: LoadReport, sla_as_of: str | None) -> dict[str, str]:
-    """'Data as of …', the SLA's cut-off, the files and rows read, and how many files had
-    problems ('' for none)."""
+def _data_note(report: LoadReport, sla_as_of: str | None, totals: bool = True) -> dict[str, str]:
+    """'Data as of …', the SLA's cut-off, the files and rows read (company-wide: left out, '',
+    for a viewer restricted to some product lines unless [access] show_company_totals), and how
+    many files had problems ('' for none)."""
     failed = [f for f in report.files if f.failed]
+    if not totals:
+        return {
+            "as_of": when(report.data_as_of),
+            "sla_as_of": when(sla_as_of) if sla_as_of else "",
+            **dict.fromkeys(("files", "tickets", "issues", "failed"), ""),
+        }
     return {
         "as_of": when(report.data_as_of),
         "sla_as_of": when(sla_as_of) if sla_as_of else "",
@@ -180,7 +187,7 @@ def _kpis_json(filters: Filters, shown: Overview, moves: list[dict[str, Any]]) -
             "from": filters.start.isoformat(),
             "to": filters.end.isoformat(),
             "timezone": filters.timezone,
-            "product_lines": list(filters.product_lines),
+            "product_lines": list(filters.lines),
         },
         "data_as_of": shown.now["sla"]["as_of"],
         **shown.now,

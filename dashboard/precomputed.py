@@ -47,9 +47,9 @@ def read(warehouse: Warehouse, name: str, filters: Filters) -> pd.DataFrame | No
     is not precomputed."""
     if name not in precomputed_trends():
         return None
-    if len(filters.product_lines) > 1 or filters.priorities or filters.channels or filters.start.day != 1:
+    if len(filters.lines) > 1 or filters.priorities or filters.channels or filters.start.day != 1:
         return None
-    if filters.product_lines and name in every_month_trends():
+    if filters.lines and name in every_month_trends():
         return None
     if filters.basis != "calendar":  # kept for the calendar basis only
         return None
@@ -63,7 +63,7 @@ def read(warehouse: Warehouse, name: str, filters: Filters) -> pd.DataFrame | No
             return None
         after = months_back(last_month, -1)
         whole = filters.end == after - dt.timedelta(days=1)
-        line = filters.product_lines[0] if filters.product_lines else None
+        line = filters.lines[0] if filters.lines else None
         bound_line = {} if line is None else {"line": line}  # the value is bound, never spliced
         frame = cursor.execute(  # name is one of the catalogue's trends, a code constant
             f"select * from pre_{name} where month_start >= $first and month_start < $last "

@@ -107,9 +107,9 @@ def archive_path(packs: Path, filters: Filters) -> Path | None:
     month = month_of(filters)
     if month is None:
         return None
-    if not filters.product_lines:
+    if not filters.lines:
         return packs / f"{month}.json"
-    lines = hashlib.sha256("\0".join(sorted(filters.product_lines)).encode()).hexdigest()[:8]
+    lines = hashlib.sha256("\0".join(sorted(filters.lines)).encode()).hexdigest()[:8]
     return packs / f"{month}-lines-{lines}.json"
 
 
@@ -121,7 +121,7 @@ def record(
         "version": VERSION,
         "month": month_of(filters),
         "timezone": filters.timezone,
-        "product_lines": list(filters.product_lines),
+        "product_lines": list(filters.lines),
         "basis": filters.basis,
         "generated_at": generated_at,
         "data_as_of": data_as_of,
@@ -137,7 +137,7 @@ def applies(found: dict[str, Any] | None, filters: Filters) -> bool:
         and found.get("version") == VERSION
         and found.get("month") == month_of(filters)
         and found.get("timezone") == filters.timezone
-        and found.get("product_lines") == list(filters.product_lines)
+        and found.get("product_lines") == list(filters.lines)
         and found.get("basis") == filters.basis
     )
 

@@ -135,6 +135,6 @@ def sentence(key: str, filters: Filters, number: int) -> str:
     kpi, part = kpi_of(key)
     one, many = NOUNS[kpi.entity]
     words = kpi.drill[part].format(period=period_label(filters))
-    scope = ", ".join(filters.product_lines) or "All product lines"
+    scope = ", ".join(filters.lines) or "All product lines"
     chosen = [", ".join(values) for values in (filters.priorities, filters.channels) if values]
     return " · ".join([f"{number:,} {one if number == 1 else many} {words}", scope, *chosen])

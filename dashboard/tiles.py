@@ -240,7 +240,7 @@ def coverage_text(coverage: Coverage, entity: str) -> str:
 def comparison_caption(filters: Filters, coverage: Coverage) -> str:
     """What the changes are against, in the words of the room: 'vs September 2026 and October
     2025', or the dates of a previous period of equal length; and what the data covers."""
-    scope = ", ".join(filters.product_lines) if filters.product_lines else "All product lines"
+    scope = ", ".join(filters.lines) if filters.lines else "All product lines"
     if coverage.first_day is None:
         return f"{scope}. No data yet."
     against = " and ".join(
@@ -295,7 +295,7 @@ def overview(
         summarise(frame, period, settings.still_hurting_days, still_hurting_list=False) if period in reached else None
         for period in (filters.previous(), filters.year_ago())
     )
-    tile_list = tiles(now, before, year_ago, coverage, filters, counts, settings.targets_for(filters.product_lines))
+    tile_list = tiles(now, before, year_ago, coverage, filters, counts, settings.targets_for(filters.lines))
     trailing = filters.trailing_months(12)
     sparks = {
         tile.label: monthly(frame(tile.spark[0], trailing), tile.spark[1], trailing) for tile in tile_list if tile.spark

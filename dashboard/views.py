@@ -25,6 +25,14 @@ __all__ = ["count", "days", "hours", "is_missing", "pct", "period_label"]
 
 FILTERS_KEY = "ph_filters"
 MODEL_KEY = "ph_model"
+PERSON_KEY = "ph_person"  # (access.Person, access.SessionBook) of the signed-in viewer
+COMPANY_TOTALS_KEY = "ph_company_totals"  # whether this viewer sees company-wide totals
+
+
+def company_totals() -> bool:
+    """False for a viewer restricted to some product lines ([access.product_lines]) unless
+    [access] show_company_totals."""
+    return st.session_state.get(COMPANY_TOTALS_KEY, True)
 
 
 def current_filters() -> Filters:
@@ -153,7 +161,7 @@ def meeting_pack_button(filters: Filters) -> None:
 def heading(page: str, filters: Filters) -> None:
     """'First response · October 2026', and the product lines when some are chosen: on the
     shared screen the filter must be in the title, not only in the sidebar."""
-    lines = filters.product_lines
+    lines = filters.lines
     scope = "" if not lines else f" · {', '.join(lines)}" if len(lines) <= 2 else f" · {len(lines)} product lines"
     st.header(f"{page} · {period_label(filters)}{scope}", anchor=False)
 
@@ -161,7 +169,7 @@ def heading(page: str, filters: Filters) -> None:
 def with_target(fig: go.Figure, path: str, filters: Filters, yref: str = "y") -> go.Figure:
     """The chart with the settings' target for `path` (kpis JSON path) as a dashed line, at the
     filter's level (a product line's own target when exactly one is chosen)."""
-    targets = current_model().warehouse.settings.targets_for(filters.product_lines)
+    targets = current_model().warehouse.settings.targets_for(filters.lines)
     if path in targets:
         charts.target_line(fig, targets[path], target_text(path, targets[path]), yref)
     return fig
@@ -205,6 +213,12 @@ def chart(fig: go.Figure, empty: str, height: int = 360, narrow: bool = False, d
     if not charts.has_data(fig):
         st.info(empty, icon=":material/query_stats:")
         return
+    lines = current_filters().lines
+    if lines:  # the black total is of the chosen (or, restricted, the viewer's) lines, not of all
+        scope = ", ".join(lines) if len(lines) <= 2 else "Chosen lines"
+        for trace in fig.data:
+            if trace.name and trace.name.startswith("All product lines"):
+                trace.name = trace.name.replace("All product lines", f"{scope}, total", 1)
     if fig.layout.xaxis.dtick == "M1":  # a trend: the launches and incidents of its months
         charts.events(fig, data.metric("events", current_filters().trailing_months(12), current_model().fingerprint))
     dark = scheme() == "dark"

@@ -254,14 +254,80 @@ def test_signed_in_users_of_an_allowed_domain_or_group_see_the_dashboard(tmp_pat
 def test_signed_in_users_outside_the_allow_list_are_refused(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(_small_folder(tmp_path, ACCESS)))
     at = run(user={"is_logged_in": True, "email": "eve@acme.com.evil.org", "groups": ["everyone"]}, secrets=AUTH)
-    assert any("not allowed" in e.value for e in at.error)
+    assert any("not on this dashboard's allow-list" in e.value for e in at.error)
     assert not tiles(at)
 
 
 def test_sign_in_required_without_auth_settings_says_what_is_missing(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(_small_folder(tmp_path, ACCESS)))
     at = run(user={"is_logged_in": False})
-    assert any("no [auth] section" in e.value for e in at.error)
+    assert any("no secrets file with an [auth] section" in e.value for e in at.error)
+    assert not tiles(at)
+
+
+def test_an_unverified_address_does_not_pass_the_domain_allow_list(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(_small_folder(tmp_path, ACCESS)))
+    at = run(user={"is_logged_in": True, "email": "mal@acme.com", "email_verified": False}, secrets=AUTH)
+    assert any("not verified" in e.value for e in at.error)
+    assert not tiles(at)
+
+
+def test_a_session_past_its_id_tokens_expiry_has_ended(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(_small_folder(tmp_path, ACCESS)))
+    user = {"is_logged_in": True, "email": "ann@acme.com", "sub": "ann", "iat": 1_000_000_000, "exp": 1_000_003_600}
+    at = run(user=user, secrets=AUTH)
+    assert any("Your session ended at 09 Sep 2001 02:46 UTC" in e.value for e in at.error)
+    assert [b.label for b in at.button] == ["Sign in again"]
+    assert not tiles(at)
+
+
+LINE_ACCESS = (
+    ACCESS
+    + """
+[access.product_lines]
+"group:support-billing" = ["Billing"]
+"group:support-leads" = "*"
+"""
+)
+BILLING_LEAD = {"is_logged_in": True, "email": "ann@acme.com", "groups": ["support-billing"]}
+
+
+def _sample_with(tmp_path: Path, settings: str) -> Path:
+    import shutil
+
+    folder = tmp_path / "sample"
+    shutil.copytree(SAMPLE_DATA_DIR, folder, ignore=shutil.ignore_patterns(".product-health"))
+    (folder / "health.toml").write_text((SAMPLE_DATA_DIR / "health.toml").read_text() + settings)
+    return folder
+
+
+def test_a_billing_lead_sees_only_billing(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(_sample_with(tmp_path, LINE_ACCESS)))
+    at = run(user=BILLING_LEAD, secrets=AUTH)
+    assert any(h.value == "Overview · October 2026 · Billing" for h in at.header)
+    assert at.multiselect(key="product_line").options == ["Billing"]
+    lead = tiles(at)
+    table = next(h.value for h in at.html if "ph-lines" in h.value)
+    assert "Mobile App" not in table and "Analytics" not in table
+    everyone = run({"product_line": "Billing"}, user={**BILLING_LEAD, "groups": ["support-leads"]}, secrets=AUTH)
+    assert tiles(everyone) == lead  # the same numbers as anyone choosing Billing
+    data_page = run(user=BILLING_LEAD, secrets=AUTH, page="app_pages/data_report.py")
+    assert not tiles(data_page)  # no company-wide counts on the Data page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"product_line": "Mobile App"},
+        {"product_line": ["Billing", "Mobile App"]},
+        {"product_line": "Mobile%20App"},
+        {"drill": "first_response.median_hours", "drill_line": "Analytics"},
+    ],
+)
+def test_a_link_to_a_product_line_outside_the_viewers_is_refused(tmp_path: Path, monkeypatch, query: dict) -> None:
+    monkeypatch.setenv("PRODUCT_HEALTH_DATA", str(_sample_with(tmp_path, LINE_ACCESS)))
+    at = run(query, user=BILLING_LEAD, secrets=AUTH)
+    assert any("which your account may not see" in e.value for e in at.error)
     assert not tiles(at)
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import data, mapping
 from dashboard.formatting import day, when
 from dashboard.tiles import Tile
-from dashboard.views import count, current_model, show_table, show_tiles
+from dashboard.views import company_totals, count, current_filters, current_model, show_table, show_tiles
 
 model = current_model()
 report = model.report
@@ -27,49 +27,59 @@ if report.failed:
         "Some export files failed or had rejected rows (below): check them before presenting these numbers.",
         icon=":material/warning:",
     )
-counts = report.counts
-show_tiles(
-    [
-        Tile("Tickets", count(counts.get("tickets", 0))),
-        Tile("Issues", count(counts.get("issues", 0))),
-        Tile("Self-service rows", count(counts.get("self_service_rows", 0))),
-    ]
-)
-if not report.files:
+# A viewer restricted to some product lines ([access.product_lines]) sees no company-wide counts
+# unless [access] show_company_totals: the files' rows are every line's.
+totals = company_totals()
+if not totals:
     st.info(
-        "The data folder has no export files. Put Zendesk, Freshdesk, Jira, GitHub, Linear or self-service "
-        "exports in it (any sub-folder); see the README for the formats."
+        "The files' row counts are company-wide, so they are not shown to an account that sees only some "
+        "product lines ([access] show_company_totals).",
+        icon=":material/lock:",
     )
-rows = [
-    {
-        "File": os.path.relpath(f.path, report.data_dir),
-        "Read as": f.error and "failed" or f.format,
-        "Entity": f.entity,
-        "Rows loaded": f.rows_loaded,
-        "Rows rejected": f.rows_rejected,
-        "From": (f.first_at or "")[:10],
-        "To": (f.last_at or "")[:10],
-        "Product lines": ", ".join(f.product_lines),
-        "Modified": (f.modified_at or "")[:16].replace("T", " "),
-    }
-    for f in report.files
-]
-if rows:
-    show_table(pd.DataFrame(rows), {}, meeting_rows=12)
-for f in report.files:
-    if f.error:
-        st.error(f.error)
-    if f.rejects:
-        with st.expander(f"{f.rows_rejected} rejected rows in {f.path}"):
-            st.dataframe(
-                pd.DataFrame([{"Where": r.where(), "Reason": r.reason} for r in f.rejects]),
-                hide_index=True,
-                width="stretch",
-            )
-    for note in f.notes:
-        st.caption(f"{f.path}: {note}")
-for note in report.notes:
-    st.caption(note)
+else:
+    counts = report.counts
+    show_tiles(
+        [
+            Tile("Tickets", count(counts.get("tickets", 0))),
+            Tile("Issues", count(counts.get("issues", 0))),
+            Tile("Self-service rows", count(counts.get("self_service_rows", 0))),
+        ]
+    )
+    if not report.files:
+        st.info(
+            "The data folder has no export files. Put Zendesk, Freshdesk, Jira, GitHub, Linear or self-service "
+            "exports in it (any sub-folder); see the README for the formats."
+        )
+    rows = [
+        {
+            "File": os.path.relpath(f.path, report.data_dir),
+            "Read as": f.error and "failed" or f.format,
+            "Entity": f.entity,
+            "Rows loaded": f.rows_loaded,
+            "Rows rejected": f.rows_rejected,
+            "From": (f.first_at or "")[:10],
+            "To": (f.last_at or "")[:10],
+            "Product lines": ", ".join(f.product_lines),
+            "Modified": (f.modified_at or "")[:16].replace("T", " "),
+        }
+        for f in report.files
+    ]
+    if rows:
+        show_table(pd.DataFrame(rows), {}, meeting_rows=12)
+    for f in report.files:
+        if f.error:
+            st.error(f.error)
+        if f.rejects:
+            with st.expander(f"{f.rows_rejected} rejected rows in {f.path}"):
+                st.dataframe(
+                    pd.DataFrame([{"Where": r.where(), "Reason": r.reason} for r in f.rejects]),
+                    hide_index=True,
+                    width="stretch",
+                )
+        for note in f.notes:
+            st.caption(f"{f.path}: {note}")
+    for note in report.notes:
+        st.caption(note)
 
 fields = data.field_values(model.fingerprint)
 if fields:
@@ -92,6 +102,7 @@ if fields:
             }
             for item in fields
             for value, rows, mapped in item.values[:25]
+            if totals or (mapped and item.mapping.get(value) in current_filters().lines)
         ]
     )
     show_table(values, {}, meeting_rows=12)

@@ -119,7 +119,7 @@ else:
     if not is_meeting():
         st.download_button(
             "Download as CSV",
-            csv_bytes(export),
+            lambda: csv_bytes(export),  # made on click, served only to a signed-in browser (server.py)
             file_name=f"bugs-{filters.start}-{filters.end}.csv",
             mime="text/csv",
             on_click="ignore",
