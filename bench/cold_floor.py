@@ -6,8 +6,8 @@ file read once with explicit types straight into its table; one ticket table wit
 line, calendar first-reply and resolution hours, business first-reply and resolution hours in
 the ticket's schedule (the settings' schedules, holidays and clock changes included: one
 calendar of open intervals with the open time before each, looked up per instant by an ASOF
-join) and the SLA deadlines and verdict (met / breached / pending at the data's cut-off, the
-newest update); issues, sessions and links. `bench/run.py` times it (cold_floor_s) against
+join) and the SLA deadlines and verdict (met / breached / pending at the data's cut-off: the
+newest instant any ticket records); issues, sessions and links. `bench/run.py` times it (cold_floor_s) against
 the cold load of the same files (cold_over_floor); tests/test_bench.py checks its numbers
 equal the model's.
 """
@@ -116,9 +116,10 @@ select
     case when is_solved then (v_us - c_us) / 3600e6 end as resolution_business_hours,
     first_response_due_at, resolution_due_at,
     case
-        when first_reply_at < max(updated_at) over () then
+        when first_reply_at is not null then
             case when first_reply_at <= first_response_due_at then 'met' else 'breached' end
-        when first_response_due_at <= max(updated_at) over () then 'breached'
+        when first_response_due_at <= max(greatest(created_at, updated_at, first_reply_at, solved_at)) over ()
+            then 'breached'
         else 'pending'
     end as first_response_sla
 from d

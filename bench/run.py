@@ -315,6 +315,12 @@ def phase_peer(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
     tickets["closed"] = tickets["closed"].fillna(
         pd.to_datetime(tickets["Updated at"]).where(tickets["Status"].isin(["Solved", "Closed"]))
     )
+    # The data's cut-off (fct_cutoff): the latest instant any ticket row records.
+    cut_off = (
+        pd.concat([tickets["created"], pd.to_datetime(tickets["Updated at"]), tickets["reply_at"], tickets["solved"]])
+        .dropna()
+        .max()
+    )
     rating = tickets.get("Satisfaction Score", pd.Series(index=tickets.index, dtype="object")).str.lower()
     tickets["satisfied"] = rating.map({"good": True, "bad": False})
     issues["created"] = pd.to_datetime(issues["Created"], format="%d/%b/%y %I:%M %p")
@@ -340,10 +346,11 @@ def phase_peer(data: Path, choices: list[dict[str, Any]]) -> dict[str, Any]:
             s, b = s[s["product_line"].isin(lines)], b[b["line"].isin(lines)]
         open_bugs = b[(b["created"] < end) & (b["resolved"].isna() | (b["resolved"] >= end))]
         resolved = int((s["outcome"] == "resolved").sum())
-        # First replies within SLA, judged at the period's end: met / breached / still pending.
-        replied = t["reply_at"] < end
+        # First replies within SLA, judged at the data's cut-off: decided by the reply when there
+        # is one; without one, breached once the deadline is at or before the cut-off, else pending.
+        replied = t["reply_at"].notna()
         met = int((replied & (t["reply_at"] <= t["due"])).sum())
-        breached = int((replied & (t["reply_at"] > t["due"])).sum() + (~replied & (t["due"] <= end)).sum())
+        breached = int((replied & (t["reply_at"] > t["due"])).sum() + (~replied & (t["due"] <= cut_off)).sum())
         every = tickets if not lines else tickets[tickets["line"].isin(lines)]
         backlog = every[(every["created"] < end) & (every["closed"].isna() | (every["closed"] >= end))]
         rated = solved["satisfied"].dropna()

@@ -168,7 +168,7 @@ def test_the_cold_floor_builds_the_models_numbers(tmp_path) -> None:
             or m.first_response_due_at is distinct from f.first_response_due_at
             or m.resolution_due_at is distinct from f.resolution_due_at
             or ph_sla_first_response_status(m.first_response_due_at, m.has_response_data, m.first_reply_at,
-                m.first_response_hours, (select max(updated_at) from fct_tickets)) is distinct from f.first_response_sla
+                m.first_response_hours, (select data_as_of from fct_cutoff)) is distinct from f.first_response_sla
             or abs(coalesce(m.first_response_hours, -1) - coalesce(f.first_response_hours, -1)) > 1e-9
             or abs(coalesce(m.resolution_hours, -1) - coalesce(f.resolution_hours, -1)) > 1e-9
             or abs(coalesce(m.first_response_business_hours, -1) - coalesce(f.first_response_business_hours, -1)) > 1e-9
