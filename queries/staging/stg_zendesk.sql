@@ -111,8 +111,8 @@ final as (
             when 'tag' then t.tag_list
             when 'field' then [t.product_line_value]
         end as product_line_candidates,
-        cfg.product_line_keys,
-        cfg.product_line_values,
+        -- the product line, mapped here: the map's lists are not copied into every row
+        ph_product_line(product_line_candidates, cfg.product_line_keys, cfg.product_line_values) as product_line,
         ph_minutes(t.first_reply_calendar_minutes) as first_response_calendar_minutes,
         ph_minutes(t.first_reply_business_minutes) as first_response_business_minutes,
         ph_minutes(t.full_resolution_calendar_minutes) as full_resolution_calendar_minutes,
