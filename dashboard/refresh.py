@@ -218,16 +218,16 @@ class Refresh:
             con.execute(f"create or replace table ph_old_{name} as select * from {name}")
         con.execute(f"create or replace table {name} as {relation.sql}")
         if name in MONTH_SPANS:
-            con.execute(f"create or replace table ph_new_{name} as select * from {name}")
-            self._diff(name)
-            con.execute(f"drop table ph_new_{name}")
+            self._diff(name, new=name)  # the table itself: no copy of it
 
-    def _diff(self, name: str) -> None:
-        """ph_diff_<name>: the rows of ph_old_<name> and ph_new_<name> that are not in both."""
+    def _diff(self, name: str, new: str = "") -> None:
+        """ph_diff_<name>: the rows of ph_old_<name> and `new` (ph_new_<name> by default) that
+        are not in both."""
+        new = new or f"ph_new_{name}"
         self.con.execute(
             f"create or replace table ph_diff_{name} as "
-            f"(select * from ph_old_{name} except all select * from ph_new_{name}) union all "
-            f"(select * from ph_new_{name} except all select * from ph_old_{name})"
+            f"(select * from ph_old_{name} except all select * from {new}) union all "
+            f"(select * from {new} except all select * from ph_old_{name})"
         )
         self.con.execute(f"drop table ph_old_{name}")
         self.spans.append((name, f"ph_diff_{name}"))

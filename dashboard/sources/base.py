@@ -427,6 +427,10 @@ class _ReadableCopy:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
+# A generated column name in a reader's select expression ('nullif(trim(c12), '''')').
+_COLUMN_REF = re.compile(r"\bc(\d+)\b")
+
+
 def load_csv(
     con: duckdb.DuckDBPyConnection,
     sniffed: Sniffed,
@@ -439,15 +443,18 @@ def load_csv(
     `table` and the expressions are code constants; the path is a bound parameter, and DuckDB
     never sees a name it could read as a pattern (see _ReadableCopy).
     """
+    # Only the columns the expressions read are kept, with whether the row holds a NUL byte
+    # anywhere (checked over every column, in the same pass as the read).
+    kept = sorted({int(i) for i in _COLUMN_REF.findall(" ".join(exprs))})
     try:
-        _read_csv(con, sniffed, report, same_line_endings=False)
+        _read_csv(con, sniffed, kept, same_line_endings=False)
     except ProductHealthError as exc:
         if "state machine" not in str(exc):
             raise
         # Rows appended on another system: CRLF and LF lines in one file (or the CR of old
         # Mac exports). DuckDB's strict parser refuses the whole file; a copy with LF endings
         # reads line by line.
-        _read_csv(con, sniffed, report, same_line_endings=True)
+        _read_csv(con, sniffed, kept, same_line_endings=True)
         report.notes.append("mixed line endings (CRLF, LF or CR: rows appended on another system): read line by line")
     if sniffed.encoding == "latin-1":
         report.notes.append(f"read as {single_byte_encoding(sniffed.path)}, not UTF-8")
@@ -471,10 +478,7 @@ def load_csv(
     report.header_line = 1 + sniffed.skip_lines
     report.rejected_lines.extend(rejected_lines)
     # DuckDB keeps a NUL byte inside a value; no export writes one (damaged data).
-    any_nul = " or ".join(f"coalesce(contains(c{i}, chr(0)), false)" for i in range(len(sniffed.header)))
-    with_nul = [
-        row for (row,) in con.execute(f"select rowid + 1 from temp._load where {any_nul} order by 1").fetchall()
-    ]
+    with_nul = [row for (row,) in con.execute("select rowid + 1 from temp._load where _nul order by 1").fetchall()]
     for row in with_nul:
         report.rejects.append(Reject(report.record_line(row), "a NUL byte (binary zero) in the row: damaged data"))
     report.rows_rejected += len(with_nul)
@@ -487,17 +491,20 @@ def load_csv(
         insert into {table}
         select {select}, $file as _file, rowid + 1 as _row, rowid + $first_row_line as _line
         from temp._load
-        where not ({any_nul})
+        where not _nul
         """,
         {"file": str(sniffed.path), "first_row_line": 2 + sniffed.skip_lines},
     )
     con.execute("drop table temp._load")
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, sniffed: Sniffed, report: FileReport, same_line_endings: bool) -> None:
-    """Read the file into temp._load (text columns c0..cN) and its bad records into _rejects."""
+def _read_csv(con: duckdb.DuckDBPyConnection, sniffed: Sniffed, kept: list[int], same_line_endings: bool) -> None:
+    """Read the file into temp._load (the text columns c<i> of `kept`, and _nul: whether any
+    cell of the row holds a NUL byte) and its bad records into _rejects."""
     width = len(sniffed.header)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    any_nul = " or ".join(f"coalesce(contains(c{i}, chr(0)), false)" for i in range(width))
+    select = "".join(f"c{i}, " for i in kept) + f"({any_nul}) as _nul"
     delim = {",": ",", ";": ";", "\t": "\\t", "|": "|"}[sniffed.delimiter]
     con.execute("drop table if exists temp._load")
     for name in ("_rejects", "_reject_scans"):
@@ -509,7 +516,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, sniffed: Sniffed, report: FileRepo
             con.execute(  # a temporary table: in memory (spilling if need be), never in a model file
                 f"""
                 create temp table _load as
-                select * from read_csv(
+                select {select} from read_csv(
                     $path, header = true, columns = {columns}, delim = '{delim}', quote = '"',
                     escape = '"', encoding = '{encoding}', store_rejects = true,
                     rejects_table = '_rejects', rejects_scan = '_reject_scans',

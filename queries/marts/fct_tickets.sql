@@ -34,7 +34,7 @@ tickets as (
     select
         source,
         ticket_id,
-        ph_product_line(product_line_candidates, product_line_keys, product_line_values) as product_line,
+        product_line,  -- mapped by each staging view (ph_product_line)
         created_at,
         updated_at,
         first_response_at,

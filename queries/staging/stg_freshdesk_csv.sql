@@ -59,8 +59,8 @@ final as (
             when 'group' then [group_name]
             when 'tag' then list_transform(string_split(coalesce(tags, ''), ','), lambda t: trim(t))
         end as product_line_candidates,
-        product_line_keys,
-        product_line_values,
+        -- the product line, mapped here: the map's lists are not copied into every row
+        ph_product_line(product_line_candidates, product_line_keys, product_line_values) as product_line,
         true as has_response_data,
         ticket_url_template,  -- the export has no URL: [sources.freshdesk] ticket_url only
         _file,

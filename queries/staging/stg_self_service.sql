@@ -5,24 +5,49 @@
 -- without an id by itself alone), a daily count by (day, product line, channel). The newest
 -- file wins (modification time), then the later file path, then the later row. Null for
 -- rejected rows.
+
 with
 
-staged as (
-    select s.*, f.modified_ns
+-- version_key: what identifies a row among its copies (a session's id, or its own file and row
+-- when it has none; a daily count's day, product line and channel); null for rejected rows.
+staged as materialized (
+    select
+        s.*,
+        f.modified_ns,
+        case when s.reject_reason is null then {
+            'row_kind': s.row_kind,
+            'session': case when s.row_kind = 'session' then coalesce(s.session_id, s._file || '#' || s._row) end,
+            'day': case when s.row_kind = 'daily' then s.started_at end,
+            'product_line': case when s.row_kind = 'daily' then s.product_line end,
+            'channel': case when s.row_kind = 'daily' then s.channel end
+        } end as version_key
     from stg_union_self_service as s
     left join ph_file_times as f on f._file = s._file
+),
+
+-- Ranking needs a sort; only keys that occur more than once are ranked (the rest are 1).
+repeated as (
+    select version_key
+    from staged
+    where version_key is not null
+    group by all
+    having count(*) > 1
 )
 
+select s.* exclude (modified_ns, version_key), 1::bigint as version_rank
+from staged as s
+anti join repeated as r on r.version_key = s.version_key
+where s.version_key is not null
+union all by name
 select
-    * exclude (modified_ns),
-    case when reject_reason is null then row_number() over (
-        partition by
-            reject_reason is null,
-            row_kind,
-            case when row_kind = 'session' then coalesce(session_id, _file || '#' || _row) end,
-            case when row_kind = 'daily' then started_at end,
-            case when row_kind = 'daily' then product_line end,
-            case when row_kind = 'daily' then channel end
-        order by modified_ns desc nulls last, _file desc, _row desc
-    ) end as version_rank
-from staged
+    s.* exclude (modified_ns, version_key),
+    row_number() over (
+        partition by s.version_key
+        order by s.modified_ns desc nulls last, s._file desc, s._row desc
+    ) as version_rank
+from staged as s
+semi join repeated as r on r.version_key = s.version_key
+union all by name
+select s.* exclude (modified_ns, version_key), null::bigint as version_rank
+from staged as s
+where s.version_key is null

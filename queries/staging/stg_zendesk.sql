@@ -26,26 +26,32 @@ csv_local as (
     cross join cfg
 ),
 
-csv as (
+-- Each instant is computed once (csv_ts), then checked (csv).
+csv_ts as (
     select
-        * exclude (tags, tz, created_local, updated_local, solved_local),
+        * exclude (tz, created_local, updated_local, solved_local),
         ph_instant(created_at, tz, created_local) as created_ts,
         ph_instant(updated_at, tz, updated_local) as updated_ts,
-        ph_instant(solved_at, tz, solved_local) as solved_ts,
+        ph_instant(solved_at, tz, solved_local) as solved_ts
+    from csv_local
+),
+
+csv as (
+    select
+        * exclude (tags),
         string_split(coalesce(tags, ''), ' ') as tag_list,
         coalesce(
             case when id is null then 'no ticket Id' end,
             case when created_at is null then 'no Created at' end,
-            ph_bad_instant('Created at', created_at, ph_instant(created_at, tz, created_local)),
-            ph_bad_instant('Solved at', solved_at, ph_instant(solved_at, tz, solved_local)),
-            ph_bad_instant('Updated at', updated_at, ph_instant(updated_at, tz, updated_local)),
+            ph_bad_instant('Created at', created_at, created_ts),
+            ph_bad_instant('Solved at', solved_at, solved_ts),
+            ph_bad_instant('Updated at', updated_at, updated_ts),
             ph_bad_count('Reopens', reopens),
-            case when ph_instant(solved_at, tz, solved_local) < ph_instant(created_at, tz, created_local)
-                then 'Solved at is before Created at' end
+            case when solved_ts < created_ts then 'Solved at is before Created at' end
         ) as export_reject_reason,
         'first reply time' as reply_time_label,
         'full resolution time' as resolution_time_label
-    from csv_local
+    from csv_ts
 ),
 
 json_ts as (
@@ -105,8 +111,8 @@ final as (
             when 'tag' then t.tag_list
             when 'field' then [t.product_line_value]
         end as product_line_candidates,
-        cfg.product_line_keys,
-        cfg.product_line_values,
+        -- the product line, mapped here: the map's lists are not copied into every row
+        ph_product_line(product_line_candidates, cfg.product_line_keys, cfg.product_line_values) as product_line,
         ph_minutes(t.first_reply_calendar_minutes) as first_response_calendar_minutes,
         ph_minutes(t.first_reply_business_minutes) as first_response_business_minutes,
         ph_minutes(t.full_resolution_calendar_minutes) as full_resolution_calendar_minutes,
