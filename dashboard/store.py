@@ -413,6 +413,20 @@ def _too_much_changed(known: dict[str, tuple[str, str]], state: FolderState) -> 
     return ""
 
 
+def _known(
+    path: Path, known: dict[str, tuple[str, str]], states: dict[str, str]
+) -> tuple[tuple[str, str] | None, bool]:
+    """The previous model's (identity, reader report) of `path`, and whether the file is
+    unchanged since; notes the file's identity now in `states`."""
+    found = known.get(str(path))
+    try:
+        identity = file_identity(path.stat())
+    except OSError:
+        return found, False
+    states[str(path)] = identity
+    return found, bool(found and found[0] == identity and found[1])
+
+
 class _Keeper:
     """For a refresh: the files unchanged since the previous model keep their rows (in its
     copy); the rows of files gone or changed are dropped, and new and changed files read."""
@@ -428,14 +442,8 @@ class _Keeper:
             self.refresh.drop_file(path)
 
     def __call__(self, path: Path) -> FileReport | None:
-        known = self.known.get(str(path))
-        try:
-            stat = path.stat()
-        except OSError:
-            stat = None
-        if stat is not None:
-            self.states[str(path)] = file_identity(stat)
-        if known and stat and known[0] == file_identity(stat) and known[1]:
+        known, unchanged = _known(path, self.known, self.states)
+        if unchanged:
             self.readers[str(path)] = known[1]
             self.copied += 1
             return _file_report(json.loads(known[1]))
@@ -466,14 +474,8 @@ class _Reuser:
                 self.known[path] = (identity, reader)
 
     def __call__(self, path: Path) -> FileReport | None:
-        known = self.known.get(str(path))
-        try:
-            stat = path.stat()
-        except OSError:
-            stat = None
-        if stat is not None:
-            self.states[str(path)] = file_identity(stat)
-        if known and stat and known[0] == file_identity(stat) and known[1]:
+        known, unchanged = _known(path, self.known, self.states)
+        if unchanged:
             for fmt in ALL_FORMATS:
                 self.build.con.execute(
                     f"insert into {fmt.table} select * from previous.{fmt.table} where _file = $file",
