@@ -2,8 +2,8 @@
 dashboard as `product-health serve` starts it, and Chromium: who gets in, who is refused, what
 a Billing lead sees, sessions that end, downloads only for the signed-in.
 
-Skipped locally when Chromium, node or tests/oidc/node_modules (`npm ci` there) is missing; in CI
-(CI=true) that is a failure.
+Skipped locally when Chromium, node or tests/oidc/node_modules is missing (the tests run `npm ci`
+there when npm is here); in CI (CI=true) that is a failure.
 """
 
 from __future__ import annotations
@@ -72,12 +72,21 @@ def _wait_for(url: str, process: subprocess.Popen, what: str) -> None:
     pytest.fail(f"{what} did not start within 60 s")
 
 
+def _install_provider() -> None:
+    """`npm ci` in tests/oidc when the provider is not installed and npm is here (as .ci/run
+    does), so the README's test command needs nothing else; its failure is the require's."""
+    if (OIDC / "node_modules" / "oidc-provider").is_dir() or shutil.which("npm") is None:
+        return
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=OIDC, capture_output=True, timeout=600, check=False)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A provider and `product-health serve` started from a folder with .streamlit/secrets.toml:
     {"app": url, "provider": url, "secrets": path, "log": path}."""
     _require(f"Chromium ({CHROMIUM})", Path(CHROMIUM).exists())
     _require("node", shutil.which("node") is not None)
+    _install_provider()
     _require("tests/oidc/node_modules (npm ci in tests/oidc)", (OIDC / "node_modules" / "oidc-provider").is_dir())
     root = tmp_path_factory.mktemp("sign-in")
     app_port, provider_port = _free_port(), _free_port()
