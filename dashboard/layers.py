@@ -19,7 +19,7 @@ import duckdb
 from dashboard import QUERIES_DIR
 from dashboard.db import read_sql
 from dashboard.errors import ProductHealthError
-from dashboard.sources.formats import ENTITY_VIEWS, STAGING_VIEWS
+from dashboard.sources.formats import ALL_FORMATS, ENTITY_VIEWS, STAGING_VIEWS
 
 # What the pages and metrics read: a plain name for each mart.
 CANONICAL_VIEWS = {
@@ -104,11 +104,39 @@ def build_order(relations: dict[str, Relation], existing: set[str]) -> list[Rela
         ) from None
 
 
+def build_only(relations: dict[str, Relation]) -> set[str]:
+    """The views over raw tables a model file does not keep (Format.keeps_raw: those of
+    tickets and issues), directly or through each other: temporary views, which exist only
+    while a build or refresh reads its files (create_build_only), so the model file has no
+    view that cannot be read."""
+    temporary = {fmt.table for fmt in ALL_FORMATS if not fmt.keeps_raw}
+    views = {name for name, relation in relations.items() if relation.kind == "view"}
+    found: set[str] = set()
+    while True:
+        more = {name for name in views - found if relations[name].reads & (temporary | found)}
+        if not more:
+            return found
+        found |= more
+
+
+def create_build_only(con: duckdb.DuckDBPyConnection) -> None:
+    """The build-only views (build_only) on `con`, for a refresh (a full build creates them
+    with the rest, create_layers)."""
+    relations = model_relations()
+    names = build_only(relations)
+    existing = {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
+    for relation in build_order(relations, existing):
+        if relation.name in names:
+            con.execute(f"create or replace temp view {relation.name} as {relation.sql}")
+
+
 def create_layers(con: duckdb.DuckDBPyConnection, sources: set[str]) -> None:
     """Create every relation of the model on `con`, where the raw and cfg tables exist and
     cfg_sources has a row for each of `sources`."""
     existing = {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
-    for relation in build_order(model_relations(), existing):
+    relations = model_relations()
+    temporary = build_only(relations)
+    for relation in build_order(relations, existing):
         if relation.name in STAGING_VIEWS:
             # A `cross join cfg` over a source without a settings row would give no rows, silently.
             for source in sorted(set(_SETTINGS_OF.findall(relation.sql)) - sources):
@@ -116,4 +144,5 @@ def create_layers(con: duckdb.DuckDBPyConnection, sources: set[str]) -> None:
                     f"{relation.origin} reads the settings of source '{source}', "
                     "which no format in sources/formats.py declares"
                 )
-        con.execute(f"create or replace {relation.kind} {relation.name} as {relation.sql}")
+        kind = f"temp {relation.kind}" if relation.name in temporary else relation.kind
+        con.execute(f"create or replace {kind} {relation.name} as {relation.sql}")

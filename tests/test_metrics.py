@@ -12,12 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import QUERIES_DIR
+from dashboard import QUERIES_DIR, SAMPLE_DATA_DIR
 from dashboard.catalogue import drillable
 from dashboard.db import read_sql
 from dashboard.errors import ProductHealthError
 from dashboard.filters import Filters
 from dashboard.formatting import period_label, plural, short_period_label, when
+from dashboard.layers import build_only, model_relations
 from dashboard.metrics import kpis, metric_names, period_summary, run_metric
 from dashboard.rows import TICKET_TAIL, rows
 from dashboard.store import open_warehouse
@@ -231,7 +232,15 @@ def test_every_query_file_runs_against_the_sample_data(sample, name: str) -> Non
         assert "create or replace macro" in read_sql(name)
     else:  # staging and marts are built by the load; they must have rows from the sample
         table = name.split("/")[1]
-        assert warehouse.sql(f"select count(*) n from {table}")["n"][0] > 0 or table in (
+        if table in build_only(model_relations()):
+            # A view over the raw rows only a build holds (Format.keeps_raw): not in the model
+            # file; it is read on the connection of a build of the sample in memory.
+            assert table not in {v for (v,) in warehouse.con.execute("select view_name from duckdb_views()").fetchall()}
+            built, _ = open_warehouse(SAMPLE_DATA_DIR, persist=False)
+            count = built.con.execute(f"select count(*) from {table}").fetchone()[0]
+        else:
+            count = warehouse.sql(f"select count(*) n from {table}")["n"][0]
+        assert count > 0 or table in (
             "stg_zendesk_csv",
             "stg_freshdesk_csv",
             "stg_jira_tickets",

@@ -39,10 +39,19 @@ class Format:
     def table(self) -> str:
         return f"raw_{self.name}"
 
+    @property
+    def keeps_raw(self) -> bool:
+        """Whether its raw rows are kept in the model file. A ticket or issue format's are not:
+        their staged rows (stg_tickets, stg_issues: every row of every file, with its _file and
+        reject reason) are all a refresh needs, so the raw table is a temporary one, in memory
+        for one build (or refresh) only. Writing it into the file was a quarter of a cold load."""
+        return self.entity not in ("tickets", "issues")
+
     def create_table(self, con: duckdb.DuckDBPyConnection) -> None:
         cols = [f"{c} varchar[]" if c in self.list_columns else f"{c} varchar" for c in self.columns]
+        kind = "table" if self.keeps_raw else "temp table"
         con.execute(
-            f"create table if not exists {self.table} ({', '.join(cols)}, _file varchar, _row bigint, _line bigint)"
+            f"create {kind} if not exists {self.table} ({', '.join(cols)}, _file varchar, _row bigint, _line bigint)"
         )
 
     def matches_csv(self, hmap: HeaderMap) -> bool:

@@ -84,6 +84,21 @@ json as (
     from json_ts
 ),
 
+-- Each duration in minutes is parsed once, then both kept and checked (final).
+minutes as (
+    select
+        *,
+        ph_minutes(first_reply_calendar_minutes) as reply_calendar,
+        ph_minutes(first_reply_business_minutes) as reply_business,
+        ph_minutes(full_resolution_calendar_minutes) as resolution_calendar,
+        ph_minutes(full_resolution_business_minutes) as resolution_business
+    from (
+        select * from json
+        union all by name
+        select * from csv
+    )
+),
+
 final as (
     select
         'zendesk' as source,
@@ -113,10 +128,10 @@ final as (
         end as product_line_candidates,
         -- the product line, mapped here: the map's lists are not copied into every row
         ph_product_line(product_line_candidates, cfg.product_line_keys, cfg.product_line_values) as product_line,
-        ph_minutes(t.first_reply_calendar_minutes) as first_response_calendar_minutes,
-        ph_minutes(t.first_reply_business_minutes) as first_response_business_minutes,
-        ph_minutes(t.full_resolution_calendar_minutes) as full_resolution_calendar_minutes,
-        ph_minutes(t.full_resolution_business_minutes) as full_resolution_business_minutes,
+        t.reply_calendar as first_response_calendar_minutes,
+        t.reply_business as first_response_business_minutes,
+        t.resolution_calendar as full_resolution_calendar_minutes,
+        t.resolution_business as full_resolution_business_minutes,
         -- set by the readers: true when the export has a reply-time column (metrics) at all
         t.has_metrics = 'true' as has_response_data,
         t.url as export_url,
@@ -126,16 +141,12 @@ final as (
         t._line,
         coalesce(
             t.export_reject_reason,
-            ph_bad_minutes(t.reply_time_label, t.first_reply_calendar_minutes),
-            ph_bad_minutes(t.reply_time_label, t.first_reply_business_minutes),
-            ph_bad_minutes(t.resolution_time_label, t.full_resolution_calendar_minutes),
-            ph_bad_minutes(t.resolution_time_label, t.full_resolution_business_minutes)
+            ph_bad_minutes(t.reply_time_label, t.first_reply_calendar_minutes, t.reply_calendar),
+            ph_bad_minutes(t.reply_time_label, t.first_reply_business_minutes, t.reply_business),
+            ph_bad_minutes(t.resolution_time_label, t.full_resolution_calendar_minutes, t.resolution_calendar),
+            ph_bad_minutes(t.resolution_time_label, t.full_resolution_business_minutes, t.resolution_business)
         ) as reject_reason
-    from (
-        select * from json
-        union all by name
-        select * from csv
-    ) as t
+    from minutes as t
     cross join cfg
 )
 
