@@ -102,11 +102,12 @@ class Refresh:
         self.dropped: list[str] = []  # files whose rows were deleted (gone or changed)
         self.added: list[str] = []  # files read now
         self.changed: set[str] = set()  # the raw tables that lost rows
-        self.spans: list[tuple[str, str]] = []  # (fact table, table of its rows that changed)
+        # The (first, last) months of the fact rows that changed (MONTH_SPANS; None: open-ended)
+        self.ranges: set[tuple[dt.date | None, dt.date | None]] = set()
         self.scratch: set[str] = set()  # work tables to drop at the end
         for entity in ("tickets", "issues"):
             keys = ", ".join(f"{k} varchar" for k in KEYED[f"stg_{entity}"].keys)
-            con.execute(f"create or replace table ph_keys_{entity} ({keys})")
+            con.execute(f"create or replace temp table ph_keys_{entity} ({keys})")
 
     def drop_file(self, path: str) -> None:
         """Delete the rows of a file that is gone or changed, noting the keys they had."""
@@ -127,7 +128,9 @@ class Refresh:
     def apply(self) -> None:
         """Update every table of the model after the files were dropped and read."""
         con = self.con
-        con.execute("create or replace table ph_new_files as select unnest($f::varchar[]) as _file", {"f": self.added})
+        con.execute(
+            "create or replace temp table ph_new_files as select unnest($f::varchar[]) as _file", {"f": self.added}
+        )
         changed = set(self.changed)
         for fmt in ALL_FORMATS:  # the raw tables the files read now added rows to
             if (
@@ -153,7 +156,7 @@ class Refresh:
                 self._whole(relation)
                 changed.add(relation.name)
         self._precomputed(old_cutoff)
-        for name in ("ph_new_files", "ph_keys_tickets", "ph_keys_issues", *{s for _, s in self.spans}, *self.scratch):
+        for name in ("ph_new_files", "ph_keys_tickets", "ph_keys_issues", *self.scratch):
             con.execute(f"drop table if exists {name}")
 
     def _keyed(self, relation: Relation, keyed: Keyed) -> bool:
@@ -163,7 +166,7 @@ class Refresh:
         staged = keyed.reads.startswith("stg_union_")
         if staged:  # a staged table: the new files' rows, staged once
             con.execute(
-                f"create or replace table ph_rows as select * from {keyed.reads} "
+                f"create or replace temp table ph_rows as select * from {keyed.reads} "
                 "where _file in (select _file from ph_new_files)"
             )
             con.execute(f"insert into {keyset} select distinct {cols} from ph_rows")
@@ -174,15 +177,14 @@ class Refresh:
         self._rows_of_keys(name, keyed, staged)
         if staged:  # the key's rows of the files kept (ranked again) and the new files' rows
             con.execute(
-                "create or replace table ph_input as select * exclude (version_rank) from ph_old "
+                "create or replace temp table ph_input as select * exclude (version_rank) from ph_old "
                 "union all by name select * from ph_rows"
             )
-        else:
-            # The keys' staged rows as the staged table's refresh just computed them: the marts
-            # read the ranked rows (version_rank = 1) of a key, all of which it recomputed.
-            con.execute(f"create or replace table ph_input as select * from ph_staged_{keyed.entity}")
+        # A mart reads the keys' staged rows as the staged table's refresh just computed them:
+        # it reads the ranked rows (version_rank = 1) of a key, all of which that recomputed.
+        source = "ph_input" if staged else f"ph_staged_{keyed.entity}"
         target = f"ph_staged_{keyed.entity}" if staged else f"ph_new_{name}"
-        con.execute(f"create or replace table {target} as {_narrowed(relation.sql, keyed.reads, 'ph_input')}")
+        con.execute(f"create or replace temp table {target} as {_narrowed(relation.sql, keyed.reads, source)}")
         con.execute(f"insert into {name} by name select * from {target}")
         if name in MONTH_SPANS:
             con.execute(f"alter table ph_old rename to ph_old_{name}")
@@ -204,10 +206,10 @@ class Refresh:
             f"semi join {keyset} as k on {match} where {where})"
         ).fetchone()[0]
         if not found:
-            con.execute(f"create or replace table ph_old as select * from {name} limit 0")
+            con.execute(f"create or replace temp table ph_old as select * from {name} limit 0")
             return
         con.execute(
-            f"create or replace table ph_old as select * from {name} as t "
+            f"create or replace temp table ph_old as select * from {name} as t "
             f"semi join {keyset} as k on {match} where {where}"
         )
         con.execute(f"delete from {name} as t using {keyset} as k where {match} and {where}")
@@ -216,22 +218,33 @@ class Refresh:
         """Recompute a table whole (something it reads changed)."""
         con, name = self.con, relation.name
         if name in MONTH_SPANS:
-            con.execute(f"create or replace table ph_old_{name} as select * from {name}")
+            con.execute(f"create or replace temp table ph_old_{name} as select * from {name}")
         con.execute(f"create or replace table {name} as {relation.sql}")
         if name in MONTH_SPANS:
             self._diff(name, new=name)  # the table itself: no copy of it
 
     def _diff(self, name: str, new: str = "") -> None:
-        """ph_diff_<name>: the rows of ph_old_<name> and `new` (ph_new_<name> by default) that
-        are not in both."""
-        new = new or f"ph_new_{name}"
-        self.con.execute(
-            f"create or replace table ph_diff_{name} as "
-            f"(select * from ph_old_{name} except all select * from {new}) union all "
-            f"(select * from {new} except all select * from ph_old_{name})"
+        """Note the months (MONTH_SPANS) of the rows of ph_old_<name> and `new` (ph_new_<name>
+        by default) that are not in both; drop ph_old_<name>."""
+        con, old, new = self.con, f"ph_old_{name}", new or f"ph_new_{name}"
+        if not con.execute(f"select exists (select 1 from {old})").fetchone()[0]:
+            rows = new  # new keys only (an added file's tickets): every row is a change
+        elif not con.execute(f"select exists (select 1 from {new})").fetchone()[0]:
+            rows = old
+        else:
+            rows = (
+                f"((select * from {old} except all select * from {new}) "
+                f"union all (select * from {new} except all select * from {old}))"
+            )
+        start, end = MONTH_SPANS[name]
+        self.ranges |= set(
+            con.execute(
+                f"select distinct date_trunc('month', timezone($tz, {start}))::date, "
+                f"date_trunc('month', timezone($tz, {end}))::date from {rows}",
+                {"tz": self.timezone},
+            ).fetchall()
         )
-        self.con.execute(f"drop table ph_old_{name}")
-        self.spans.append((name, f"ph_diff_{name}"))
+        con.execute(f"drop table {old}")
 
     def _touched(self, first: dt.date, last: dt.date, old_cutoff: tuple) -> set[dt.date]:
         """The months whose precomputed rows may have changed (MONTH_SPANS over the changed rows).
@@ -241,16 +254,7 @@ class Refresh:
         earlier of the two cut-offs, so the months from the first such ticket's creation to the
         last are touched too (whatever the verdict's exact rule: no other ticket's can move)."""
         con, tz = self.con, self.timezone
-        ranges: set[tuple[dt.date | None, dt.date | None]] = set()
-        for fact, diff in self.spans:
-            start, end = MONTH_SPANS[fact]
-            ranges |= set(
-                con.execute(
-                    f"select distinct date_trunc('month', timezone($tz, {start}))::date, "
-                    f"date_trunc('month', timezone($tz, {end}))::date from {diff}",
-                    {"tz": tz},
-                ).fetchall()
-            )
+        ranges = set(self.ranges)
         cutoff = con.execute(CUTOFFS).fetchone()
         if cutoff != old_cutoff:
             known = [c for c in (*cutoff, *old_cutoff) if c is not None]
