@@ -119,6 +119,17 @@ def build_only(relations: dict[str, Relation]) -> set[str]:
         found |= more
 
 
+def _readers_through(relations: dict[str, Relation], table: str, views: set[str]) -> set[str]:
+    """The relations outside `views` that read `table`, directly or through `views`."""
+    reached, found = {table}, set()
+    while True:
+        more = {name for name, relation in relations.items() if relation.reads & reached} - reached - found
+        if not more:
+            return found
+        reached |= more & views
+        found |= more - views
+
+
 def create_build_only(con: duckdb.DuckDBPyConnection) -> None:
     """The build-only views (build_only) on `con`, for a refresh (a full build creates them
     with the rest, create_layers)."""
@@ -136,6 +147,11 @@ def create_layers(con: duckdb.DuckDBPyConnection, sources: set[str]) -> None:
     existing = {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
     relations = model_relations()
     temporary = build_only(relations)
+    # The relations kept in the model that read each build-only raw table (through the
+    # build-only views), and the raw tables not yet freed.
+    held = [fmt for fmt in ALL_FORMATS if not fmt.keeps_raw]
+    readers = {fmt.table: _readers_through(relations, fmt.table, temporary) for fmt in held}
+    done: set[str] = set()
     for relation in build_order(relations, existing):
         if relation.name in STAGING_VIEWS:
             # A `cross join cfg` over a source without a settings row would give no rows, silently.
@@ -146,3 +162,10 @@ def create_layers(con: duckdb.DuckDBPyConnection, sources: set[str]) -> None:
                 )
         kind = f"temp {relation.kind}" if relation.name in temporary else relation.kind
         con.execute(f"create or replace {kind} {relation.name} as {relation.sql}")
+        done.add(relation.name)
+        for fmt in [fmt for fmt in held if readers[fmt.table] <= done]:
+            # Its raw rows are staged: the memory they held (gigabytes at 10M tickets) goes
+            # to the rest of the build. The empty table keeps the views over it valid.
+            con.execute(f"drop table {fmt.table}")
+            fmt.create_table(con)
+            held.remove(fmt)

@@ -4,36 +4,33 @@
 with
 
 -- stg_union_issues: every tracker format's staging view, `union all by name` (build.py, from
--- the format registry); Jira's service-desk rows are tickets (stg_jira_tickets).
-unioned as materialized (
+-- the format registry); Jira's service-desk rows are tickets (stg_jira_tickets). Read three
+-- times, not materialised (as in stg_tickets).
+unioned as not materialized (
     select * from stg_union_issues
     where not coalesce(is_service_desk, false)
 ),
 
--- Ranking needs a sort; only keys that occur more than once are ranked (the rest are 1).
+-- The keys that occur more than once, rejected rows counted too (as in stg_tickets).
 repeated as (
     select source, issue_key, is_pull_request
     from unioned
-    where reject_reason is null
     group by all
     having count(*) > 1
 )
 
-select u.*, 1::bigint as version_rank
+-- Ranking needs a sort; only keys that occur more than once are ranked (the rest are 1).
+select u.*, case when u.reject_reason is null then 1::bigint end as version_rank
 from unioned as u
 anti join repeated as r
     on r.source = u.source and r.issue_key = u.issue_key and r.is_pull_request = u.is_pull_request
-where u.reject_reason is null
 union all by name
-select u.*, row_number() over (
-    partition by u.source, u.issue_key, u.is_pull_request
-    order by u.updated_at desc nulls last, u._file desc, u._row desc
-) as version_rank
+select
+    u.*,
+    case when u.reject_reason is null then row_number() over (
+        partition by u.source, u.issue_key, u.is_pull_request, u.reject_reason is null
+        order by u.updated_at desc nulls last, u._file desc, u._row desc
+    ) end as version_rank
 from unioned as u
 semi join repeated as r
     on r.source = u.source and r.issue_key = u.issue_key and r.is_pull_request = u.is_pull_request
-where u.reject_reason is null
-union all by name
-select *
-from unioned
-where reject_reason is not null

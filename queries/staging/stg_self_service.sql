@@ -9,45 +9,44 @@
 with
 
 -- version_key: what identifies a row among its copies (a session's id, or its own file and row
--- when it has none; a daily count's day, product line and channel); null for rejected rows.
-staged as materialized (
+-- when it has none; a daily count's day, product line and channel). Read three times, not
+-- materialised (as in stg_tickets): the keys alone are computed for `repeated`.
+staged as not materialized (
     select
         s.*,
         f.modified_ns,
-        case when s.reject_reason is null then {
+        {
             'row_kind': s.row_kind,
             'session': case when s.row_kind = 'session' then coalesce(s.session_id, s._file || '#' || s._row) end,
             'day': case when s.row_kind = 'daily' then s.started_at end,
             'product_line': case when s.row_kind = 'daily' then s.product_line end,
             'channel': case when s.row_kind = 'daily' then s.channel end
-        } end as version_key
+        } as version_key
     from stg_union_self_service as s
     left join ph_file_times as f on f._file = s._file
 ),
 
--- Ranking needs a sort; only keys that occur more than once are ranked (the rest are 1).
+-- The keys that occur more than once, rejected rows counted too (ranking only the rows that
+-- are not rejected, a key with one such row still ranks it 1).
 repeated as (
     select version_key
     from staged
-    where version_key is not null
     group by all
     having count(*) > 1
 )
 
-select s.* exclude (modified_ns, version_key), 1::bigint as version_rank
+-- Ranking needs a sort; only keys that occur more than once are ranked (the rest are 1).
+select
+    s.* exclude (modified_ns, version_key),
+    case when s.reject_reason is null then 1::bigint end as version_rank
 from staged as s
 anti join repeated as r on r.version_key = s.version_key
-where s.version_key is not null
 union all by name
 select
     s.* exclude (modified_ns, version_key),
-    row_number() over (
-        partition by s.version_key
+    case when s.reject_reason is null then row_number() over (
+        partition by s.version_key, s.reject_reason is null
         order by s.modified_ns desc nulls last, s._file desc, s._row desc
-    ) as version_rank
+    ) end as version_rank
 from staged as s
 semi join repeated as r on r.version_key = s.version_key
-union all by name
-select s.* exclude (modified_ns, version_key), null::bigint as version_rank
-from staged as s
-where s.version_key is null
