@@ -141,7 +141,7 @@ class Ingest:
     def forget(self, path: Path) -> None:
         """Remove whatever a failed file had appended, so a half-read file leaves no rows."""
         for fmt in ALL_FORMATS:
-            self.con.execute(f"delete from {fmt.table} where _file = $file", {"file": str(path)})
+            fmt.forget(self.con, str(path))
 
 
 def _size(path: Path) -> int:

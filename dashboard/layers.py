@@ -104,6 +104,12 @@ def build_order(relations: dict[str, Relation], existing: set[str]) -> list[Rela
         ) from None
 
 
+def existing_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables and views on `con` (the raw tables of Format.raw_view are views)."""
+    query = "select table_name from duckdb_tables() union select view_name from duckdb_views() where not internal"
+    return {name for (name,) in con.execute(query).fetchall()}
+
+
 def build_only(relations: dict[str, Relation]) -> set[str]:
     """The views over raw tables a model file does not keep (Format.keeps_raw: those of
     tickets and issues), directly or through each other: temporary views, which exist only
@@ -135,7 +141,7 @@ def create_build_only(con: duckdb.DuckDBPyConnection) -> None:
     with the rest, create_layers)."""
     relations = model_relations()
     names = build_only(relations)
-    existing = {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
+    existing = existing_relations(con)
     for relation in build_order(relations, existing):
         if relation.name in names:
             con.execute(f"create or replace temp view {relation.name} as {relation.sql}")
@@ -144,7 +150,7 @@ def create_build_only(con: duckdb.DuckDBPyConnection) -> None:
 def create_layers(con: duckdb.DuckDBPyConnection, sources: set[str]) -> None:
     """Create every relation of the model on `con`, where the raw and cfg tables exist and
     cfg_sources has a row for each of `sources`."""
-    existing = {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
+    existing = existing_relations(con)
     relations = model_relations()
     temporary = build_only(relations)
     # The relations kept in the model that read each build-only raw table (through the
@@ -165,7 +171,6 @@ def create_layers(con: duckdb.DuckDBPyConnection, sources: set[str]) -> None:
         done.add(relation.name)
         for fmt in [fmt for fmt in held if readers[fmt.table] <= done]:
             # Its raw rows are staged: the memory they held (gigabytes at 10M tickets) goes
-            # to the rest of the build. The empty table keeps the views over it valid.
-            con.execute(f"drop table {fmt.table}")
-            fmt.create_table(con)
+            # to the rest of the build. The empty raw_<format> keeps the views over it valid.
+            fmt.free(con)
             held.remove(fmt)

@@ -33,7 +33,7 @@ from dashboard import precomputed
 from dashboard.catalogue import precomputed_trends
 from dashboard.db import bound, read_sql
 from dashboard.filters import Filters, months_back
-from dashboard.layers import Relation, build_order, create_build_only, model_relations
+from dashboard.layers import Relation, build_order, create_build_only, existing_relations, model_relations
 from dashboard.sources.formats import ALL_FORMATS
 
 
@@ -120,8 +120,7 @@ class Refresh:
                 )
                 self.con.execute(f"delete from {name} where _file = $f", {"f": path})
         for fmt in ALL_FORMATS:
-            deleted = self.con.execute(f"delete from {fmt.table} where _file = $f", {"f": path}).fetchone()[0]
-            if deleted:
+            if fmt.forget(self.con, path):
                 self.changed.add(fmt.table)
         self.dropped.append(path)
 
@@ -143,7 +142,7 @@ class Refresh:
         old_cutoff = con.execute(CUTOFFS).fetchone()
         create_build_only(con)  # the staging views over the files read now
         relations = model_relations()
-        existing = {name for (name,) in con.execute("select table_name from duckdb_tables()").fetchall()}
+        existing = existing_relations(con)
         for relation in build_order(relations, existing - relations.keys()):
             reads = relation.reads - NOT_A_CHANGE
             if relation.name in KEYED:

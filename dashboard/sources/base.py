@@ -437,12 +437,17 @@ def load_csv(
     table: str,
     exprs: list[str],
     report: FileReport,
+    as_view: bool = False,
+    constants: dict[str, str] | None = None,
 ) -> None:
     """Append the file's rows to `table` (columns: exprs..., _file, _row, _line); record rejects.
+    as_view: `table` is a view over each file's rows as read (RawParts), not a table they are
+    copied into. `constants`: raw columns with one value for the whole file (bound, never spliced).
 
     `table` and the expressions are code constants; the path is a bound parameter, and DuckDB
     never sees a name it could read as a pattern (see _ReadableCopy).
     """
+    constants = constants or {}
     # Only the columns the expressions read are kept, with whether the row holds a NUL byte
     # anywhere (checked over every column, in the same pass as the read).
     kept = sorted({int(i) for i in _COLUMN_REF.findall(" ".join(exprs))})
@@ -482,7 +487,16 @@ def load_csv(
     for row in with_nul:
         report.rejects.append(Reject(report.record_line(row), "a NUL byte (binary zero) in the row: damaged data"))
     report.rows_rejected += len(with_nul)
-    select = ", ".join(exprs)
+    first_row_line = 2 + sniffed.skip_lines
+    if as_view:
+        RawParts(con).add(table, exprs, str(sniffed.path), first_row_line, constants)
+        return
+    # A constant column reads its bound value instead of the header's (exprs end 'as <name>').
+    names = sorted(constants)
+    select = ", ".join(
+        next((f"$constant_{i} as {name}" for i, name in enumerate(names) if expr.endswith(f" as {name}")), expr)
+        for expr in exprs
+    )
     # _row is the ordinal among loaded rows (DuckDB keeps file order, and a fresh table's
     # rowid counts its rows from 0); record_line() maps it back to the record number by
     # stepping over the records the reader rejected.
@@ -493,9 +507,94 @@ def load_csv(
         from temp._load
         where not _nul
         """,
-        {"file": str(sniffed.path), "first_row_line": 2 + sniffed.skip_lines},
+        {"file": str(sniffed.path), "first_row_line": first_row_line}
+        | {f"constant_{i}": constants[name] for i, name in enumerate(names)},
     )
     con.execute("drop table temp._load")
+
+
+class RawParts:
+    """The raw rows of a format whose raw table is a view (Format.raw_view): each file's rows
+    stay in the temporary table they were read into (temp._load, renamed _raw_part_<n>), and
+    raw_<format> is a temporary view of the union of its parts, each under its own expressions
+    (the columns of its header), with _file, _row and _line as load_csv would have copied them.
+    The parts are listed in the temporary table _raw_parts (the file and constants bound)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        con.execute(
+            "create temp table if not exists _raw_parts (part varchar, raw varchar, file varchar, "
+            "first_line bigint, constant_names varchar[], constant_values varchar[], exprs varchar[])"
+        )
+
+    def create_view(self, table: str, empty: str) -> None:
+        """raw view `table` over its parts (`empty`, a select of no rows, when it has none)."""
+        parts = self.con.execute(
+            "select part, exprs from _raw_parts where raw = $raw order by part", {"raw": table}
+        ).fetchall()
+        selects = [
+            f"select {', '.join(_part_expr(e) for e in exprs)}, p.file as _file, r.rowid + 1 as _row, "
+            f"r.rowid + p.first_line as _line from {part} as r "
+            f"cross join (select * from _raw_parts where part = '{part}') as p where not r._nul"
+            for part, exprs in parts
+        ]
+        self.con.execute(f"create or replace temp view {table} as {' union all '.join(selects) or empty}")
+
+    def add(self, table: str, exprs: list[str], file: str, first_line: int, constants: dict[str, str]) -> None:
+        """temp._load becomes a part of `table`."""
+        number = self.con.execute("select count(*) from _raw_parts").fetchone()[0]
+        part = f"_raw_part_{number}"
+        while self.con.execute("select count(*) from duckdb_tables() where table_name = $p", {"p": part}).fetchone()[0]:
+            number += 1
+            part = f"_raw_part_{number}"
+        self.con.execute(f"alter table temp._load rename to {part}")
+        self.con.execute(
+            "insert into _raw_parts values ($part, $raw, $file, $first, $names, $values, $exprs)",
+            {
+                "part": part,
+                "raw": table,
+                "file": file,
+                "first": first_line,
+                "names": list(constants),
+                "values": list(constants.values()),
+                "exprs": [_constant_expr(e, constants) for e in exprs],
+            },
+        )
+        self.create_view(table, "")
+
+    def forget(self, table: str, file: str, empty: str) -> int:
+        """Drop the parts of `file`; how many rows they had."""
+        parts = [
+            p
+            for (p,) in self.con.execute(
+                "select part from _raw_parts where raw = $raw and file = $file", {"raw": table, "file": file}
+            ).fetchall()
+        ]
+        rows = sum(self.con.execute(f"select count(*) from {p} where not _nul").fetchone()[0] for p in parts)
+        for part in parts:
+            self.con.execute(f"drop table {part}")
+            self.con.execute("delete from _raw_parts where part = $p", {"p": part})
+        self.create_view(table, empty)
+        return rows
+
+    def drop_all(self, table: str, empty: str) -> None:
+        for (part,) in self.con.execute("select part from _raw_parts where raw = $raw", {"raw": table}).fetchall():
+            self.con.execute(f"drop table {part}")
+        self.con.execute("delete from _raw_parts where raw = $raw", {"raw": table})
+        self.create_view(table, empty)
+
+
+def _constant_expr(expr: str, constants: dict[str, str]) -> str:
+    """A constant column reads the part's bound value (p.constant_values) instead of its header's."""
+    for name in constants:
+        if expr.endswith(f" as {name}"):
+            return f"p.constant_values[list_position(p.constant_names, '{name}')] as {name}"
+    return expr
+
+
+def _part_expr(expr: str) -> str:
+    """An expression of generated columns c<i> read from the part (r.c<i>)."""
+    return _COLUMN_REF.sub(lambda m: f"r.{m.group(0)}", expr)
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, sniffed: Sniffed, kept: list[int], same_line_endings: bool) -> None:

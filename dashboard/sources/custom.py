@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
-
 from dashboard.config import CUSTOM_COLUMNS, CustomSource, Settings
-from dashboard.sources.base import FileReport, HeaderMap, Sniffed
+from dashboard.sources.base import HeaderMap
 from dashboard.sources.format import Format
 
 
@@ -25,17 +23,5 @@ class CustomCsv(Format):
     def csv_overrides(self, hmap: HeaderMap, settings: Settings, custom: Any) -> dict[str, list[int] | bool]:
         return {name: hmap.find([header]) for name, header in custom.columns.items()}
 
-    def load(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        sniffed: Sniffed,
-        settings: Settings,
-        report: FileReport,
-        custom: Any = None,
-    ) -> None:
-        super().load(con, sniffed, settings, report, custom)
-        # The source name is a validated identifier from the settings; bound all the same.
-        con.execute(
-            f"update {self.table} set source = $name where _file = $file",
-            {"name": custom.name, "file": str(sniffed.path)},
-        )
+    def csv_constants(self, settings: Settings, custom: Any) -> dict[str, str]:
+        return {"source": custom.name}

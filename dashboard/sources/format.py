@@ -7,7 +7,15 @@ from typing import Any
 import duckdb
 
 from dashboard.config import Settings
-from dashboard.sources.base import FileReport, HeaderMap, Sniffed, csv_expressions, insert_rows, load_csv
+from dashboard.sources.base import (
+    FileReport,
+    HeaderMap,
+    RawParts,
+    Sniffed,
+    csv_expressions,
+    insert_rows,
+    load_csv,
+)
 
 
 class Format:
@@ -47,12 +55,48 @@ class Format:
         for one build (or refresh) only. Writing it into the file was a quarter of a cold load."""
         return self.entity not in ("tickets", "issues")
 
+    @property
+    def raw_view(self) -> bool:
+        """Whether raw_<name> is a view over each file's rows as read (base.RawParts) rather
+        than a table they are copied into: a CSV format whose raw rows are not kept (a copy of
+        10M rows was as long as reading them, and doubled the memory the build held)."""
+        return not self.keeps_raw and self.name.endswith("_csv")
+
     def create_table(self, con: duckdb.DuckDBPyConnection) -> None:
+        """raw_<name>, empty: a table in the model, a temporary table or an empty view (raw_view)."""
+        if self.raw_view:
+            RawParts(con).create_view(self.table, self.empty_select())
+            return
         cols = [f"{c} varchar[]" if c in self.list_columns else f"{c} varchar" for c in self.columns]
         kind = "table" if self.keeps_raw else "temp table"
         con.execute(
             f"create {kind} if not exists {self.table} ({', '.join(cols)}, _file varchar, _row bigint, _line bigint)"
         )
+
+    def empty_select(self) -> str:
+        """A select of the raw columns with no rows (what raw_<name> is before a file is read)."""
+        cols = [f"null::{'varchar[]' if c in self.list_columns else 'varchar'} as {c}" for c in self.columns]
+        return (
+            f"select {', '.join(cols)}, null::varchar as _file, null::bigint as _row, null::bigint as _line where false"
+        )
+
+    def forget(self, con: duckdb.DuckDBPyConnection, path: str) -> int:
+        """Remove the raw rows of the file `path`; how many there were."""
+        if self.raw_view:
+            return RawParts(con).forget(self.table, path, self.empty_select())
+        return con.execute(f"delete from {self.table} where _file = $f", {"f": path}).fetchone()[0]
+
+    def free(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Drop every raw row (once staged), giving their memory back; raw_<name> stays, empty."""
+        if self.raw_view:
+            RawParts(con).drop_all(self.table, self.empty_select())
+        else:
+            con.execute(f"drop table {self.table}")
+            self.create_table(con)
+
+    def csv_constants(self, settings: Settings, custom: Any) -> dict[str, str]:
+        """Raw columns whose value is the same for every row of a file, from the settings."""
+        return {}
 
     def matches_csv(self, hmap: HeaderMap) -> bool:
         return False
@@ -99,5 +143,5 @@ class Format:
         hmap = HeaderMap(sniffed.header)
         overrides = self.csv_overrides(hmap, settings, custom)
         exprs = csv_expressions(hmap, self.columns, set(self.list_columns), overrides)
-        load_csv(con, sniffed, self.table, exprs, report)
+        load_csv(con, sniffed, self.table, exprs, report, self.raw_view, self.csv_constants(settings, custom))
         report.notes.extend(self.csv_notes(hmap, overrides))
