@@ -58,6 +58,10 @@ KEYED = {
     "fct_tickets": Keyed(("source", "ticket_id"), "stg_tickets", "tickets"),
     "fct_issues": Keyed(("source", "issue_key"), "stg_issues", "issues"),
 }
+# Staged tables that are not keyed, over raw rows a model does not keep (Format.keeps_raw):
+# when their files change they are ranked again whole, by their own SQL, over their own rows
+# of the files kept and the new files' staged rows (the view they read).
+RESTAGED = {"stg_self_service": "stg_union_self_service"}
 # ph_file_times (each file's modification time) changes with every file added; its one reader,
 # stg_self_service, joins it by the _file of its own rows, so it is not a change by itself.
 NOT_A_CHANGE = {"ph_file_times"}
@@ -119,6 +123,9 @@ class Refresh:
                     {"f": path},
                 )
                 self.con.execute(f"delete from {name} where _file = $f", {"f": path})
+        for name, view in RESTAGED.items():
+            if self.con.execute(f"delete from {name} where _file = $f", {"f": path}).fetchone()[0]:
+                self.changed.add(view)
         for fmt in ALL_FORMATS:
             if fmt.forget(self.con, path):
                 self.changed.add(fmt.table)
@@ -152,7 +159,7 @@ class Refresh:
                 if reads & changed:
                     changed.add(relation.name)
             elif reads & changed:
-                self._whole(relation)
+                self._whole(relation, RESTAGED.get(relation.name))
                 changed.add(relation.name)
         self._precomputed(old_cutoff)
         for name in ("ph_new_files", "ph_keys_tickets", "ph_keys_issues", *self.scratch):
@@ -213,12 +220,20 @@ class Refresh:
         )
         con.execute(f"delete from {name} as t using {keyset} as k where {match} and {where}")
 
-    def _whole(self, relation: Relation) -> None:
-        """Recompute a table whole (something it reads changed)."""
-        con, name = self.con, relation.name
+    def _whole(self, relation: Relation, staged: str | None = None) -> None:
+        """Recompute a table whole (something it reads changed). `staged`: the view of the new
+        files' staged rows a RESTAGED table reads, read with the table's own rows."""
+        con, name, sql = self.con, relation.name, relation.sql
         if name in MONTH_SPANS:
             con.execute(f"create or replace temp table ph_old_{name} as select * from {name}")
-        con.execute(f"create or replace table {name} as {relation.sql}")
+        if staged:
+            con.execute(
+                f"create or replace temp table ph_input as select * exclude (version_rank) from {name} "
+                f"union all by name select * from {staged}"
+            )
+            sql = _narrowed(sql, staged, "ph_input")
+        con.execute(f"create or replace table {name} as {sql}")
+        con.execute("drop table if exists ph_input")
         if name in MONTH_SPANS:
             self._diff(name, new=name)  # the table itself: no copy of it
 

@@ -132,12 +132,19 @@ def test_a_refreshed_model_equals_a_full_build(tmp_path, seed, logged, monkeypat
     rng, added, serial = random.Random(seed), {}, [0]
     jira = data / "jira" / "jira-export.csv"
     kept = jira.read_bytes()
-    # Seeded steps, then every issue's only file removed and put back.
-    for step in [*range(4), "remove jira", "restore jira"]:
+    more_sessions = data / "self-service" / "more-sessions.csv"
+    # Seeded steps, then every issue's only file removed and put back, then a second sessions
+    # export added and removed (staged sessions are ranked again from the model's own rows
+    # of the files kept, not from raw rows).
+    for step in [*range(4), "remove jira", "restore jira", "add sessions", "remove sessions"]:
         if step == "remove jira":
             jira.unlink()
         elif step == "restore jira":
             jira.write_bytes(kept)
+        elif step == "add sessions":
+            shutil.copyfile(SAMPLE_DATA_DIR / "self-service" / "help-center-sessions.csv", more_sessions)
+        elif step == "remove sessions":
+            more_sessions.unlink()
         did = step if isinstance(step, str) else _step(rng, data, added, serial)
         logged.clear()
         refreshed, report = open_warehouse(data)

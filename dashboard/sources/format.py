@@ -49,11 +49,12 @@ class Format:
 
     @property
     def keeps_raw(self) -> bool:
-        """Whether its raw rows are kept in the model file. A ticket or issue format's are not:
-        their staged rows (stg_tickets, stg_issues: every row of every file, with its _file and
-        reject reason) are all a refresh needs, so the raw table is a temporary one, in memory
-        for one build (or refresh) only. Writing it into the file was a quarter of a cold load."""
-        return self.entity not in ("tickets", "issues")
+        """Whether its raw rows are kept in the model file. A ticket, issue or self-service
+        format's are not: their staged rows (stg_tickets, stg_issues, stg_self_service: every
+        row of every file, with its _file and reject reason) are all a refresh needs, so the raw
+        rows live in memory for one build (or refresh) only. Writing them into the file was a
+        quarter of a cold load. (Links and events are small, and staged from their raw rows.)"""
+        return self.entity not in ("tickets", "issues", "self_service")
 
     @property
     def raw_view(self) -> bool:
