@@ -137,14 +137,27 @@ def _readers_through(relations: dict[str, Relation], table: str, views: set[str]
 
 
 def create_build_only(con: duckdb.DuckDBPyConnection) -> None:
-    """The build-only views (build_only) on `con`, for a refresh (a full build creates them
-    with the rest, create_layers)."""
+    """The build-only views (build_only) on `con` for a refresh, over just the raw tables the
+    files read now filled (a full build creates them all, create_layers): stg_union_<entity>
+    unions the staging views of those, or is an empty select of the staged table's columns
+    when there are none. Binding every vendor's staging view cost more than staging a file."""
     relations = model_relations()
     names = build_only(relations)
-    existing = existing_relations(con)
-    for relation in build_order(relations, existing):
-        if relation.name in names:
-            con.execute(f"create or replace temp view {relation.name} as {relation.sql}")
+    temporary = [fmt.table for fmt in ALL_FORMATS if not fmt.keeps_raw]
+    found = con.execute("select " + ", ".join(f"exists (select 1 from {t})" for t in temporary)).fetchone()
+    filled = {table for table, rows in zip(temporary, found, strict=True) if rows}
+    for entity, views in ENTITY_VIEWS.items():
+        union = f"stg_union_{entity}"
+        if union not in names:
+            continue
+        used = [view for view in views if relations[view].reads & filled]
+        for view in used:
+            con.execute(f"create or replace temp view {view} as {relations[view].sql}")
+        sql = " union all by name ".join(f"select * from {view}" for view in used)
+        con.execute(
+            f"create or replace temp view {union} as "
+            + (sql or f"select * exclude (version_rank) from stg_{entity} where false")
+        )
 
 
 def create_layers(con: duckdb.DuckDBPyConnection, sources: set[str]) -> None:

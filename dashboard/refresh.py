@@ -62,6 +62,9 @@ KEYED = {
 # when their files change they are ranked again whole, by their own SQL, over their own rows
 # of the files kept and the new files' staged rows (the view they read).
 RESTAGED = {"stg_self_service": "stg_union_self_service"}
+# Small tables recomputed whole and compared with what they were: unchanged, what reads them
+# is left alone (the business-hours calendar's span, in whole years).
+COMPARED = {"fct_open_span"}
 # ph_file_times (each file's modification time) changes with every file added; its one reader,
 # stg_self_service, joins it by the _file of its own rows, so it is not a change by itself.
 NOT_A_CHANGE = {"ph_file_times"}
@@ -138,14 +141,15 @@ class Refresh:
             "create or replace temp table ph_new_files as select unnest($f::varchar[]) as _file", {"f": self.added}
         )
         changed = set(self.changed)
-        for fmt in ALL_FORMATS:  # the raw tables the files read now added rows to
-            if (
-                self.added
-                and con.execute(
-                    f"select exists (select 1 from {fmt.table} where _file in (select _file from ph_new_files))"
-                ).fetchone()[0]
-            ):
-                changed.add(fmt.table)
+        if self.added:  # the raw tables the files read now added rows to (one query)
+            found = con.execute(
+                "select "
+                + ", ".join(
+                    f"exists (select 1 from {fmt.table} where _file in (select _file from ph_new_files))"
+                    for fmt in ALL_FORMATS
+                )
+            ).fetchone()
+            changed |= {fmt.table for fmt, rows in zip(ALL_FORMATS, found, strict=True) if rows}
         old_cutoff = con.execute(CUTOFFS).fetchone()
         create_build_only(con)  # the staging views over the files read now
         relations = model_relations()
@@ -158,8 +162,7 @@ class Refresh:
             elif relation.kind == "view":
                 if reads & changed:
                     changed.add(relation.name)
-            elif reads & changed:
-                self._whole(relation, RESTAGED.get(relation.name))
+            elif reads & changed and self._whole(relation, RESTAGED.get(relation.name)):
                 changed.add(relation.name)
         self._precomputed(old_cutoff)
         for name in ("ph_new_files", "ph_keys_tickets", "ph_keys_issues", *self.scratch):
@@ -220,11 +223,12 @@ class Refresh:
         )
         con.execute(f"delete from {name} as t using {keyset} as k where {match} and {where}")
 
-    def _whole(self, relation: Relation, staged: str | None = None) -> None:
-        """Recompute a table whole (something it reads changed). `staged`: the view of the new
-        files' staged rows a RESTAGED table reads, read with the table's own rows."""
+    def _whole(self, relation: Relation, staged: str | None = None) -> bool:
+        """Recompute a table whole (something it reads changed); False when a COMPARED table
+        came out the same. `staged`: the view of the new files' staged rows a RESTAGED table
+        reads, read with the table's own rows."""
         con, name, sql = self.con, relation.name, relation.sql
-        if name in MONTH_SPANS:
+        if name in MONTH_SPANS or name in COMPARED:
             con.execute(f"create or replace temp table ph_old_{name} as select * from {name}")
         if staged:
             con.execute(
@@ -233,9 +237,18 @@ class Refresh:
             )
             sql = _narrowed(sql, staged, "ph_input")
         con.execute(f"create or replace table {name} as {sql}")
-        con.execute("drop table if exists ph_input")
+        if staged:
+            con.execute("drop table ph_input")
+        if name in COMPARED:
+            same = not con.execute(
+                f"select exists ((select * from ph_old_{name} except all select * from {name}) "
+                f"union all (select * from {name} except all select * from ph_old_{name}))"
+            ).fetchone()[0]
+            con.execute(f"drop table ph_old_{name}")
+            return not same
         if name in MONTH_SPANS:
             self._diff(name, new=name)  # the table itself: no copy of it
+        return True
 
     def _diff(self, name: str, new: str = "") -> None:
         """Note the months (MONTH_SPANS) of the rows of ph_old_<name> and `new` (ph_new_<name>

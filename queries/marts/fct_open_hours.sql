@@ -1,7 +1,7 @@
 -- The open time of each schedule by UTC hour: what a ticket's instants are looked up in (an
 -- equality join on the hour, streaming, instead of a sort-based range join).
 -- Grain: one row per (schedule_id, hour_at) for every UTC hour of the model's span (as
--- fct_open_intervals: from three days before the first ticket to its last open interval).
+-- fct_open_intervals: from the day before fct_open_span's first day to its last open interval).
 -- open_before_us: microseconds of open time before hour_at; spans: the open parts inside the
 -- hour, as epoch microseconds [from_us, to_us) (empty when the hour is closed). The open time
 -- before an instant t in the hour = open_before_us + the parts of the spans before t.
@@ -10,10 +10,10 @@ with
 bounds as (
     select
         s.schedule_id,
-        (min(t.created_at)::date - 3)::timestamptz as first_hour,
+        (min(t.first_day) - 1)::timestamptz as first_hour,
         max(iv.close_at) as last_at
     from cfg_schedules as s
-    cross join (select min(created_at) as created_at from stg_tickets where reject_reason is null) as t
+    cross join fct_open_span as t
     inner join fct_open_intervals as iv on iv.schedule_id = s.schedule_id
     group by all
 ),

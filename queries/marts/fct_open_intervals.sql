@@ -1,7 +1,7 @@
 -- The open hours of every business-hours schedule as UTC instants, with the open time before
 -- each: what business durations and SLA deadlines in fct_tickets are computed from.
 -- Grain: one row per (schedule_id, open interval): one per shift per local day that is not a
--- holiday, from two days before the first ticket to 400 days after the last instant of any ticket.
+-- holiday, over the days of fct_open_span (the tickets' years, and 400 days after the last).
 -- Local wall times become instants in the schedule's zone, so a shift is 8 real hours on the
 -- days clocks change too; a shift edge inside the skipped or repeated hour of a clock change is
 -- read as ICU reads it (the skipped hour: the offset before the change; the repeated hour: the
@@ -12,11 +12,7 @@
 with
 
 span as (
-    select
-        min(created_at)::date - 2 as first_day,
-        greatest(max(created_at), max(solved_at), max(first_response_at))::date + 400 as last_day
-    from stg_tickets
-    where reject_reason is null
+    select first_day, last_day from fct_open_span
 ),
 
 local_days as (
