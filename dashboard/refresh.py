@@ -64,7 +64,11 @@ KEYED = {
 RESTAGED = {"stg_self_service": "stg_union_self_service"}
 # Small tables recomputed whole and compared with what they were: unchanged, what reads them
 # is left alone (the business-hours calendar's span, in whole years).
-COMPARED = {"fct_open_span"}
+COMPARED = {"fct_open_span", "stg_ticket_issue_refs"}
+# Tables that read the keyed marts only for the tickets their links name (the ticket ids of
+# stg_ticket_issue_refs): when only the marts changed, and neither a changed ticket key is
+# among those ids nor any issue changed, they are as they were.
+LINKED = {"fct_link_refs", "fct_ticket_issue_links"}
 # ph_file_times (each file's modification time) changes with every file added; its one reader,
 # stg_self_service, joins it by the _file of its own rows, so it is not a change by itself.
 NOT_A_CHANGE = {"ph_file_times"}
@@ -162,7 +166,11 @@ class Refresh:
             elif relation.kind == "view":
                 if reads & changed:
                     changed.add(relation.name)
-            elif reads & changed and self._whole(relation, RESTAGED.get(relation.name)):
+            elif (
+                reads & changed
+                and not (relation.name in LINKED and reads & changed <= KEYED.keys() and not self._links_touched())
+                and self._whole(relation, RESTAGED.get(relation.name))
+            ):
                 changed.add(relation.name)
         self._precomputed(old_cutoff)
         for name in ("ph_new_files", "ph_keys_tickets", "ph_keys_issues", *self.scratch):
@@ -222,6 +230,14 @@ class Refresh:
             f"semi join {keyset} as k on {match} where {where}"
         )
         con.execute(f"delete from {name} as t using {keyset} as k where {match} and {where}")
+
+    def _links_touched(self) -> bool:
+        """Whether a changed key can change a LINKED table: an issue changed, or a changed
+        ticket is one a link names."""
+        return self.con.execute(
+            "select exists (select 1 from ph_keys_issues) or exists (select 1 from stg_ticket_issue_refs as r "
+            "semi join ph_keys_tickets as k on k.ticket_id = r.ticket_id)"
+        ).fetchone()[0]
 
     def _whole(self, relation: Relation, staged: str | None = None) -> bool:
         """Recompute a table whole (something it reads changed); False when a COMPARED table
