@@ -292,15 +292,15 @@ def _previous(folder: Path, target: Path, base_key: str) -> tuple[Path | None, s
             continue
         try:
             with duckdb.connect(str(path), read_only=True) as con:
-                meta = con.execute("select * from ph_meta").df().to_dict("records")[0]
-        except (duckdb.Error, IndexError):
+                base, code = con.execute("select base_key, code from ph_meta").fetchone()
+        except (duckdb.Error, TypeError):  # no row: TypeError unpacking None
             continue
-        if meta["base_key"] == base_key:
+        if base == base_key:
             return path, ""
         if reason.startswith("no earlier"):  # the newest one's: why it cannot be refreshed
             reason = (
                 "the code version changed"
-                if meta.get("code") != CODE_VERSION
+                if code != CODE_VERSION
                 else "the settings changed (health.toml, a schedule, its holidays)"
             )
     return None, reason
