@@ -1,7 +1,8 @@
 """Files -> raw tables: each export of the data folder is sniffed, recognised by its format and
-appended to that format's raw table (raw_<format>: text columns plus _file, _row, _line). A bad
-file is reported, never fatal, and leaves no rows. No streamlit; typing and naming are the
-staging SQL's job (layers.py).
+appended to that format's raw rows (raw_<format>: text columns plus _file, _row, _line; a table
+in the model, a temporary table, or a temporary view over each file's rows as read: see
+Format.keeps_raw and Format.raw_view). A bad file is reported, never fatal, and leaves no rows.
+No streamlit; typing and naming are the staging SQL's job (layers.py).
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 proportion to what changed (store.py copies the previous model file, runs this on the copy,
 and renames it into place). No streamlit.
 
-What changes, file by file: a file that is gone or whose identity changed has its raw rows and
-staged rows deleted; a new or changed file is read (ingest.py) and staged. Then each table of
+What changes, file by file: a file that is gone or whose identity changed has its staged rows
+(and the raw rows of a link or event file) deleted; a new or changed file is read (ingest.py)
+into raw rows that live for this refresh only (Format.keeps_raw) and staged. Then each table of
 the model, in the build's order (layers.build_order):
 
   keyed tables (KEYED)   the rows of the keys the changed files touch (their old rows and their
@@ -12,7 +13,10 @@ the model, in the build's order (layers.build_order):
                          those keys (the SQL is the full build's; only its input is narrowed);
   other tables           recomputed whole when anything they read changed, else left alone
                          (the link, schedule, event and self-service tables: small, or only
-                         touched when their own files change);
+                         touched when their own files change); stg_self_service ranked again
+                         from its own rows and the new files' (RESTAGED); a COMPARED table that
+                         came out the same, or a LINKED one no changed key meets, changes
+                         nothing after it;
   precomputed trends     only the months touched (MONTH_SPANS over the rows that changed, the
                          months the data's range gained, and the months a moved cut-off can
                          change) are recomputed, by the trend's own SQL over those months.

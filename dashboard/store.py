@@ -16,7 +16,8 @@ read-only (the warm start).
 Otherwise the newest earlier model of the same settings and code is copied to a temporary file
 and refreshed there (refresh.py: only new and changed files are read, and only the rows and
 months they touch recomputed), or, when there is none or most of the exports' bytes changed, a
-full build is made there (the raw rows of unchanged files still copied from an earlier model);
+full build is made there (the raw rows of unchanged link and event files copied from an earlier
+model; ticket, issue and session exports read again: their raw rows are not kept);
 either way the reason is logged, and the file is renamed into place (an atomic rename: readers
 see the old model or the new one, never half of one). Older models are then removed; a process
 still reading one keeps its open file until it is done.
