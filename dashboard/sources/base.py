@@ -602,7 +602,13 @@ def _read_csv(con: duckdb.DuckDBPyConnection, sniffed: Sniffed, kept: list[int],
     cell of the row holds a NUL byte) and its bad records into _rejects."""
     width = len(sniffed.header)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-    any_nul = " or ".join(f"coalesce(contains(c{i}, chr(0)), false)" for i in range(width))
+    # A file with no NUL byte at all (a scan of its bytes, 0.3 s for 1.4 GB) needs no check per
+    # cell (1 s for the same file).
+    any_nul = (
+        " or ".join(f"coalesce(contains(c{i}, chr(0)), false)" for i in range(width))
+        if _has_nul_byte(sniffed.path)
+        else "false"
+    )
     select = "".join(f"c{i}, " for i in kept) + f"({any_nul}) as _nul"
     delim = {",": ",", ";": ";", "\t": "\\t", "|": "|"}[sniffed.delimiter]
     con.execute("drop table if exists temp._load")
@@ -628,6 +634,19 @@ def _read_csv(con: duckdb.DuckDBPyConnection, sniffed: Sniffed, kept: list[int],
         raise ProductHealthError(f"{sniffed.path}: cannot be read as CSV: {_first_line(exc)}") from None
     except OSError as exc:
         raise ProductHealthError(f"{sniffed.path}: cannot be read: {exc.strerror or exc}") from None
+
+
+def _has_nul_byte(path: Path) -> bool:
+    """Whether the file holds a NUL byte anywhere (True when it cannot be read: the check then
+    runs per cell, and the read reports the error)."""
+    try:
+        with _open_regular(path) as handle:
+            while chunk := handle.read(16 << 20):
+                if b"\x00" in chunk:
+                    return True
+    except (OSError, ProductHealthError):
+        return True
+    return False
 
 
 def _first_line(exc: Exception) -> str:
