@@ -9,9 +9,10 @@
 with
 
 -- version_key: what identifies a row among its copies (a session's id, or its own file and row
--- when it has none; a daily count's day, product line and channel). Read three times, not
--- materialised (as in stg_tickets): the keys alone are computed for `repeated`.
-staged as not materialized (
+-- when it has none; a daily count's day, product line and channel). Materialised, unlike
+-- stg_tickets': a session's key needs most of its few columns, and staging them again for each
+-- of the three reads cost more than holding them (1.09 against 0.89 s at 1M sessions).
+staged as materialized (
     select
         s.*,
         f.modified_ns,
