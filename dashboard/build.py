@@ -93,9 +93,16 @@ class Build:
         times = [(f.path, f.modified_ns) for f in report.files if f.error is None]
         if times:
             self.con.executemany("insert into ph_file_times values (?, ?)", times)
-        if self.refresh is not None:
-            self.refresh.apply()
-        else:
-            create_layers(self.con, self.sources)
-            precomputed.write(self.con, self.settings.timezone)
+        # The files are read (their rows' order is their line numbers, _row and _line): from here
+        # on a table's order is its ORDER BY or none, and DuckDB need not keep the order it read
+        # rows in (less memory and work for every table it writes).
+        self.con.execute("set preserve_insertion_order = false")
+        try:
+            if self.refresh is not None:
+                self.refresh.apply()
+            else:
+                create_layers(self.con, self.sources)
+                precomputed.write(self.con, self.settings.timezone)
+        finally:
+            self.con.execute("reset preserve_insertion_order")
         describe(self.con, report)

@@ -11,9 +11,9 @@ unioned as not materialized (
     where not coalesce(is_service_desk, false)
 ),
 
--- The keys that occur more than once, rejected rows counted too (as in stg_tickets).
+-- The keys that occur more than once, rejected rows counted too, by their hash (as in stg_tickets).
 repeated as (
-    select source, issue_key, is_pull_request
+    select hash(source, issue_key, is_pull_request) as key_hash
     from unioned
     group by all
     having count(*) > 1
@@ -23,7 +23,7 @@ repeated as (
 select u.*, case when u.reject_reason is null then 1::bigint end as version_rank
 from unioned as u
 anti join repeated as r
-    on r.source = u.source and r.issue_key = u.issue_key and r.is_pull_request = u.is_pull_request
+    on r.key_hash = hash(u.source, u.issue_key, u.is_pull_request)
 union all by name
 select
     u.*,
@@ -33,4 +33,4 @@ select
     ) end as version_rank
 from unioned as u
 semi join repeated as r
-    on r.source = u.source and r.issue_key = u.issue_key and r.is_pull_request = u.is_pull_request
+    on r.key_hash = hash(u.source, u.issue_key, u.is_pull_request)

@@ -28,9 +28,9 @@ staged as materialized (
 ),
 
 -- The keys that occur more than once, rejected rows counted too (ranking only the rows that
--- are not rejected, a key with one such row still ranks it 1).
+-- are not rejected, a key with one such row still ranks it 1), by their hash (as in stg_tickets).
 repeated as (
-    select version_key
+    select hash(version_key) as key_hash
     from staged
     group by all
     having count(*) > 1
@@ -41,7 +41,7 @@ select
     s.* exclude (modified_ns, version_key),
     case when s.reject_reason is null then 1::bigint end as version_rank
 from staged as s
-anti join repeated as r on r.version_key = s.version_key
+anti join repeated as r on r.key_hash = hash(s.version_key)
 union all by name
 select
     s.* exclude (modified_ns, version_key),
@@ -50,4 +50,4 @@ select
         order by s.modified_ns desc nulls last, s._file desc, s._row desc
     ) end as version_rank
 from staged as s
-semi join repeated as r on r.version_key = s.version_key
+semi join repeated as r on r.key_hash = hash(s.version_key)
