@@ -116,7 +116,7 @@ class Refresh:
         self.timezone = timezone
         self.dropped: list[str] = []  # files whose rows were deleted (gone or changed)
         self.added: list[str] = []  # files read now
-        self.changed: set[str] = set()  # the raw tables that lost rows
+        self.changed: set[str] = set()  # what lost rows: raw tables, RESTAGED tables (as their view)
         # The (first, last) months of the fact rows that changed (MONTH_SPANS; None: open-ended)
         self.ranges: set[tuple[dt.date | None, dt.date | None]] = set()
         self.scratch: set[str] = set()  # work tables to drop at the end
