@@ -19,7 +19,7 @@ import duckdb
 from dashboard import QUERIES_DIR
 from dashboard.db import read_sql
 from dashboard.errors import ProductHealthError
-from dashboard.sources.formats import ALL_FORMATS, ENTITY_VIEWS, STAGING_VIEWS
+from dashboard.sources.formats import BUILD_ONLY_RAW, ENTITY_VIEWS, STAGING_VIEWS
 
 # What the pages and metrics read: a plain name for each mart.
 CANONICAL_VIEWS = {
@@ -112,10 +112,10 @@ def existing_relations(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def build_only(relations: dict[str, Relation]) -> set[str]:
     """The views over raw tables a model file does not keep (Format.keeps_raw: those of
-    tickets and issues), directly or through each other: temporary views, which exist only
-    while a build or refresh reads its files (create_build_only), so the model file has no
-    view that cannot be read."""
-    temporary = {fmt.table for fmt in ALL_FORMATS if not fmt.keeps_raw}
+    tickets, issues and sessions), directly or through each other: temporary views, which
+    exist only while a build or refresh reads its files (create_build_only), so the model file
+    has no view that cannot be read."""
+    temporary = {fmt.table for fmt in BUILD_ONLY_RAW}
     views = {name for name, relation in relations.items() if relation.kind == "view"}
     found: set[str] = set()
     while True:
@@ -143,7 +143,7 @@ def create_build_only(con: duckdb.DuckDBPyConnection) -> None:
     when there are none. Binding every vendor's staging view cost more than staging a file."""
     relations = model_relations()
     names = build_only(relations)
-    temporary = [fmt.table for fmt in ALL_FORMATS if not fmt.keeps_raw]
+    temporary = [fmt.table for fmt in BUILD_ONLY_RAW]
     found = con.execute("select " + ", ".join(f"exists (select 1 from {t})" for t in temporary)).fetchone()
     filled = {table for table, rows in zip(temporary, found, strict=True) if rows}
     for entity, views in ENTITY_VIEWS.items():
@@ -168,7 +168,7 @@ def create_layers(con: duckdb.DuckDBPyConnection, sources: set[str]) -> None:
     temporary = build_only(relations)
     # The relations kept in the model that read each build-only raw table (through the
     # build-only views), and the raw tables not yet freed.
-    held = [fmt for fmt in ALL_FORMATS if not fmt.keeps_raw]
+    held = list(BUILD_ONLY_RAW)
     readers = {fmt.table: _readers_through(relations, fmt.table, temporary) for fmt in held}
     done: set[str] = set()
     for relation in build_order(relations, existing):

@@ -462,9 +462,9 @@ class _Keeper:
 
 class _Reuser:
     """Copies the raw rows of unchanged files from the previous model where it kept them (not
-    those of tickets and issues, see Format.keeps_raw: those files are read again); remembers
-    every file's reader report (as loaded, before the model's figures are added) for the next
-    build."""
+    those of tickets, issues and sessions, see Format.keeps_raw: those files are read again);
+    remembers every file's reader report (as loaded, before the model's figures are added) for
+    the next build."""
 
     def __init__(self, build: Build, previous: Path | None) -> None:
         self.build = build
@@ -481,7 +481,8 @@ class _Reuser:
 
     def __call__(self, path: Path) -> FileReport | None:
         known, unchanged = _known(path, self.known, self.states)
-        if unchanged and json.loads(known[1])["entity"] in KEPT_RAW_ENTITIES:
+        reader = json.loads(known[1]) if unchanged else None
+        if reader is not None and reader["entity"] in KEPT_RAW_ENTITIES:
             for fmt in KEPT_RAW:
                 self.build.con.execute(
                     f"insert into {fmt.table} select * from previous.{fmt.table} where _file = $file",
@@ -489,7 +490,7 @@ class _Reuser:
                 )
             self.readers[str(path)] = known[1]
             self.copied += 1
-            return _file_report(json.loads(known[1]))
+            return _file_report(reader)
         self.read += 1
         report = self.build.load_file(path)
         self.readers[str(path)] = json.dumps(dataclasses.asdict(report))

@@ -15,6 +15,7 @@ import re
 import shutil
 import stat as stat_module
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -451,15 +452,18 @@ def load_csv(
     # Only the columns the expressions read are kept, with whether the row holds a NUL byte
     # anywhere (checked over every column, in the same pass as the read).
     kept = sorted({int(i) for i in _COLUMN_REF.findall(" ".join(exprs))})
+    # A file with no NUL byte at all (a scan of its bytes, 0.3 s for 1.4 GB) needs no check per
+    # cell (1 s for the same file).
+    has_nul = _has_nul_byte(sniffed.path)
     try:
-        _read_csv(con, sniffed, kept, same_line_endings=False)
+        _read_csv(con, sniffed, kept, has_nul, same_line_endings=False)
     except ProductHealthError as exc:
         if "state machine" not in str(exc):
             raise
         # Rows appended on another system: CRLF and LF lines in one file (or the CR of old
         # Mac exports). DuckDB's strict parser refuses the whole file; a copy with LF endings
         # reads line by line.
-        _read_csv(con, sniffed, kept, same_line_endings=True)
+        _read_csv(con, sniffed, kept, has_nul, same_line_endings=True)
         report.notes.append("mixed line endings (CRLF, LF or CR: rows appended on another system): read line by line")
     if sniffed.encoding == "latin-1":
         report.notes.append(f"read as {single_byte_encoding(sniffed.path)}, not UTF-8")
@@ -491,12 +495,7 @@ def load_csv(
     if as_view:
         RawParts(con).add(table, exprs, str(sniffed.path), first_row_line, constants)
         return
-    # A constant column reads its bound value instead of the header's (exprs end 'as <name>').
-    names = sorted(constants)
-    select = ", ".join(
-        next((f"$constant_{i} as {name}" for i, name in enumerate(names) if expr.endswith(f" as {name}")), expr)
-        for expr in exprs
-    )
+    select = ", ".join(_with_constants(exprs, constants, lambda name: f"$constant_{name}"))
     # _row is the ordinal among loaded rows (DuckDB keeps file order, and a fresh table's
     # rowid counts its rows from 0); record_line() maps it back to the record number by
     # stepping over the records the reader rejected.
@@ -508,7 +507,7 @@ def load_csv(
         where not _nul
         """,
         {"file": str(sniffed.path), "first_row_line": first_row_line}
-        | {f"constant_{i}": constants[name] for i, name in enumerate(names)},
+        | {f"constant_{name}": value for name, value in constants.items()},
     )
     con.execute("drop table temp._load")
 
@@ -557,7 +556,9 @@ class RawParts:
                 "first": first_line,
                 "names": list(constants),
                 "values": list(constants.values()),
-                "exprs": [_constant_expr(e, constants) for e in exprs],
+                "exprs": _with_constants(
+                    exprs, constants, lambda name: f"p.constant_values[list_position(p.constant_names, '{name}')]"
+                ),
             },
         )
         self.create_view(table, "")
@@ -570,6 +571,8 @@ class RawParts:
                 "select part from _raw_parts where raw = $raw and file = $file", {"raw": table, "file": file}
             ).fetchall()
         ]
+        if not parts:
+            return 0
         rows = sum(self.con.execute(f"select count(*) from {p} where not _nul").fetchone()[0] for p in parts)
         for part in parts:
             self.con.execute(f"drop table {part}")
@@ -584,12 +587,12 @@ class RawParts:
         self.create_view(table, empty)
 
 
-def _constant_expr(expr: str, constants: dict[str, str]) -> str:
-    """A constant column reads the part's bound value (p.constant_values) instead of its header's."""
-    for name in constants:
-        if expr.endswith(f" as {name}"):
-            return f"p.constant_values[list_position(p.constant_names, '{name}')] as {name}"
-    return expr
+def _with_constants(exprs: list[str], constants: dict[str, str], value: Callable[[str], str]) -> list[str]:
+    """`exprs` with each constant column (an expression ending 'as <name>') reading `value(name)`,
+    the SQL of its bound value, instead of its header's column."""
+    return [
+        next((f"{value(name)} as {name}" for name in constants if expr.endswith(f" as {name}")), expr) for expr in exprs
+    ]
 
 
 def _part_expr(expr: str) -> str:
@@ -597,18 +600,15 @@ def _part_expr(expr: str) -> str:
     return _COLUMN_REF.sub(lambda m: f"r.{m.group(0)}", expr)
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, sniffed: Sniffed, kept: list[int], same_line_endings: bool) -> None:
+def _read_csv(
+    con: duckdb.DuckDBPyConnection, sniffed: Sniffed, kept: list[int], has_nul: bool, same_line_endings: bool
+) -> None:
     """Read the file into temp._load (the text columns c<i> of `kept`, and _nul: whether any
-    cell of the row holds a NUL byte) and its bad records into _rejects."""
+    cell of the row holds a NUL byte; false throughout when the file has none, `has_nul`) and
+    its bad records into _rejects."""
     width = len(sniffed.header)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
-    # A file with no NUL byte at all (a scan of its bytes, 0.3 s for 1.4 GB) needs no check per
-    # cell (1 s for the same file).
-    any_nul = (
-        " or ".join(f"coalesce(contains(c{i}, chr(0)), false)" for i in range(width))
-        if _has_nul_byte(sniffed.path)
-        else "false"
-    )
+    any_nul = " or ".join(f"coalesce(contains(c{i}, chr(0)), false)" for i in range(width)) if has_nul else "false"
     select = "".join(f"c{i}, " for i in kept) + f"({any_nul}) as _nul"
     delim = {",": ",", ";": ";", "\t": "\\t", "|": "|"}[sniffed.delimiter]
     con.execute("drop table if exists temp._load")

@@ -41,6 +41,8 @@ STAGING_VIEWS: tuple[str, ...] = tuple(dict.fromkeys(view for f in ALL_FORMATS f
 SOURCE_FORMATS: dict[str, Format | None] = {f.source: f for f in reversed(ALL_FORMATS) if f.source} | {
     also: None for f in ALL_FORMATS for also in f.also_sources
 }
+# The formats whose raw rows live for one build or refresh only (Format.keeps_raw).
+BUILD_ONLY_RAW: tuple[Format, ...] = tuple(f for f in ALL_FORMATS if not f.keeps_raw)
 ENTITY_VIEWS: dict[str, tuple[str, ...]] = {
     entity: tuple(dict.fromkeys(view for f in ALL_FORMATS for view, fed in f.staging.items() if fed == entity))
     for entity in ("tickets", "issues", "self_service", "links", "events")
@@ -48,6 +50,7 @@ ENTITY_VIEWS: dict[str, tuple[str, ...]] = {
 
 __all__ = [
     "ALL_FORMATS",
+    "BUILD_ONLY_RAW",
     "CUSTOM_FORMAT",
     "ENTITY_VIEWS",
     "FORMATS",
